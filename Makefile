@@ -1,0 +1,129 @@
+# mta-preflight: one non-recursive GNU Makefile.
+#   make [BUILD=debug|asan|release] [WERROR=1]   build into build/$(BUILD)/
+#   make check | asan-check | valgrind-check | lint | bench | demo | install | clean
+
+BUILD     ?= debug
+BUILD_DIR ?= build/$(BUILD)
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+VERSION   := 0.1.0
+
+CC        ?= cc
+PKGS      := libcares libpcre2-8 json-c libmnl
+WARN      := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wold-style-definition -Wcast-qual -Wpointer-arith -Wwrite-strings -Wvla \
+             -Wundef -Wimplicit-fallthrough -Werror=implicit-function-declaration
+ifeq ($(WERROR),1)
+WARN      += -Werror
+endif
+
+MODE_CFLAGS_debug   := -O0 -g
+MODE_CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+MODE_CFLAGS_release := -O2 -g -DNDEBUG
+MODE_LDFLAGS_asan   := -fsanitize=address,undefined
+ifeq ($(origin MODE_CFLAGS_$(BUILD)),undefined)
+$(error BUILD must be debug, asan or release)
+endif
+
+# pkg-config is asked lazily so that 'make deps' works before the libraries exist.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+CPPFLAGS  += -I. -D_DEFAULT_SOURCE -DMP_VERSION='"$(VERSION)"'
+CFLAGS    ?=
+ALL_CFLAGS = -std=c11 $(WARN) $(MODE_CFLAGS_$(BUILD)) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(MODE_LDFLAGS_$(BUILD)) $(LDFLAGS)
+
+# The program's objects go into a static library that the test runner links too.
+MAIN_SRC  := auditor/main.c
+LIB_SRCS  := $(filter-out $(MAIN_SRC),$(sort $(wildcard auditor/*.c parsers/*.c probes/*.c)))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD_DIR)/%.o)
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD_DIR)/%.o) $(SUPPORT_SRCS:%.c=$(BUILD_DIR)/%.o) $(BUILD_DIR)/tests/runner.o
+LIB       := $(BUILD_DIR)/libmtapreflight.a
+BIN       := $(BUILD_DIR)/mta-preflight
+RUNNER    := $(BUILD_DIR)/tests/runner
+TOOLS     := $(TOOL_SRCS:tests/tools/%.c=$(BUILD_DIR)/tools/%)
+SUITES    := $(BUILD_DIR)/tests/suites.inc
+
+.PHONY: all check asan-check valgrind-check lint bench demo install clean deps
+.DEFAULT_GOAL := all
+
+all: $(BIN) $(TOOLS)
+
+$(BUILD_DIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD_DIR)/$(MAIN_SRC:.c=.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD_DIR)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
+
+# Every tests/test_*.c defines one or more 'Suite *NAME_suite(void)'; the runner
+# finds them through this generated list, so adding a test file needs no other edit.
+$(SUITES): $(TEST_SRCS)
+	@mkdir -p $(@D)
+	@sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void).*/MP_SUITE(\1)/p' $(TEST_SRCS) > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD_DIR)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I$(BUILD_DIR)/tests $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(TEST_OBJS): | $(SUITES)
+$(BUILD_DIR)/tests/runner.o: $(SUITES)
+
+$(RUNNER): $(TEST_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(PKG_LIBS) $(CHECK_LIBS)
+
+deps:
+	@sh tests/install-deps.sh --ensure
+
+# Tests run from the top directory; MP_BIN and MP_TOOLS tell them where the
+# built program and helper tools are.
+check: deps
+	@$(MAKE) --no-print-directory all $(RUNNER)
+	MP_BIN=$(abspath $(BIN)) MP_TOOLS=$(abspath $(BUILD_DIR)/tools) MP_BUILD_DIR=$(abspath $(BUILD_DIR)) $(RUNNER)
+
+asan-check:
+	@$(MAKE) --no-print-directory BUILD=asan check
+
+valgrind-check: deps
+	@$(MAKE) --no-print-directory all $(RUNNER)
+	MP_BIN=$(abspath $(BIN)) MP_TOOLS=$(abspath $(BUILD_DIR)/tools) MP_BUILD_DIR=$(abspath $(BUILD_DIR)) \
+	MP_VALGRIND=1 CK_TIMEOUT_MULTIPLIER=20 \
+	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	    --trace-children=no $(RUNNER)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+	    --inline-suppr --suppress=missingIncludeSystem -I. auditor parsers probes
+
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=release all
+	@sh tests/bench/run.sh build/release
+
+demo: deps
+	@$(MAKE) --no-print-directory BUILD=release all
+	@sh tests/demo.sh build/release
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mta-preflight
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD_DIR)/$(MAIN_SRC:.c=.d)

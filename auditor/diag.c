@@ -1,0 +1,64 @@
+/* diag - configuration problems with file and line; see diag.h. */
+#include "auditor/diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "auditor/xalloc.h"
+
+void diag_add(struct diag_list *list, enum diag_level level, const char *file, unsigned line,
+              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = xmalloc(len > 0 ? (size_t)len + 1 : 1);
+    msg[0] = '\0';
+    if (len > 0) {
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    }
+    XGROW(list->items, list->cap, list->n + 1);
+    struct diag *d = &list->items[list->n++];
+    d->level = level;
+    d->file = file ? xstrdup(file) : NULL;
+    d->line = line;
+    d->message = msg;
+}
+
+size_t diag_count(const struct diag_list *list, enum diag_level level)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < list->n; i++)
+        if (list->items[i].level == level)
+            count++;
+    return count;
+}
+
+char *diag_format(const struct diag *d)
+{
+    if (d->file && d->line)
+        return xasprintf("%s:%u: %s", d->file, d->line, d->message);
+    if (d->file)
+        return xasprintf("%s: %s", d->file, d->message);
+    return xstrdup(d->message);
+}
+
+const char *diag_level_tostr(enum diag_level level)
+{
+    return level == DIAG_ERROR ? "error" : "warning";
+}
+
+void diag_list_free(struct diag_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->items[i].file);
+        free(list->items[i].message);
+    }
+    free(list->items);
+    list->items = NULL;
+    list->n = list->cap = 0;
+}

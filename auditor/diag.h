@@ -1,0 +1,43 @@
+/* diag - problems found in configuration files, each with its file and line.
+ *
+ * Library code never prints: parsers record what is wrong here and carry on
+ * where the MTA itself would carry on. The command layer decides how to show
+ * the list and which exit status follows from it.
+ *
+ * Levels: DIAG_WARNING is something the MTA accepts (and may log); DIAG_ERROR
+ * is something the MTA itself would refuse (it would not start or not
+ * deliver), reported as the config-error finding.
+ */
+#ifndef MP_DIAG_H
+#define MP_DIAG_H
+
+#include <stddef.h>
+
+enum diag_level { DIAG_WARNING, DIAG_ERROR };
+
+struct diag {
+    enum diag_level level;
+    char *file;      /* NULL when the problem has no file */
+    unsigned line;   /* 0 when the problem has no line */
+    char *message;   /* lowercase, says what failed first */
+};
+
+struct diag_list {
+    struct diag *items;
+    size_t n;
+    size_t cap;
+};
+
+#define DIAG_LIST_INIT { NULL, 0, 0 }
+
+/* diag_add - record a problem; file may be NULL, line 0. */
+void diag_add(struct diag_list *list, enum diag_level level, const char *file, unsigned line,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* diag_count - how many problems of this level were recorded. */
+size_t diag_count(const struct diag_list *list, enum diag_level level);
+/* diag_format - "file:line: message" (or the parts that exist), newly allocated. */
+char *diag_format(const struct diag *d);
+const char *diag_level_tostr(enum diag_level level);
+void diag_list_free(struct diag_list *list);
+
+#endif

@@ -1,0 +1,127 @@
+/* model - the outbound identity model; see model.h. */
+#include "auditor/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auditor/xalloc.h"
+
+struct model_identity *model_identity_add(struct model_set *set, enum model_mta mta)
+{
+    XGROW(set->items, set->cap, set->n + 1);
+    struct model_identity *id = &set->items[set->n++];
+    memset(id, 0, sizeof(*id));
+    id->mta = mta;
+    return id;
+}
+
+void model_config_add(struct model_set *set, enum model_mta mta, const char *path, const char *how)
+{
+    XGROW(set->configs, set->configs_cap, set->nconfigs + 1);
+    struct model_config *c = &set->configs[set->nconfigs++];
+    c->mta = mta;
+    c->path = xstrdup(path);
+    c->how = xstrdup(how ? how : "");
+}
+
+void model_set_str(char **field, const char *value)
+{
+    char *copy = value ? xstrdup(value) : NULL;
+    free(*field);
+    *field = copy;
+}
+
+static void model_identity_free(struct model_identity *id)
+{
+    free(id->id);
+    free(id->config);
+    free(id->transport);
+    free(id->service_type);
+    free(id->helo_name);
+    free(id->helo_origin);
+    free(id->helo_expression);
+    for (int f = 0; f < MODEL_NFAMILIES; f++) {
+        free(id->bind[f].address);
+        free(id->bind[f].origin);
+        free(id->bind[f].expression);
+    }
+    free(id->bind_enforce_origin);
+    free(id->families_origin);
+    free(id->preference_origin);
+    free(id->relay);
+    free(id->relay_origin);
+    strlist_free(&id->notes);
+}
+
+void model_set_free(struct model_set *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        model_identity_free(&set->items[i]);
+    free(set->items);
+    for (size_t i = 0; i < set->nconfigs; i++) {
+        free(set->configs[i].path);
+        free(set->configs[i].how);
+    }
+    free(set->configs);
+    memset(set, 0, sizeof(*set));
+}
+
+const char *model_mta_tostr(enum model_mta mta)
+{
+    return mta == MODEL_EXIM ? "exim" : "postfix";
+}
+
+const char *model_family_tostr(enum model_family family)
+{
+    return family == MODEL_IPV6 ? "ipv6" : "ipv4";
+}
+
+const char *model_preference_tostr(enum model_preference pref)
+{
+    switch (pref) {
+    case MODEL_PREF_IPV4:
+        return "ipv4";
+    case MODEL_PREF_IPV6:
+        return "ipv6";
+    case MODEL_PREF_ANY:
+        break;
+    }
+    return "any";
+}
+
+const char *model_bind_how_tostr(enum model_bind_how how)
+{
+    switch (how) {
+    case MODEL_BIND_PARAM:
+        return "bind";
+    case MODEL_BIND_INET_INTERFACES:
+        return "inet_interfaces";
+    case MODEL_BIND_WILDCARD:
+        return "wildcard";
+    case MODEL_BIND_DYNAMIC:
+        return "dynamic";
+    case MODEL_BIND_NONE:
+        break;
+    }
+    return "none";
+}
+
+int model_family_fromstr(const char *s)
+{
+    if (strcmp(s, "ipv4") == 0)
+        return MODEL_IPV4;
+    if (strcmp(s, "ipv6") == 0)
+        return MODEL_IPV6;
+    return -1;
+}
+
+int model_preference_fromstr(const char *s)
+{
+    if (strcmp(s, "any") == 0)
+        return MODEL_PREF_ANY;
+    if (strcmp(s, "ipv4") == 0)
+        return MODEL_PREF_IPV4;
+    if (strcmp(s, "ipv6") == 0)
+        return MODEL_PREF_IPV6;
+    return -1;
+}

@@ -1,0 +1,110 @@
+/* model - the outbound identity model: one record per outbound SMTP path.
+ *
+ * Parsers fill it from the MTAs' configuration (they never resolve names),
+ * probes and checks read it, reports print it. Every value keeps its origin:
+ * "FILE:LINE" for a line of a configuration file, "FILE:LINE (-o)" for a
+ * master.cf override, "default" for a built-in default (optionally followed by
+ * a short explanation in parentheses), "command line" for a value given to
+ * mta-preflight itself.
+ *
+ * All strings are owned by the record and freed by model_set_free().
+ */
+#ifndef MP_MODEL_H
+#define MP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auditor/strlist.h"
+
+enum model_mta { MODEL_POSTFIX, MODEL_EXIM };
+
+enum model_family { MODEL_IPV4 = 0, MODEL_IPV6 = 1 };
+#define MODEL_NFAMILIES 2
+#define MODEL_FAMILY_BIT(f) (1u << (f))
+
+/* Which family the MTA tries first when a destination has both. */
+enum model_preference { MODEL_PREF_ANY, MODEL_PREF_IPV4, MODEL_PREF_IPV6 };
+
+/* How configuration decides the source address of one family. */
+enum model_bind_how {
+    MODEL_BIND_NONE,            /* nothing configured: the kernel chooses */
+    MODEL_BIND_PARAM,           /* smtp_bind_address(6), or Exim's interface */
+    MODEL_BIND_INET_INTERFACES, /* Postfix: the single non-loopback inet_interfaces address */
+    MODEL_BIND_WILDCARD,        /* explicitly 0.0.0.0 or ::: the kernel chooses */
+    MODEL_BIND_DYNAMIC,         /* computed at delivery time (an Exim expansion) */
+};
+
+struct model_bind {
+    enum model_bind_how how;
+    char *address;    /* numeric address for PARAM and INET_INTERFACES, else NULL */
+    char *origin;     /* origin of the deciding setting; NULL for NONE */
+    char *expression; /* the raw text for DYNAMIC, else NULL */
+};
+
+struct model_identity {
+    char *id;           /* postfix:DIR:SERVICE/TYPE or exim:FILE:TRANSPORT */
+    enum model_mta mta;
+    char *config;       /* Postfix configuration directory or Exim configuration file */
+    char *transport;    /* master.cf service name or Exim transport name */
+    char *service_type; /* master.cf service type ("unix"); NULL for Exim */
+
+    char *helo_name;    /* NULL when dynamic and there is no static guess */
+    char *helo_origin;
+    bool helo_dynamic;
+    char *helo_expression; /* raw text when dynamic, else NULL */
+
+    struct model_bind bind[MODEL_NFAMILIES];
+    bool bind_enforce;  /* Postfix smtp_bind_address_enforce; Exim always fails a bad bind */
+    char *bind_enforce_origin;
+
+    unsigned families;  /* MODEL_FAMILY_BIT() of each family the transport may use */
+    char *families_origin;
+    enum model_preference preference;
+    char *preference_origin;
+
+    char *relay;        /* smarthost as "[host]:port", "host", "host:port", or NULL for MX delivery */
+    char *relay_origin;
+    bool nexthop_varies; /* transport or sender maps may route some mail elsewhere */
+
+    struct strlist notes; /* facts an admin should read, in plain English */
+};
+
+/* One configuration that was read, for the report's header. */
+struct model_config {
+    enum model_mta mta;
+    char *path;  /* directory (Postfix) or file (Exim) */
+    char *how;   /* how it was found: "--postfix-dir", "default location", ... */
+};
+
+struct model_set {
+    struct model_identity *items;
+    size_t n, cap;
+    struct model_config *configs;
+    size_t nconfigs, configs_cap;
+};
+
+#define MODEL_SET_INIT { NULL, 0, 0, NULL, 0, 0 }
+
+/* Facts about the host that the MTAs' own defaults depend on. */
+struct model_host {
+    const char *hostname; /* what gethostname()/uname() return, or --system-hostname */
+};
+
+/* model_identity_add - append a zeroed identity and return it. The pointer is
+ * valid until the next call that adds to the set. */
+struct model_identity *model_identity_add(struct model_set *set, enum model_mta mta);
+void model_config_add(struct model_set *set, enum model_mta mta, const char *path, const char *how);
+/* model_set_str - set *field to a copy of value (NULL allowed), freeing the old one. */
+void model_set_str(char **field, const char *value);
+void model_set_free(struct model_set *set);
+
+const char *model_mta_tostr(enum model_mta mta);
+const char *model_family_tostr(enum model_family family);   /* "ipv4", "ipv6" */
+const char *model_preference_tostr(enum model_preference pref); /* "any", "ipv4", "ipv6" */
+const char *model_bind_how_tostr(enum model_bind_how how);
+/* model_*_fromstr - parse the tostr form; -1 when unknown. */
+int model_family_fromstr(const char *s);
+int model_preference_fromstr(const char *s);
+
+#endif

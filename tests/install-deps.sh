@@ -1,0 +1,88 @@
+#!/bin/sh
+# Install what mta-preflight needs to build and to run its tests, from Debian's
+# archive, non-interactively, starting no daemon.
+#
+#   sh tests/install-deps.sh            install everything (as root)
+#   sh tests/install-deps.sh --ensure   install only when something is missing; when
+#                                       not root, print what to install and fail
+#   sh tests/install-deps.sh --missing  print the missing packages, change nothing
+#
+# Besides packages it unpacks Debian's Exim next to Postfix (the two packages
+# conflict) into build/oracle/exim, to serve as the test oracle for the Exim parser.
+set -eu
+
+BUILD_PKGS="build-essential pkg-config libpcre2-dev libc-ares-dev libjson-c-dev libmnl-dev"
+TEST_PKGS="check nsd bind9-dnsutils nftables iproute2 postfix valgrind cppcheck util-linux procps"
+EXIM_LIBS="libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libcrypt1 libpcre2-8-0"
+EXIM_DEBS="exim4-daemon-light exim4-base exim4-config"
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+exim_root="$top/build/oracle/exim"
+
+missing_packages() {
+    for p in $BUILD_PKGS $TEST_PKGS $EXIM_LIBS; do
+        s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        case "$s" in *" installed") ;; *) printf '%s ' "$p" ;; esac
+    done
+}
+
+exim_missing() {
+    [ -x "$exim_root/usr/sbin/exim4" ] || return 0
+    getent passwd Debian-exim >/dev/null 2>&1 || return 0
+    return 1
+}
+
+install_all() {
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    pkgs=$(missing_packages)
+    if [ -n "$pkgs" ]; then
+        apt-get update -q
+        # Postfix must not ask questions nor write a main.cf of its own.
+        echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+        # shellcheck disable=SC2086
+        apt-get install -y -q --no-install-recommends $pkgs
+    fi
+    if exim_missing; then
+        getent passwd Debian-exim >/dev/null 2>&1 ||
+            useradd --system --user-group --no-create-home --home-dir /var/spool/exim4 \
+                --shell /usr/sbin/nologin Debian-exim
+        tmp=$(mktemp -d)
+        chmod 755 "$tmp"
+        (cd "$tmp" && apt-get download $EXIM_DEBS) || {
+            apt-get update -q
+            (cd "$tmp" && apt-get download $EXIM_DEBS)
+        }
+        rm -rf "$exim_root"
+        mkdir -p "$exim_root"
+        for d in "$tmp"/*.deb; do dpkg -x "$d" "$exim_root"; done
+        chmod u-s "$exim_root/usr/sbin/exim4"
+        rm -rf "$tmp"
+    fi
+}
+
+case "${1:-}" in
+--missing)
+    missing_packages; echo
+    exim_missing && echo "exim oracle: not unpacked in $exim_root"
+    exit 0 ;;
+--ensure)
+    pkgs=$(missing_packages)
+    if [ -z "$pkgs" ] && ! exim_missing; then exit 0; fi
+    if [ "$(id -u)" -eq 0 ]; then
+        install_all
+        exit 0
+    fi
+    echo "mta-preflight: missing build or test dependencies." >&2
+    [ -n "$pkgs" ] && echo "  as root: apt-get install --no-install-recommends $pkgs" >&2
+    exim_missing && echo "  as root: sh tests/install-deps.sh   (unpacks the Exim test oracle)" >&2
+    exit 1 ;;
+"")
+    install_all ;;
+*)
+    echo "usage: sh tests/install-deps.sh [--ensure|--missing]" >&2
+    exit 64 ;;
+esac
