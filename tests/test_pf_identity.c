@@ -329,13 +329,13 @@ static long pf_oracle_dir(const char *dir, const char *host)
         strbuf_adds(&script, " -xh");
         for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++)
             strbuf_addf(&script, " %s", pf_oracle_params[k]);
-        strbuf_adds(&script, " 2>/dev/null; echo \"@@rc=$?\"; ");
+        strbuf_adds(&script, "; echo \"@@rc=$?\"; ");
         strlist_free(&ovr);
         nsvc++;
     }
     ck_assert_msg(nsvc > 0, "%s: no smtp service to compare", dir);
-    char *out = NULL;
-    int rc = pf_oracle_run(host, setup, script.buf, &out, NULL);
+    char *out = NULL, *oerr = NULL;
+    int rc = pf_oracle_run(host, setup, script.buf, &out, &oerr);
     ck_assert_int_eq(rc, 0);
     const char *cp = out;
     for (size_t i = 0; i < mastercf.n; i++) {
@@ -359,11 +359,12 @@ static long pf_oracle_dir(const char *dir, const char *host)
             pf_value_free(&v);
         }
         if (orc != 0) {
-            ck_assert_msg(ours_fail || pf_diag_errors(&diags) > 0, "%s %s/%s: postconf failed (rc %d), parser did not",
-                          dir, svc->name, svc->type, orc);
+            ck_assert_msg(ours_fail || pf_diag_errors(&diags) > 0,
+                          "%s %s/%s: postconf failed (rc %d: %s), parser did not", dir, svc->name, svc->type, orc,
+                          oerr ? oerr : "");
         } else {
-            ck_assert_msg(!ours_fail, "%s %s/%s: parser expansion failed, postconf did not", dir, svc->name,
-                          svc->type);
+            ck_assert_msg(!ours_fail, "%s %s/%s: parser expansion failed, postconf did not (stderr: %s)", dir,
+                          svc->name, svc->type, oerr ? oerr : "");
             for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++) {
                 const char *nl = strchr(cp, '\n');
                 ck_assert_ptr_nonnull(nl);
@@ -380,6 +381,7 @@ static long pf_oracle_dir(const char *dir, const char *host)
         cp = rcline + 5;
     }
     free(out);
+    free(oerr);
 done:
     if (hosts_file) {
         char *slash = strrchr(hosts_file, '/');
