@@ -103,6 +103,25 @@ static char exim_options_escape(const char **pp)
     return (char)ch;
 }
 
+/* Config text quoted in a message, with non-printing characters escaped
+ * as Exim's string_printing() does (\n, \t, \ooo). */
+static char *exim_options_printable(const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n')
+            strbuf_adds(&sb, "\\n");
+        else if (c == '\t')
+            strbuf_adds(&sb, "\\t");
+        else if (c < 0x20 || c >= 0x7f)
+            strbuf_addf(&sb, "\\%03o", c);
+        else
+            strbuf_addc(&sb, (char)c);
+    }
+    return strbuf_detach(&sb);
+}
+
 static void exim_options_extra(struct exim_parse *p, const char *s, const char *what)
 {
     char *msg = xasprintf("extra characters follow %s%s", what,
@@ -194,7 +213,9 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
     while (isspace((unsigned char)*s))
         s++;
     if (!isalpha((unsigned char)*s)) {
-        char *msg = xasprintf("option setting expected: %s", s);
+        char *shown = exim_options_printable(s);
+        char *msg = xasprintf("option setting expected: %s", shown);
+        free(shown);
         exim_options_fail(p, msg);
         free(msg);
         return false;

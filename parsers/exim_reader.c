@@ -185,6 +185,12 @@ static char *exim_reader_slurp(const char *path, size_t *len)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return NULL;
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        errno = EISDIR;
+        return NULL;
+    }
     struct strbuf sb = STRBUF_INIT;
     char chunk[65536];
     size_t n;
@@ -220,11 +226,13 @@ int exim_reader_open_file(struct exim_reader *r, const char *path)
     return 0;
 }
 
-void exim_reader_open_text(struct exim_reader *r, const char *path, const char *text,
+void exim_reader_open_text(struct exim_reader *r, const char *path, const char *text, size_t len,
                            const struct exim_origin *map, size_t nmap)
 {
-    size_t len = strlen(text);
-    exim_reader_push(r, path, xstrndup(text, len), len);
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    exim_reader_push(r, path, copy, len);
     if (map && nmap) {
         struct exim_frame *f = &r->frames[r->nframes - 1];
         f->map = xreallocarray(NULL, nmap, sizeof(*map));
@@ -416,6 +424,13 @@ static bool exim_reader_include(struct exim_reader *r, const char *line)
     }
     size_t len = 0;
     char *text = exim_reader_slurp(path, &len);
+    if (!text && errno == EISDIR) {
+        /* fopen() succeeds on a directory and the first read fails, which
+         * Exim takes for the end of the file */
+        diag_add(r->diags, DIAG_WARNING, file, lno, "included '%s' is a directory: Exim reads it as an empty file",
+                 path);
+        text = xstrdup("");
+    }
     if (!text) {
         exim_reader_fail(r, file, lno, "failed to open included configuration file %s: %s", path, strerror(errno));
         free(path);

@@ -53,11 +53,11 @@ void exim_reader_free(struct exim_reader *r);
  * Returns 0, or -1 when it cannot be read (recorded in diags). */
 int exim_reader_open_file(struct exim_reader *r, const char *path);
 
-/* exim_reader_open_text - start reading text as if it were the file path
- * (relative includes are resolved against path's directory). When map is
- * not NULL, map[i] is the origin of physical line i+1 (nmap entries; lines
- * past the end are named path:N). Text and map are copied. */
-void exim_reader_open_text(struct exim_reader *r, const char *path, const char *text,
+/* exim_reader_open_text - start reading len bytes of text as if they were
+ * the file path (relative includes are resolved against path's directory).
+ * When map is not NULL, map[i] is the origin of physical line i+1 (nmap
+ * entries; lines past the end are named path:N). Text and map are copied. */
+void exim_reader_open_text(struct exim_reader *r, const char *path, const char *text, size_t len,
                            const struct exim_origin *map, size_t nmap);
 
 /* exim_reader_next - the next logical line, or NULL at the end or after an
