@@ -178,19 +178,15 @@ static void exim_options_push(struct exim_option_list *list, struct exim_parse *
     o->line = p->line->line;
 }
 
-/* Whether the built-in macro _PREFIX_NAME exists (Exim defines one per
- * option and driver it was built with). */
-static bool exim_options_builtin(const char *prefix, const char *name)
+/* A built-in macro name: "_" followed by the parts joined with "_", upper
+ * case ("OPT", "ROUTERS", "ipv4_only" -> "_OPT_ROUTERS_IPV4_ONLY"); c may be
+ * NULL. */
+static char *exim_options_macro_name(const char *a, const char *b, const char *c, const char *d)
 {
-    struct strbuf sb = STRBUF_INIT;
-    strbuf_adds(&sb, prefix);
-    for (const char *s = name; *s; s++)
-        strbuf_addc(&sb, (char)toupper((unsigned char)*s));
-    bool found = false;
-    for (size_t i = 0; i < exim_builtin_nmacros && !found; i++)
-        found = strcmp(exim_builtin_macros[i].name, sb.buf) == 0;
-    strbuf_release(&sb);
-    return found;
+    char *name = d ? xasprintf("_%s_%s_%s_%s", a, b, c, d) : xasprintf("_%s_%s_%s", a, b, c);
+    for (char *p = name; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return name;
 }
 
 static bool exim_options_repeatable(enum exim_section sec, const char *name)
@@ -255,30 +251,31 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
         }
         boolean = bo->boolean;
     } else {
-        char *generic = xasprintf("_OPT_%sS_", drv_class);
-        bool known = exim_options_builtin(generic, base);
+        /* Exim defines _OPT_ROUTERS_NAME for each generic router option and
+         * _OPT_ROUTER_DRIVER_NAME for each private one (likewise for
+         * transports and authenticators) */
+        char *generic = xasprintf("%sS", drv_class);
+        char *key = exim_options_macro_name("OPT", generic, base, NULL);
         free(generic);
-        if (!known) {
-            char *msg;
-            if (!drv_type) {
-                msg = xasprintf("option \"%s\" unknown (\"driver\" must be specified before any private options)",
-                                name);
-            } else {
-                char *priv = xasprintf("_OPT_%s_%s_", drv_class, drv_type);
-                for (char *c = priv; *c; c++)
-                    *c = (char)toupper((unsigned char)*c);
-                known = exim_options_builtin(priv, base);
-                free(priv);
-                msg = known ? NULL : xasprintf("option \"%s\" unknown", name);
-            }
-            if (msg) {
-                exim_options_fail(p, msg);
-                free(msg);
-                return false;
-            }
+        bool known = exim_builtin_macro_defined(key);
+        if (!known && drv_type) {
+            free(key);
+            key = exim_options_macro_name("OPT", drv_class, drv_type, base);
+            known = exim_builtin_macro_defined(key);
         }
-        if (strcmp(base, "driver") == 0)
-            boolean = 0;
+        if (!known) {
+            char *msg = drv_type ? xasprintf("option \"%s\" unknown", name)
+                                 : xasprintf("option \"%s\" unknown (\"driver\" must be specified before any "
+                                             "private options)",
+                                             name);
+            exim_options_fail(p, msg);
+            free(msg);
+            free(key);
+            return false;
+        }
+        if (sec != EXIM_SEC_AUTHENTICATORS)
+            boolean = exim_builtin_driver_boolean(key);
+        free(key);
     }
 
     if (!exim_options_repeatable(sec, base) && exim_options_find(list, base)) {
@@ -327,6 +324,16 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
     if (*s == '=') {
         bare = false;
         s++;
+        while (isspace((unsigned char)*s))
+            s++;
+        /* the routers' more and unseen (opt_expand_bool) may be expansions */
+        if (*s == '$' && sec == EXIM_SEC_ROUTERS && (strcmp(base, "more") == 0 || strcmp(base, "unseen") == 0)) {
+            char *expr = exim_options_string(p, s, name);
+            if (!expr)
+                return false;
+            exim_options_push(list, p, base, expr, false, false, hidden);
+            return true;
+        }
         char word[64];
         s = exim_options_readname(word, sizeof(word), s);
         if (strcasecmp(word, "true") == 0 || strcasecmp(word, "yes") == 0) {
@@ -495,8 +502,8 @@ static bool exim_options_driver_line(struct exim_parse *p, enum exim_section sec
         return false;
     const struct exim_option *o = &st->cur->opts.items[st->cur->opts.n - 1];
     if (!st->type && strcmp(o->name, "driver") == 0) {
-        char *drv = xasprintf("_DRIVER_%s_", class_uc);
-        bool known = exim_options_builtin(drv, o->value);
+        char *drv = exim_options_macro_name("DRIVER", class_uc, o->value, NULL);
+        bool known = exim_builtin_macro_defined(drv);
         free(drv);
         if (!known) {
             char *msg = xasprintf("%s %s: cannot find %s driver \"%s\"", class_lc, st->cur->name, class_lc, o->value);
