@@ -497,6 +497,7 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
                 rc = -1;
             } else {
                 exim_debian_raw(&rawc, &raw, text, len, localmacros, 1);
+                out->localmacros = true;
                 free(text);
             }
         }

@@ -63,6 +63,7 @@ struct exim_debian_conf {
     struct strlist notes;      /* facts for the report (plain English) */
     char *configtype;          /* dc_eximconfig_configtype as update-exim4.conf uses it */
     bool split;
+    bool localmacros;          /* non-split: exim4.conf.localmacros was read */
 };
 
 /* exim_debian_assemble - build in out what update-exim4.conf would write.

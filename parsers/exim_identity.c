@@ -40,12 +40,28 @@ static char *exim_identity_opt_origin(const struct exim_option *o)
     return exim_identity_origin(o->file, o->line);
 }
 
+/* Say which macros an option's line used: in Debian's layout the value an
+ * admin must change is the macro definition, not the option line. */
+static void exim_identity_macro_notes(struct model_identity *id, const char *what, const struct exim_option *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->macros.n; i++) {
+        char *note = xasprintf("%s uses macro %s", what, o->macros.items[i]);
+        if (!strlist_contains(&id->notes, note))
+            strlist_add_owned(&id->notes, note);
+        else
+            free(note);
+    }
+}
+
 /* The value of primary_hostname as Exim would use it (without the
  * resolver step) and where it comes from. */
 struct exim_primary {
     char *name;   /* NULL when unknown */
     char *origin;
     bool short_name; /* a nodename without a dot: the resolver may change it */
+    const struct exim_option *opt; /* the primary_hostname line, or NULL */
 };
 
 static void exim_identity_primary(const struct exim_config *cfg, const struct model_host *host,
@@ -56,6 +72,7 @@ static void exim_identity_primary(const struct exim_config *cfg, const struct mo
     if (o) {
         p->name = xstrdup(o->value);
         p->origin = exim_identity_opt_origin(o);
+        p->opt = o;
         return;
     }
     if (!host || !host->hostname || !*host->hostname) {
@@ -107,6 +124,9 @@ static void exim_identity_helo(struct model_identity *id, const struct exim_driv
     const char *expr = o ? o->value : "$primary_hostname";
     char *origin = o ? exim_identity_opt_origin(o) : xstrdup(prim->origin);
     char *name = exim_identity_eval(expr, prim->name);
+    exim_identity_macro_notes(id, "helo_data", o);
+    if (!o || strstr(expr, "primary_hostname"))
+        exim_identity_macro_notes(id, "primary_hostname", prim->opt);
     if (name) {
         id->helo_name = name;
         id->helo_origin = origin;
@@ -139,6 +159,7 @@ static void exim_identity_bind(struct model_identity *id, const struct exim_driv
     const struct exim_option *o = exim_options_find(&t->opts, "interface");
     if (!o || !*o->value)
         return;
+    exim_identity_macro_notes(id, "interface", o);
     char *origin = exim_identity_opt_origin(o);
     if (strchr(o->value, '$')) {
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
@@ -302,9 +323,11 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
     const struct exim_option *override = exim_options_find(&t->opts, "hosts_override");
     const struct exim_option *port = exim_options_find(&t->opts, "port");
     const char *portval = port ? port->value : NULL;
-    bool direct = false;  /* some router delivers by DNS (MX) */
-    const struct exim_option *route = NULL;
-    const struct exim_driver *route_router = NULL;
+    bool direct = false; /* some router looks the destination up in DNS (MX) */
+    /* the manualroute routers using the transport; the first one whose
+     * hosts are written out decides the relay */
+    const struct exim_driver *routers[64];
+    const struct exim_option *routes[64];
     size_t nroutes = 0;
 
     for (size_t i = 0; i < cfg->routers.n; i++) {
@@ -316,10 +339,9 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
         if (drv && strcmp(drv->value, "manualroute") == 0) {
             const struct exim_option *rl = exim_options_find(&r->opts, "route_list");
             const struct exim_option *rd = exim_options_find(&r->opts, "route_data");
-            nroutes++;
-            if (!route) {
-                route = rl ? rl : rd;
-                route_router = r;
+            if ((rl || rd) && nroutes < sizeof(routes) / sizeof(routes[0])) {
+                routers[nroutes] = r;
+                routes[nroutes++] = rl ? rl : rd;
             }
         } else {
             direct = true;
@@ -328,6 +350,7 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
 
     if (hosts && *hosts->value && exim_options_bool(override, false)) {
         size_t n;
+        exim_identity_macro_notes(id, "hosts", hosts);
         if (strchr(hosts->value, '$')) {
             id->relay = xstrdup(hosts->value);
             id->nexthop_varies = true;
@@ -340,36 +363,54 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
         id->relay_origin = exim_identity_opt_origin(hosts);
         return;
     }
-    if (route && !direct) {
+
+    size_t chosen = nroutes;
+    for (size_t i = 0; i < nroutes && chosen == nroutes; i++)
+        if (!strchr(routes[i]->value, '$'))
+            chosen = i;
+    if (nroutes && !direct && chosen == nroutes)
+        chosen = 0;
+    for (size_t i = 0; i < nroutes; i++) {
+        if (i == chosen)
+            continue;
+        id->nexthop_varies = true;
+        strlist_addf(&id->notes, "manualroute router %s sends some mail through this transport to %s hosts",
+                     routers[i]->name, strchr(routes[i]->value, '$') ? "computed" : "other");
+    }
+    if (chosen < nroutes && !direct) {
+        const struct exim_option *route = routes[chosen];
         struct strlist hl = STRLIST_INIT, ol = STRLIST_INIT;
         if (strcmp(route->name, "route_list") == 0)
             exim_identity_route_hosts(route->value, &hl, &ol);
         else
             exim_identity_route_data(route->value, &hl, &ol);
+        exim_identity_macro_notes(id, route->name, route);
         if (strchr(route->value, '$')) {
             id->relay = xstrdup(hl.n ? hl.items[0] : route->value);
             id->nexthop_varies = true;
-            strlist_addf(&id->notes, "router %s computes its hosts at routing time (%s)", route_router->name,
+            strlist_addf(&id->notes, "router %s computes its hosts at routing time (%s)", routers[chosen]->name,
                          route->name);
         } else if (hl.n) {
             size_t n;
             id->relay = exim_identity_first_host(hl.items[0], portval, &n);
             if (n > 1)
-                strlist_addf(&id->notes, "router %s lists %zu hosts; Exim tries them in order", route_router->name, n);
-            if (hl.n > 1)
+                strlist_addf(&id->notes, "router %s lists %zu hosts; Exim tries them in order",
+                             routers[chosen]->name, n);
+            if (hl.n > 1) {
                 id->nexthop_varies = true;
+                strlist_addf(&id->notes, "router %s routes different domains to different hosts",
+                             routers[chosen]->name);
+            }
         }
-        if (nroutes > 1)
-            id->nexthop_varies = true;
         id->relay_origin = exim_identity_opt_origin(route);
         strlist_free(&hl);
         strlist_free(&ol);
         return;
     }
-    if (route && direct) {
+    if (chosen < nroutes) {
         id->nexthop_varies = true;
         strlist_addf(&id->notes, "manualroute router %s sends some domains through this transport to fixed hosts",
-                     route_router->name);
+                     routers[chosen]->name);
     }
     if (hosts && *hosts->value) {
         if (direct) {
@@ -377,6 +418,7 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
             return;
         }
         size_t n;
+        exim_identity_macro_notes(id, "hosts", hosts);
         id->relay = exim_identity_first_host(hosts->value, portval, &n);
         id->relay_origin = exim_identity_opt_origin(hosts);
         if (strchr(hosts->value, '$'))

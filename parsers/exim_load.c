@@ -71,8 +71,13 @@ static int exim_load_debian(const char *dir, const char *hostname, bool given, s
                 out->cfg.failed = true;
                 rc = 1;
             } else {
-                out->how = xasprintf("assembled from update-exim4.conf.conf and %s in %s%s (%s)",
-                                     c.split ? "conf.d" : "exim4.conf.template", p.confdir, flag, why);
+                out->how = xasprintf("assembled as update-exim4.conf would, from update-exim4.conf.conf and %s in "
+                                     "%s%s: %s",
+                                     c.split               ? "conf.d"
+                                     : c.localmacros ? "exim4.conf.localmacros and exim4.conf.template"
+                                                     : "exim4.conf.template",
+                                     p.confdir,
+                                     flag, why);
                 for (size_t i = 0; i < c.notes.n; i++)
                     strlist_add(&out->notes, c.notes.items[i]);
                 struct exim_reader *r = exim_reader_new(diags);

@@ -176,6 +176,9 @@ static void exim_options_push(struct exim_option_list *list, struct exim_parse *
     o->hidden = hidden;
     o->file = p->file;
     o->line = p->line->line;
+    memset(&o->macros, 0, sizeof(o->macros));
+    for (size_t i = 0; p->line->macros && i < p->line->macros->n; i++)
+        strlist_add(&o->macros, p->line->macros->items[i]);
 }
 
 /* A built-in macro name: "_" followed by the parts joined with "_", upper
@@ -639,6 +642,7 @@ void exim_options_free(struct exim_config *cfg)
     for (size_t i = 0; i < cfg->main.n; i++) {
         free(cfg->main.items[i].name);
         free(cfg->main.items[i].value);
+        strlist_free(&cfg->main.items[i].macros);
     }
     free(cfg->main.items);
     for (size_t i = 0; i < cfg->nlists; i++) {
@@ -655,6 +659,7 @@ void exim_options_free(struct exim_config *cfg)
             for (size_t j = 0; j < d->opts.n; j++) {
                 free(d->opts.items[j].name);
                 free(d->opts.items[j].value);
+                strlist_free(&d->opts.items[j].macros);
             }
             free(d->opts.items);
         }

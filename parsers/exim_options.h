@@ -34,6 +34,7 @@ struct exim_option {
     bool hidden;    /* hide prefix */
     const char *file; /* owned by the exim_config */
     unsigned line;
+    struct strlist macros; /* user macros in its line: "NAME (FILE:LINE)" */
 };
 
 struct exim_option_list {

@@ -46,6 +46,8 @@ struct exim_reader {
     bool failed;
     struct strbuf logical;
     struct strlist names; /* interned strings */
+    struct strlist phys_macros;    /* user macros used on the current physical line */
+    struct strlist logical_macros; /* ... and on the logical line */
     struct exim_line out;
 };
 
@@ -121,6 +123,8 @@ void exim_reader_free(struct exim_reader *r)
     free(r->macros);
     strbuf_release(&r->logical);
     strlist_free(&r->names);
+    strlist_free(&r->phys_macros);
+    strlist_free(&r->logical_macros);
     free(r);
 }
 
@@ -312,6 +316,14 @@ static size_t exim_reader_expand(struct exim_reader *r, struct strbuf *sb, size_
                 while (sb->buf[t] && !exim_reader_macro_start(sb->buf + t))
                     t++;
                 *found = true;
+                if (i >= r->nbuiltin) {
+                    char *used = m->line ? xasprintf("%s (%s:%u)", m->name, m->file, m->line)
+                                         : xasprintf("%s (%s)", m->name, m->file ? m->file : "built in");
+                    if (!strlist_contains(&r->phys_macros, used))
+                        strlist_add_owned(&r->phys_macros, used);
+                    else
+                        free(used);
+                }
             }
         }
     }
@@ -447,6 +459,7 @@ const struct exim_line *exim_reader_next(struct exim_reader *r)
         return NULL;
     struct strbuf *lb = &r->logical;
     strbuf_reset(lb);
+    strlist_free(&r->logical_macros);
     struct strbuf phys = STRBUF_INIT;
     const char *sfile = NULL;
     unsigned sline = 0;
@@ -473,6 +486,7 @@ const struct exim_line *exim_reader_next(struct exim_reader *r)
             return NULL;
         }
         bool found;
+        strlist_free(&r->phys_macros);
         size_t ss = exim_reader_expand(r, &phys, 0, lb->len == 0, &found);
         const char *line = phys.buf + ss;
         if (*line == '#')
@@ -495,6 +509,9 @@ const struct exim_line *exim_reader_next(struct exim_reader *r)
         }
         if (lb->len == 0)
             exim_reader_where(r, &sfile, &sline);
+        for (size_t i = 0; i < r->phys_macros.n; i++)
+            if (!strlist_contains(&r->logical_macros, r->phys_macros.items[i]))
+                strlist_add(&r->logical_macros, r->phys_macros.items[i]);
         strbuf_adds(lb, line);
         while (lb->len && isspace((unsigned char)lb->buf[lb->len - 1]))
             lb->buf[--lb->len] = '\0';
@@ -506,6 +523,7 @@ const struct exim_line *exim_reader_next(struct exim_reader *r)
     }
     strbuf_release(&phys);
     r->out.text = lb->buf;
+    r->out.macros = &r->logical_macros;
     r->out.file = sfile;
     r->out.line = sline;
     const char *efile;

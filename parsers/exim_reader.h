@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "auditor/diag.h"
+#include "auditor/strlist.h"
 
 /* Where one physical line of a text buffer came from (see push_text). */
 struct exim_origin {
@@ -40,6 +41,9 @@ struct exim_line {
     const char *file;
     unsigned line;
     unsigned last_line;
+    /* user macros substituted into it, each "NAME (FILE:LINE)" with where
+     * the macro was defined at the time, in order, without repeats */
+    const struct strlist *macros;
 };
 
 struct exim_reader;
