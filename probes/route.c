@@ -53,6 +53,20 @@ static socklen_t route_sockaddr(const struct route_addr *a, unsigned port, struc
     return sizeof(*sin6);
 }
 
+/* A test bind() of a TCP socket to address, port 0: 0 when the address is
+ * this host's (or non-local binds are allowed), else the errno. */
+static int route_try_bind(const struct route_addr *a)
+{
+    struct sockaddr_storage ss;
+    int fd = socket(a->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return errno;
+    socklen_t sl = route_sockaddr(a, 0, &ss);
+    int err = bind(fd, (struct sockaddr *)&ss, sl) == 0 ? 0 : errno;
+    close(fd);
+    return err;
+}
+
 /* Errors that mean "the kernel has no usable route", as opposed to "the
  * question failed". EACCES is what a 'prohibit' route answers. */
 static bool route_errno_unreachable(int err)
@@ -126,6 +140,8 @@ static int route_netlink(const struct route_addr *dst, const struct route_addr *
     struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
     rtm->rtm_family = (unsigned char)dst->family;
     rtm->rtm_dst_len = (unsigned char)(dst->len * 8);
+    /* Report the table the rules selected, not always "main". */
+    rtm->rtm_flags = RTM_F_LOOKUP_TABLE;
     mnl_attr_put(nlh, RTA_DST, dst->len, dst->bytes);
     if (src) {
         rtm->rtm_src_len = (unsigned char)(src->len * 8);
@@ -159,6 +175,11 @@ static int route_netlink(const struct route_addr *dst, const struct route_addr *
         out->source[0] = out->gateway[0] = out->ifname[0] = '\0';
         ret = 0;
         goto done;
+    }
+    if (src) {
+        /* A bound socket sends from its bound address; the kernel's answer
+         * omits RTA_PREFSRC (IPv4) or names its own preference (IPv6). */
+        inet_ntop(src->family, src->bytes, out->source, sizeof(out->source));
     }
     if (!out->source[0]) {
         /* A route without a usable source (every address tentative, say). */
@@ -229,6 +250,10 @@ enum route_status route_lookup(const char *target, const char *source, enum rout
         out->error = EAFNOSUPPORT;
         return out->status;
     }
+    /* The MTA's bind() would fail first (IPv6 route queries do not check
+     * the source at all), so a foreign source is an error for both families. */
+    if (source && (out->error = route_try_bind(&src)) != 0)
+        return out->status;
     if (method != ROUTE_UDP) {
         if (route_netlink(&dst, source ? &src : NULL, out) == 0)
             return out->status;
@@ -285,7 +310,6 @@ const char *route_method_tostr(enum route_method method)
 enum route_bind_status route_bind_check(const char *address, const char *target, struct route_bind *out)
 {
     struct route_addr a;
-    struct sockaddr_storage ss;
 
     memset(out, 0, sizeof(*out));
     out->status = ROUTE_BIND_ERROR;
@@ -298,16 +322,8 @@ enum route_bind_status route_bind_check(const char *address, const char *target,
     if (!target)
         target = route_default_target(a.family);
 
-    int fd = socket(a.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        out->error = errno;
-        return out->status;
-    }
-    socklen_t sl = route_sockaddr(&a, 0, &ss);
-    int rc = bind(fd, (struct sockaddr *)&ss, sl);
-    int err = errno;
-    close(fd);
-    if (rc == 0) {
+    int err = route_try_bind(&a);
+    if (err == 0) {
         out->status = ROUTE_BIND_LOCAL;
         route_lookup(target, out->address, ROUTE_AUTO, &out->route);
     } else if (err == EADDRNOTAVAIL) {

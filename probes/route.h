@@ -69,7 +69,9 @@ struct route_result {
  * to (it must be of the same family). method ROUTE_AUTO uses netlink and falls
  * back to UDP only when netlink cannot be used at all.
  * Fills *out and returns out->status; malformed arguments give ROUTE_ERROR
- * with error EINVAL (EAFNOSUPPORT for mixed families). */
+ * with error EINVAL (EAFNOSUPPORT for mixed families); a source that cannot
+ * be bound gives ROUTE_ERROR with the bind() errno (EADDRNOTAVAIL: not an
+ * address of this host; route_bind_check() says what happens then). */
 enum route_status route_lookup(const char *target, const char *source, enum route_method method,
                                struct route_result *out);
 
