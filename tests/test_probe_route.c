@@ -14,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/dns.h"
 #include "probes/iface.h"
 #include "probes/route.h"
+#include "auditor/xalloc.h"
 #include "tests/support/netns.h"
+#include "tests/support/nsd_harness.h"
 #include "tests/support/suites.h"
 #include "tests/support/tsupport.h"
 
@@ -370,6 +373,59 @@ START_TEST(temporary_ipv6_source_is_visible)
 }
 END_TEST
 
+START_TEST(dns_server_on_port_53_in_a_namespace)
+{
+    NEED_ROOT();
+    build_mail_host(1);
+    static const char reverse[] =
+        "$TTL 300\n@ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n"
+        "@ IN NS ns.example.test.\n10 IN PTR mail.example.test.\n";
+    static const char forward[] =
+        "$TTL 300\n@ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n"
+        "@ IN NS ns.example.test.\nns IN A 198.51.100.1\nmail IN A 192.0.2.10\nmail IN AAAA 2001:db8::10\n";
+    const struct nsd_zone zones[] = { { "2.0.192.in-addr.arpa.", reverse }, { "example.test", forward } };
+    struct nsd_harness_opts where = { ns_net, "198.51.100.1", 53 };
+    struct nsd_harness nsd;
+    int started = nsd_harness_start(&nsd, zones, 2, &where);
+    if (started != 0) {
+        destroy_hosts();
+        ck_abort_msg("nsd in namespace: %s", nsd.error);
+    }
+
+    /* The mail host asks through its own resolv.conf (no port: 53). */
+    char *dir = ts_tmpdir("resolv");
+    char *path = xasprintf("%s/resolv.conf", dir);
+    ts_write_file(path, "nameserver 198.51.100.1\n");
+    struct dns_options opts = { 0 };
+    opts.resolv_conf = path;
+    struct dns_batch *b = NULL;
+    char *err = NULL;
+    int saved = netns_enter(ns_mx);
+    ck_assert_msg(saved >= 0, "%s", netns_error());
+    int rc = dns_batch_new(&opts, &b, &err);
+    size_t p = 0, a = 0, aaaa = 0;
+    if (rc == 0) {
+        p = dns_batch_add_ptr(b, "192.0.2.10");
+        a = dns_batch_add(b, DNS_A, "mail.example.test");
+        aaaa = dns_batch_add(b, DNS_AAAA, "mail.example.test");
+        dns_batch_run(b, dns_deadline_in(3000));
+    }
+    netns_leave(saved);
+    nsd_harness_stop(&nsd);
+    destroy_hosts();
+    ts_rmtree(dir);
+    free(dir);
+    free(path);
+
+    ck_assert_msg(rc == 0, "%s", err ? err : "?");
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(b, p)->status), "ok");
+    ck_assert_str_eq(dns_batch_get(b, p)->answers.items[0], "mail.example.test");
+    ck_assert_str_eq(dns_batch_get(b, a)->answers.items[0], "192.0.2.10");
+    ck_assert_str_eq(dns_batch_get(b, aaaa)->answers.items[0], "2001:db8::10");
+    dns_batch_free(b);
+}
+END_TEST
+
 Suite *probe_route_suite(void)
 {
     Suite *s = suite_create("probe_route");
@@ -384,6 +440,7 @@ Suite *probe_route_suite(void)
     tcase_add_test(tc, interface_facts_and_flags);
     tcase_add_test(tc, dad_failure_is_flagged);
     tcase_add_test(tc, temporary_ipv6_source_is_visible);
+    tcase_add_test(tc, dns_server_on_port_53_in_a_namespace);
     suite_add_tcase(s, tc);
     return s;
 }
