@@ -191,6 +191,7 @@ int iface_list_load(struct iface_list *list)
     if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
         goto done;
 
+    memset(buf, 0, 1024); /* the request: libmnl leaves padding as it finds it */
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
     nlh->nlmsg_type = RTM_GETADDR;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;

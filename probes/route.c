@@ -132,6 +132,8 @@ static int route_netlink(const struct route_addr *dst, const struct route_addr *
     if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
         goto done;
 
+    /* libmnl leaves attribute padding as it finds it: never send stack bytes. */
+    memset(buf, 0, sizeof(buf));
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
     nlh->nlmsg_type = RTM_GETROUTE;
     nlh->nlmsg_flags = NLM_F_REQUEST;
