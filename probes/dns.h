@@ -25,7 +25,10 @@
  *   ares_process_fd() call takes), whatever resolv.conf says: c-ares's own
  *   per-try timeout and tries only decide retries inside that bound; a query
  *   still unanswered at the deadline is cancelled and reports DNS_TIMEOUT.
- * - Results are never collapsed into yes/no: see enum dns_status.
+ * - Results are never collapsed into yes/no: see enum dns_status. To tell
+ *   SERVFAIL and REFUSED apart from a dead server, c-ares 1.18 must be told
+ *   not to judge responses (ARES_FLAG_NOCHECKRESP); the price is that such an
+ *   answer from the first server is final and not retried on the next one.
  * - Answers are sorted (strcmp order) and unique. PTR names and names in
  *   answers are lowercase without a trailing dot; addresses are in canonical
  *   inet_ntop() form.

@@ -10,6 +10,12 @@
 #include <check.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +432,68 @@ START_TEST(dns_server_on_port_53_in_a_namespace)
 }
 END_TEST
 
+START_TEST(loopback_route_in_this_namespace)
+{
+    /* No root needed: the host's own loopback is always routed via lo. */
+    struct route_result n, u;
+    ck_assert_int_eq(route_lookup("127.0.0.1", NULL, ROUTE_NETLINK, &n), ROUTE_OK);
+    ck_assert_str_eq(n.source, "127.0.0.1");
+    ck_assert_str_eq(n.ifname, "lo");
+    ck_assert_int_eq(route_lookup("127.0.0.1", NULL, ROUTE_UDP, &u), ROUTE_OK);
+    ck_assert_str_eq(u.source, "127.0.0.1");
+    ck_assert_int_eq(route_lookup("not-an-ip", NULL, ROUTE_AUTO, &n), ROUTE_ERROR);
+    ck_assert_int_eq(n.error, EINVAL);
+}
+END_TEST
+
+#if defined(__x86_64__)
+#define TEST_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define TEST_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+START_TEST(udp_fallback_without_netlink)
+{
+#ifndef TEST_AUDIT_ARCH
+    printf("skipped udp_fallback_without_netlink: no seccomp filter for this architecture\n");
+#else
+    if (ts_under_valgrind()) {
+        printf("skipped udp_fallback_without_netlink: valgrind does not run seccomp filters\n");
+        return;
+    }
+    /* Forbid netlink sockets in this test process only (libcheck forked it),
+     * as a sandbox would: socket(AF_NETLINK, ...) fails with EACCES. */
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TEST_AUDIT_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
+    ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+
+    struct route_result n, a;
+    ck_assert_int_eq(route_lookup("127.0.0.1", NULL, ROUTE_NETLINK, &n), ROUTE_ERROR);
+    ck_assert_int_eq(n.error, EACCES);
+    ck_assert_int_eq(route_lookup("127.0.0.1", NULL, ROUTE_AUTO, &a), ROUTE_OK);
+    ck_assert_str_eq(route_method_tostr(a.method), "udp");
+    ck_assert_str_eq(a.source, "127.0.0.1");
+    ck_assert_str_eq(a.target, "127.0.0.1");
+    struct iface_list list = IFACE_LIST_INIT;
+    ck_assert_int_eq(iface_list_load(&list), -1);
+    ck_assert_int_eq(errno, EACCES);
+    ck_assert_uint_eq(list.n, 0);
+    iface_list_free(&list);
+#endif
+}
+END_TEST
+
 Suite *probe_route_suite(void)
 {
     Suite *s = suite_create("probe_route");
@@ -442,5 +510,10 @@ Suite *probe_route_suite(void)
     tcase_add_test(tc, temporary_ipv6_source_is_visible);
     tcase_add_test(tc, dns_server_on_port_53_in_a_namespace);
     suite_add_tcase(s, tc);
+
+    TCase *host = tcase_create("host");
+    tcase_add_test(host, loopback_route_in_this_namespace);
+    tcase_add_test(host, udp_fallback_without_netlink);
+    suite_add_tcase(s, host);
     return s;
 }
