@@ -220,7 +220,9 @@ int dns_batch_new(const struct dns_options *opts, struct dns_batch **out, char *
     rc = ares_init_options(&b->channel, &o, mask);
     free(resolv_conf);
     if (rc != ARES_SUCCESS) {
-        if (err)
+        if (err && rc == ARES_EFILE)
+            *err = xasprintf("cannot read '%s'", opts->resolv_conf ? opts->resolv_conf : "/etc/resolv.conf");
+        else if (err)
             *err = xasprintf("cannot initialise DNS resolver: %s", ares_strerror(rc));
         free(b);
         ares_library_cleanup();

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "auditor/xalloc.h"
@@ -453,6 +456,70 @@ START_TEST(many_queries_run_concurrently)
 }
 END_TEST
 
+/* Start tests/tools/udp_delay in front of nsd; returns its PID, *port set. */
+static pid_t start_relay(unsigned delay_ms, unsigned *port)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    char *tool = ts_tool("udp_delay");
+    char upstream[64], delay[16];
+    snprintf(upstream, sizeof(upstream), "127.0.0.1:%u", nsd.port);
+    snprintf(delay, sizeof(delay), "%u", delay_ms);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        /* A failing assertion ends the test process: take the relay along. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        dup2(fds[1], 1);
+        close(fds[0]);
+        execl(tool, "udp_delay", "127.0.0.1:0", upstream, delay, (char *)NULL);
+        _exit(127);
+    }
+    free(tool);
+    close(fds[1]);
+    char line[32] = "";
+    ssize_t got = read(fds[0], line, sizeof(line) - 1);
+    close(fds[0]);
+    ck_assert_msg(got > 0, "udp_delay printed no port");
+    line[got] = '\0';
+    *port = (unsigned)strtoul(line, NULL, 10);
+    ck_assert_uint_gt(*port, 0);
+    return pid;
+}
+
+START_TEST(relay_adds_its_delay_and_rounds_cost_round_trips)
+{
+    ck_assert_msg(nsd_started, "nsd did not start: %s", nsd.error);
+    unsigned port;
+    pid_t relay = start_relay(50, &port);
+    char spec[64];
+    snprintf(spec, sizeof(spec), "127.0.0.1:%u", port);
+    struct dns_batch *b = batch_for(spec);
+    long long deadline = dns_deadline_in(5000);
+    size_t p4 = dns_batch_add_ptr(b, "192.0.2.11");
+    size_t p6 = dns_batch_add_ptr(b, "2001:db8::10");
+    size_t a = dns_batch_add(b, DNS_A, "mail.example.test");
+    long long start = dns_now_ms();
+    dns_batch_run(b, deadline);
+    dns_batch_add(b, DNS_A, dns_batch_get(b, p4)->answers.items[0]);
+    size_t confirm = dns_batch_add(b, DNS_AAAA, dns_batch_get(b, p6)->answers.items[0]);
+    dns_batch_run(b, deadline);
+    long long took = dns_now_ms() - start;
+    kill(relay, SIGTERM);
+    waitpid(relay, NULL, 0);
+
+    /* Every answer crossed the relay twice: at least 100 ms each. */
+    for (size_t i = 0; i < dns_batch_count(b); i++)
+        ck_assert_msg(dns_batch_get(b, i)->ms >= 100, "query %zu took %ld ms through a 100 ms relay", i,
+                      dns_batch_get(b, i)->ms);
+    ck_assert_uint_eq(dns_batch_get(b, a)->status, DNS_OK);
+    assert_answers(dns_batch_get(b, confirm), (const char *const[]){ "2001:db8::10" }, 1);
+    ck_assert_uint_eq(dns_batch_rounds(b), 2);
+    ck_assert_int_ge(took, 200);
+    dns_batch_free(b);
+}
+END_TEST
+
 Suite *probe_dns_suite(void)
 {
     Suite *s = suite_create("probe_dns");
@@ -471,6 +538,7 @@ Suite *probe_dns_suite(void)
     tcase_add_test(tc, identical_queries_asked_once_and_rounds_kept);
     tcase_add_test(tc, ipv6_server_address);
     tcase_add_test(tc, many_queries_run_concurrently);
+    tcase_add_test(tc, relay_adds_its_delay_and_rounds_cost_round_trips);
     suite_add_tcase(s, tc);
 
     TCase *dead = tcase_create("deadline");

@@ -48,12 +48,14 @@ static void names_teardown(void)
     free(ns_net);
 }
 
-#define NEED_ROOT()                                                                     \
-    do {                                                                                \
-        if (!ts_is_root()) {                                                            \
-            printf("skipped %s: network namespaces need root (CI runs as root)\n", __func__); \
-            return;                                                                     \
-        }                                                                               \
+/* libcheck names the test function NAME_fn: print the test's own name. */
+#define NEED_ROOT()                                                                                 \
+    do {                                                                                            \
+        if (!ts_is_root()) {                                                                        \
+            printf("skipped %.*s: network namespaces need root (CI runs as root)\n",                \
+                   (int)strlen(__func__) - 3, __func__);                                            \
+            return;                                                                                 \
+        }                                                                                           \
     } while (0)
 
 #define SH(...) ck_assert_msg(netns_sh(__VA_ARGS__) == 0, "%s", netns_error())

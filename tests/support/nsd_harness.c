@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -181,6 +182,8 @@ int nsd_harness_start(struct nsd_harness *h, const struct nsd_zone *zones, size_
     char *log_path = xasprintf("%s/nsd.log", h->dir);
     pid_t pid = fork();
     if (pid == 0) {
+        /* Whatever happens to the test process, nsd does not outlive it. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (fd >= 0) {
             dup2(fd, 1);

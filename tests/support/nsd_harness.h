@@ -6,7 +6,8 @@
  * served zone) has been answered, polling every 30 ms for at most 5 s, so a
  * test never races the server's start-up. nsd_harness_stop sends SIGTERM to
  * the recorded PID (nsd's parent, which stops its children), waits for it,
- * and removes the state directory. Nothing else is ever killed.
+ * and removes the state directory. Nothing else is ever killed; should the
+ * test process die first, nsd gets SIGTERM too (PR_SET_PDEATHSIG).
  *
  * A zone with text NULL is listed in nsd.conf but its file is missing: nsd
  * answers SERVFAIL for every name in it.
