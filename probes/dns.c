@@ -498,13 +498,23 @@ size_t dns_batch_run(struct dns_batch *b, long long deadline)
     size_t sent = 0, timed_out = 0;
 
     b->rounds++;
+    long long now = dns_now_ms();
     for (size_t i = 0; i < b->n; i++) {
         struct dns_query *q = b->queries[i];
         if (q->asked)
             continue;
         q->asked = true;
         q->res.round = b->rounds;
-        q->started = dns_now_ms();
+        q->started = now;
+        if (now >= deadline) {
+            /* No time left: asking would only send packets nobody waits for. */
+            q->done = true;
+            q->res.status = DNS_TIMEOUT;
+            q->res.ms = 0;
+            sent++;
+            timed_out++;
+            continue;
+        }
         b->outstanding++;
         sent++;
         ares_query(b->channel, q->res.name, ns_c_in,

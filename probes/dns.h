@@ -52,7 +52,7 @@ enum dns_status {
     DNS_REFUSED,  /* "refused": the server answered REFUSED (not willing to serve us) */
     DNS_TIMEOUT,  /* "timeout": no answer before the deadline or after every try */
     DNS_ERROR,    /* "error": anything else (ICMP port unreachable, bad response, ...); see detail */
-    DNS_PENDING,  /* "pending": added, not run yet */
+    DNS_PENDING,  /* "pending": added, not run yet (never seen for a query a run has covered) */
 };
 
 /* A resolver to ask instead of the system's resolv.conf. */
@@ -112,8 +112,10 @@ size_t dns_batch_add_ptr(struct dns_batch *b, const char *address);
 
 /* dns_batch_run - send every query not yet asked, all at once, and process
  * answers until all are final or the deadline (dns_deadline_in()) passes.
- * Queries asked in earlier runs are left as they are. Returns the number of
- * queries that ended in DNS_TIMEOUT because of the deadline. */
+ * Queries asked in earlier runs are left as they are. When the deadline has
+ * already passed nothing is sent and the new queries are DNS_TIMEOUT with
+ * ms 0. Returns the number of queries that ended in DNS_TIMEOUT because of
+ * the deadline (not those c-ares itself gave up on after its tries). */
 size_t dns_batch_run(struct dns_batch *b, long long deadline);
 
 /* dns_batch_count - how many distinct queries the batch holds. */

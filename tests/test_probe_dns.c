@@ -342,6 +342,8 @@ START_TEST(deadline_holds_with_silent_server)
     ck_assert_uint_eq(dns_batch_run(b, start), 1);
     ck_assert_int_lt(dns_now_ms() - start, 100);
     ck_assert_uint_eq(dns_batch_get(b, late)->status, DNS_TIMEOUT);
+    ck_assert_int_eq(dns_batch_get(b, late)->ms, 0);
+    ck_assert_uint_eq(dns_batch_get(b, late)->round, 2);
     dns_batch_free(b);
     close(fd);
 }

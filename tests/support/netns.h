@@ -5,9 +5,9 @@
  *
  * Everything here needs root; callers check ts_is_root() first and skip with
  * a message otherwise. Names are made unique per process (netns_name), so
- * parallel runs never collide, and a namespace is always removed by
- * netns_del even when the test fails (call it from a teardown or before the
- * first assertion that can fail... in practice: immediately after use).
+ * parallel runs never collide. A failed assertion ends a forked test at
+ * once, so make the names in an unchecked fixture (the runner's process) and
+ * netns_del them in its teardown as well as right after use.
  *
  * Namespaces made here have lo up and IPv6 duplicate address detection off,
  * so a new IPv6 address is usable at once instead of tentative for ~2 s.
