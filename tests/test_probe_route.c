@@ -434,6 +434,71 @@ START_TEST(dns_server_on_port_53_in_a_namespace)
 }
 END_TEST
 
+/* Ask 198.51.100.1:53 from mx for one PTR with a deadline of ms. */
+static struct dns_batch *ask_from_mx(unsigned ms, size_t *index, long long *took)
+{
+    struct dns_server server;
+    struct dns_options opts = { 0 };
+    struct dns_batch *b = NULL;
+    ck_assert_int_eq(dns_server_parse("198.51.100.1", &server), 0);
+    opts.servers = &server;
+    opts.nservers = 1;
+    int saved = netns_enter(ns_mx);
+    ck_assert_msg(saved >= 0, "%s", netns_error());
+    int rc = dns_batch_new(&opts, &b, NULL);
+    if (rc == 0) {
+        *index = dns_batch_add_ptr(b, "192.0.2.10");
+        long long start = dns_now_ms();
+        dns_batch_run(b, start + ms);
+        *took = dns_now_ms() - start;
+    }
+    netns_leave(saved);
+    ck_assert_int_eq(rc, 0);
+    return b;
+}
+
+START_TEST(firewalled_dns_server_drop_and_reject)
+{
+    NEED_ROOT();
+    build_mail_host(1);
+    static const char reverse[] =
+        "$TTL 300\n@ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n"
+        "@ IN NS ns.example.test.\n10 IN PTR mail.example.test.\n";
+    const struct nsd_zone zones[] = { { "2.0.192.in-addr.arpa", reverse } };
+    struct nsd_harness_opts where = { ns_net, "198.51.100.1", 53 };
+    struct nsd_harness nsd;
+    if (nsd_harness_start(&nsd, zones, 1, &where) != 0) {
+        destroy_hosts();
+        ck_abort_msg("nsd in namespace: %s", nsd.error);
+    }
+    size_t i_open, i_drop, i_reject;
+    long long t_open, t_drop, t_reject;
+    struct dns_batch *open_ = ask_from_mx(2000, &i_open, &t_open);
+    int fw = netns_sh("ip netns exec %s nft add table inet mp && "
+                      "ip netns exec %s nft add chain inet mp in '{ type filter hook input priority 0; }' && "
+                      "ip netns exec %s nft add rule inet mp in udp dport 53 drop", ns_net, ns_net, ns_net);
+    struct dns_batch *drop = fw == 0 ? ask_from_mx(1000, &i_drop, &t_drop) : NULL;
+    if (fw == 0)
+        fw = netns_sh("ip netns exec %s nft flush chain inet mp in && "
+                      "ip netns exec %s nft add rule inet mp in udp dport 53 reject", ns_net, ns_net);
+    struct dns_batch *reject = fw == 0 ? ask_from_mx(2000, &i_reject, &t_reject) : NULL;
+    nsd_harness_stop(&nsd);
+    destroy_hosts();
+
+    ck_assert_msg(fw == 0, "%s", netns_error());
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(open_, i_open)->status), "ok");
+    /* Dropped: only the deadline ends the wait. */
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(drop, i_drop)->status), "timeout");
+    ck_assert_msg(t_drop >= 990 && t_drop < 1500, "drop took %lld ms", t_drop);
+    /* Rejected with ICMP port unreachable: an error at once, not a timeout. */
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(reject, i_reject)->status), "error");
+    ck_assert_msg(t_reject < 1000, "reject took %lld ms", t_reject);
+    dns_batch_free(open_);
+    dns_batch_free(drop);
+    dns_batch_free(reject);
+}
+END_TEST
+
 START_TEST(loopback_route_in_this_namespace)
 {
     /* No root needed: the host's own loopback is always routed via lo. */
@@ -511,6 +576,7 @@ Suite *probe_route_suite(void)
     tcase_add_test(tc, dad_failure_is_flagged);
     tcase_add_test(tc, temporary_ipv6_source_is_visible);
     tcase_add_test(tc, dns_server_on_port_53_in_a_namespace);
+    tcase_add_test(tc, firewalled_dns_server_drop_and_reject);
     suite_add_tcase(s, tc);
 
     TCase *host = tcase_create("host");
