@@ -41,7 +41,7 @@ bool hostname_valid(const char *name)
         if (++label > 63)
             return false;
     }
-    return name[len - 1] != '-';
+    return label > 0 && name[len - 1] != '-';
 }
 
 bool hostname_is_fqdn(const char *name)

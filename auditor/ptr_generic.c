@@ -150,15 +150,15 @@ static bool ptr_generic_is_apex(const char *s)
     return false;
 }
 
-/* ptr_generic_has_token - needle occurs in hay with no digit or letter on
- * either side, so "45-10" is not found in "145-101". */
+/* ptr_generic_has_token - needle occurs in hay with no digit on either side,
+ * so "45-10" is not found in "145-101" but is in "m45-10". */
 static bool ptr_generic_has_token(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
     for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) {
-        bool before = p == hay || !((p[-1] >= '0' && p[-1] <= '9') || (p[-1] >= 'a' && p[-1] <= 'z'));
+        bool before = p == hay || !(p[-1] >= '0' && p[-1] <= '9');
         char c = p[n];
-        bool after = !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'));
+        bool after = !(c >= '0' && c <= '9');
         if (before && after)
             return true;
     }
