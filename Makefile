@@ -122,6 +122,8 @@ demo: deps
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mta-preflight
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 auditor/mta-preflight.1 $(DESTDIR)$(PREFIX)/share/man/man1/mta-preflight.1
 
 clean:
 	rm -rf build

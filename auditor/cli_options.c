@@ -1,0 +1,299 @@
+/* cli_options - parsing and validation of the command line; see cli_options.h. */
+#include "auditor/cli_options.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auditor/xalloc.h"
+
+enum {
+    OPT_POSTFIX_DIR = 256,
+    OPT_EXIM_CONFIG,
+    OPT_EXIM_DEBIAN_DIR,
+    OPT_NO_POSTFIX,
+    OPT_NO_EXIM,
+    OPT_SYSTEM_HOSTNAME,
+    OPT_FORMAT,
+    OPT_COLOR,
+    OPT_DNS_SERVER,
+    OPT_TIMEOUT,
+    OPT_SOURCE_IP,
+    OPT_HELO,
+    OPT_ROUTE_TARGET,
+    OPT_HELP,
+    OPT_VERSION,
+};
+
+static const struct option cli_long_options[] = {
+    {"postfix-dir", required_argument, NULL, OPT_POSTFIX_DIR},
+    {"exim-config", required_argument, NULL, OPT_EXIM_CONFIG},
+    {"exim-debian-dir", required_argument, NULL, OPT_EXIM_DEBIAN_DIR},
+    {"no-postfix", no_argument, NULL, OPT_NO_POSTFIX},
+    {"no-exim", no_argument, NULL, OPT_NO_EXIM},
+    {"system-hostname", required_argument, NULL, OPT_SYSTEM_HOSTNAME},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"dns-server", required_argument, NULL, OPT_DNS_SERVER},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"source-ip", required_argument, NULL, OPT_SOURCE_IP},
+    {"helo", required_argument, NULL, OPT_HELO},
+    {"route-target", required_argument, NULL, OPT_ROUTE_TARGET},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static int cli_is_address(const char *s)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static int cli_valid_port(const char *s)
+{
+    if (!*s || strlen(s) > 5 || strspn(s, "0123456789") != strlen(s))
+        return 0;
+    long port = strtol(s, NULL, 10);
+    return port >= 1 && port <= 65535;
+}
+
+int cli_options_valid_dns_server(const char *s)
+{
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1)
+        return 1;
+    if (*s == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close - s - 1 >= 64)
+            return 0;
+        char addr[64];
+        memcpy(addr, s + 1, (size_t)(close - s - 1));
+        addr[close - s - 1] = '\0';
+        if (inet_pton(AF_INET6, addr, buf) != 1 && inet_pton(AF_INET, addr, buf) != 1)
+            return 0;
+        if (close[1] == '\0')
+            return 1;
+        return close[1] == ':' && cli_valid_port(close + 2);
+    }
+    const char *colon = strchr(s, ':');
+    if (!colon || strchr(colon + 1, ':') || colon - s >= 64)
+        return 0;
+    char addr[64];
+    memcpy(addr, s, (size_t)(colon - s));
+    addr[colon - s] = '\0';
+    return inet_pton(AF_INET, addr, buf) == 1 && cli_valid_port(colon + 1);
+}
+
+/* A planned EHLO name: a host name of letters, digits, hyphens and dots, or
+ * an address literal. Anything else could not be announced by an MTA. */
+static int cli_valid_helo(const char *s)
+{
+    size_t len = strlen(s);
+    if (len == 0 || len > 253)
+        return 0;
+    if (s[0] == '[' && s[len - 1] == ']') {
+        char inner[80];
+        if (len - 2 >= sizeof(inner))
+            return 0;
+        memcpy(inner, s + 1, len - 2);
+        inner[len - 2] = '\0';
+        const char *addr = strncasecmp(inner, "IPv6:", 5) == 0 ? inner + 5 : inner;
+        return cli_is_address(addr);
+    }
+    size_t label = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.') {
+            if (label == 0 && p[1] != '\0')
+                return 0;
+            label = 0;
+        } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                   *p == '-' || *p == '_') {
+            if (++label > 63)
+                return 0;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int cli_valid_system_hostname(const char *s)
+{
+    if (!*s || strlen(s) > 255)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+static enum cli_parse_result cli_fail(char **error, char *message)
+{
+    *error = message;
+    return CLI_PARSE_ERROR;
+}
+
+static int cli_command_fromstr(const char *s)
+{
+    if (strcmp(s, "audit") == 0)
+        return CLI_CMD_AUDIT;
+    if (strcmp(s, "identities") == 0)
+        return CLI_CMD_IDENTITIES;
+    if (strcmp(s, "explain") == 0)
+        return CLI_CMD_EXPLAIN;
+    return -1;
+}
+
+enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_options *opts, char **error)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
+    *error = NULL;
+    const char *audit_only = NULL;
+    const char *format = NULL;
+    enum cli_parse_result early = CLI_PARSE_OK;
+
+    opterr = 0;
+    optind = 0; /* glibc: start a fresh scan, so that the parser can run more than once */
+    int c;
+    while ((c = getopt_long(argc, argv, ":", cli_long_options, NULL)) != -1) {
+        const char *arg = optarg;
+        switch (c) {
+        case OPT_POSTFIX_DIR:
+            opts->postfix_dir = arg;
+            break;
+        case OPT_EXIM_CONFIG:
+            opts->exim_config = arg;
+            break;
+        case OPT_EXIM_DEBIAN_DIR:
+            opts->exim_debian_dir = arg;
+            break;
+        case OPT_NO_POSTFIX:
+            opts->no_postfix = true;
+            break;
+        case OPT_NO_EXIM:
+            opts->no_exim = true;
+            break;
+        case OPT_SYSTEM_HOSTNAME:
+            if (!cli_valid_system_hostname(arg))
+                return cli_fail(error, xasprintf("invalid --system-hostname '%s'", arg));
+            opts->system_hostname = arg;
+            break;
+        case OPT_FORMAT:
+            format = arg;
+            break;
+        case OPT_COLOR: {
+            int when = term_color_fromstr(arg);
+            if (when < 0)
+                return cli_fail(error, xasprintf("invalid --color '%s': use auto, always or never", arg));
+            opts->color = (enum term_color)when;
+            break;
+        }
+        case OPT_DNS_SERVER:
+            if (!cli_options_valid_dns_server(arg))
+                return cli_fail(error, xasprintf("invalid --dns-server '%s': use ADDR, ADDR:PORT or [IPV6]:PORT",
+                                                 arg));
+            strlist_add(&opts->dns_servers, arg);
+            audit_only = "--dns-server";
+            break;
+        case OPT_TIMEOUT: {
+            char *end;
+            double seconds = strtod(arg, &end);
+            if (end == arg || *end || !isfinite(seconds) || seconds <= 0 || seconds > 3600)
+                return cli_fail(error, xasprintf("invalid --timeout '%s': seconds between 0 and 3600", arg));
+            opts->timeout_ms = (unsigned)(seconds * 1000 + 0.5);
+            if (opts->timeout_ms == 0)
+                opts->timeout_ms = 1;
+            audit_only = "--timeout";
+            break;
+        }
+        case OPT_SOURCE_IP:
+            if (!cli_is_address(arg))
+                return cli_fail(error, xasprintf("invalid --source-ip '%s': not a numeric IP address", arg));
+            strlist_add(&opts->source_ips, arg);
+            audit_only = "--source-ip";
+            break;
+        case OPT_HELO:
+            if (!cli_valid_helo(arg))
+                return cli_fail(error, xasprintf("invalid --helo '%s': not a host name or address literal", arg));
+            opts->helo = arg;
+            audit_only = "--helo";
+            break;
+        case OPT_ROUTE_TARGET:
+            if (!cli_is_address(arg))
+                return cli_fail(error, xasprintf("invalid --route-target '%s': not a numeric IP address", arg));
+            strlist_add(&opts->route_targets, arg);
+            audit_only = "--route-target";
+            break;
+        case OPT_HELP:
+            early = CLI_PARSE_HELP;
+            break;
+        case OPT_VERSION:
+            if (early == CLI_PARSE_OK)
+                early = CLI_PARSE_VERSION;
+            break;
+        case ':':
+            return cli_fail(error, xasprintf("option '%s' needs a value", argv[optind - 1]));
+        default:
+            return cli_fail(error, xasprintf("unknown option '%s'", argv[optind - 1]));
+        }
+    }
+    if (early != CLI_PARSE_OK)
+        return early;
+
+    int pos = optind;
+    if (pos < argc) {
+        int cmd = cli_command_fromstr(argv[pos]);
+        if (cmd < 0)
+            return cli_fail(error, xasprintf("unknown command '%s'", argv[pos]));
+        opts->command = (enum cli_command)cmd;
+        pos++;
+    }
+    if (opts->command == CLI_CMD_EXPLAIN) {
+        if (pos >= argc)
+            return cli_fail(error, xstrdup("explain needs a finding id"));
+        opts->explain_id = argv[pos++];
+    }
+    if (pos < argc)
+        return cli_fail(error, xasprintf("unexpected argument '%s'", argv[pos]));
+
+    if (opts->command != CLI_CMD_AUDIT && audit_only)
+        return cli_fail(error, xasprintf("option '%s' applies to the audit only", audit_only));
+    if (format) {
+        if (strcmp(format, "text") == 0)
+            opts->format = CLI_FORMAT_TEXT;
+        else if (strcmp(format, "json") == 0)
+            opts->format = CLI_FORMAT_JSON;
+        else if (strcmp(format, "nagios") == 0 && opts->command == CLI_CMD_AUDIT)
+            opts->format = CLI_FORMAT_NAGIOS;
+        else if (strcmp(format, "prometheus") == 0 && opts->command == CLI_CMD_AUDIT)
+            opts->format = CLI_FORMAT_PROMETHEUS;
+        else
+            return cli_fail(error, xasprintf("invalid --format '%s' for this command", format));
+    }
+    return CLI_PARSE_OK;
+}
+
+char *cli_options_hostname(const struct cli_options *opts)
+{
+    if (opts->system_hostname)
+        return xstrdup(opts->system_hostname);
+    char name[256];
+    if (gethostname(name, sizeof(name)) != 0)
+        return xstrdup("localhost");
+    name[sizeof(name) - 1] = '\0';
+    return xstrdup(name);
+}
+
+void cli_options_free(struct cli_options *opts)
+{
+    strlist_free(&opts->dns_servers);
+    strlist_free(&opts->source_ips);
+    strlist_free(&opts->route_targets);
+}

@@ -1,0 +1,17 @@
+/* report_identities - output of `mta-preflight identities`: the outbound
+ * identities derived from configuration, as a table (text) or as schema 1
+ * JSON, with the configuration problems found on the way. */
+#ifndef MP_REPORT_IDENTITIES_H
+#define MP_REPORT_IDENTITIES_H
+
+#include <stdbool.h>
+
+#include "auditor/diag.h"
+#include "auditor/model.h"
+
+/* report_identities_text - newly allocated text; colour escapes when color. */
+char *report_identities_text(const struct model_set *set, const struct diag_list *diags, bool color);
+/* report_identities_json - newly allocated JSON text (pretty-printed). */
+char *report_identities_json(const struct model_set *set, const struct diag_list *diags);
+
+#endif
