@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "auditor/hostname.h"
+#include "auditor/ptrname.h"
 #include "auditor/xalloc.h"
 
 struct facts_source *facts_source_add(struct facts *facts, size_t identity, enum model_family family)
@@ -100,6 +102,29 @@ bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *add
         if (hostname_address_equal(lookup->answers.items[i], address))
             return true;
     return false;
+}
+
+int facts_ptr_confirmed(const struct facts *facts, const char *address, const struct facts_lookup **ptr)
+{
+    char *rev = ptrname_from_address(address);
+    const struct facts_lookup *l = rev ? facts_lookup_find(facts, rev, FACTS_PTR) : NULL;
+    free(rev);
+    if (ptr)
+        *ptr = l;
+    if (!l || facts_status_failed(l->status))
+        return -1;
+    if (l->status != FACTS_OK)
+        return 0;
+    enum facts_rrtype type = hostname_address_family(address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
+    bool unknown = false;
+    for (size_t i = 0; i < l->answers.n; i++) {
+        const struct facts_lookup *fl = facts_lookup_find(facts, l->answers.items[i], type);
+        if (facts_lookup_has_address(fl, address))
+            return 1;
+        if (!fl || facts_status_failed(fl->status))
+            unknown = true;
+    }
+    return unknown ? -1 : 0;
 }
 
 bool facts_status_failed(enum facts_status status)

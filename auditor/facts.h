@@ -115,6 +115,13 @@ const struct facts_lookup *facts_lookup_find(const struct facts *facts, const ch
 /* facts_lookup_has_address - the lookup is ok and one answer is address. */
 bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address);
 
+/* facts_ptr_confirmed - forward-confirmed reverse DNS of address as the
+ * lookups show it: 1 when a PTR name's A (IPv4) or AAAA (IPv6) includes the
+ * address, 0 when the PTR is missing or no name confirms, -1 when a needed
+ * lookup failed or is missing. *ptr, when not NULL, is set to the PTR
+ * lookup (NULL when there is none). */
+int facts_ptr_confirmed(const struct facts *facts, const char *address, const struct facts_lookup **ptr);
+
 /* facts_status_failed - the status says nothing about the name (timeout,
  * SERVFAIL, REFUSED, error): verdicts that need it are unknown. */
 bool facts_status_failed(enum facts_status status);
