@@ -426,9 +426,10 @@ static void check_helo_family(struct check_ctx *c, enum model_family f, bool res
                           "checks fail",
                           eh, l->status == FACTS_OK ? "other addresses" : (f == MODEL_IPV6 ? "no AAAA record" : "no A record"),
                           check_family_word(f), ea));
-            if (c->target && !hostname_equal(c->target, c->helo))
-                check_fix_helo_change(c, &fd->fixes), check_fix_forward(c, &fd->fixes, (int)f);
-            else if (c->target)
+            if (c->target && !hostname_equal(c->target, c->helo)) {
+                check_fix_helo_change(c, &fd->fixes);
+                check_fix_forward(c, &fd->fixes, (int)f);
+            } else if (c->target)
                 fix_forward_record(&fd->fixes, c->helo, fam->addr);
             else
                 fix_note(&fd->fixes, "announce a name whose %s record is %s", f == MODEL_IPV6 ? "AAAA" : "A", ea);
@@ -679,9 +680,13 @@ void check_run(const struct model_set *set, const struct facts *facts, struct fi
             if (d->level != DIAG_ERROR)
                 continue;
             char *raw = diag_format(d);
-            char *msg = hostname_escape(raw);
-            struct finding *fd = check_emit(&c, FINDING_CONFIG_ERROR, -1, NULL, msg);
-            fix_note(&fd->fixes, "correct %s, then check it with the MTA itself (postconf -n, exim -bV)", msg);
+            char *where = d->file ? (d->line ? xasprintf("%s:%u", d->file, d->line) : xstrdup(d->file))
+                                  : xstrdup("the configuration");
+            char *ew = hostname_escape(where);
+            struct finding *fd = check_emit(&c, FINDING_CONFIG_ERROR, -1, NULL, hostname_escape(raw));
+            fix_note(&fd->fixes, "correct %s, then check it with the MTA itself (postconf -n, exim -bV)", ew);
+            free(ew);
+            free(where);
             free(raw);
         }
     if (set->n == 0 && !facts->mta_config_found) {

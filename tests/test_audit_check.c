@@ -521,6 +521,8 @@ START_TEST(config_error_and_no_config)
     assert_summary(&a, "config-error/critical/-");
     ck_assert_str_eq(a.findings.items[0].message, "/etc/postfix/main.cf:12: bad parameter value: 'x\\x1by'");
     ck_assert_ptr_null(a.findings.items[0].identity);
+    ck_assert_str_eq(a.findings.items[0].fixes.items[0].text,
+                     "correct /etc/postfix/main.cf:12, then check it with the MTA itself (postconf -n, exim -bV)");
     af_free(&a);
 
     af_init(&a);
