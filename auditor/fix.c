@@ -222,11 +222,18 @@ static void fix_exim_transport_line(struct fix_list *out, const struct model_ide
                                   : xasprintf("%s/exim4.conf.template", exim->debian_dir);
     else
         file = xstrdup(id->config ? id->config : "the Exim configuration");
+    /* Exim wants a transport's private options after its driver line, and
+     * refuses an option set twice. */
+    size_t optlen = strcspn(line, " =");
+    char *opt = xstrndup(line, optlen);
     char *text = fix_exim_debian(exim)
-        ? xasprintf("%s: add the line to the transport '%s' (in the file that defines it), then run "
-                    "update-exim4.conf and restart exim4", what, et)
-        : xasprintf("%s: add the line to the transport '%s' (after its '%s:' line), then restart exim",
-                    what, et, et);
+        ? xasprintf("%s: add the line to the transport '%s' after its 'driver = smtp' line (in the file that "
+                    "defines it; replace an existing %s line), then run update-exim4.conf and restart exim4",
+                    what, et, opt)
+        : xasprintf("%s: add the line to the transport '%s' after its 'driver = smtp' line (replace an existing "
+                    "%s line), then restart exim",
+                    what, et, opt);
+    free(opt);
     fix_add(out, FIX_EXIM_CONFIG, text, NULL, NULL, file, line);
     free(text);
     free(file);
@@ -241,9 +248,13 @@ static void fix_exim_main_line(struct fix_list *out, const struct model_identity
         file = fix_exim_macro_file(exim);
         text = xasprintf("%s: add the line to %s, then run update-exim4.conf and restart exim4", what, file);
     } else {
+        size_t optlen = strcspn(line, " =");
+        char *opt = xstrndup(line, optlen);
         file = xstrdup(id->config ? id->config : "the Exim configuration");
-        text = xasprintf("%s: add the line to the main section (before the first 'begin'), then restart exim",
-                         what);
+        text = xasprintf("%s: add the line to the main section, before the first 'begin' line (replace an "
+                         "existing %s line), then restart exim",
+                         what, opt);
+        free(opt);
     }
     fix_add(out, FIX_EXIM_CONFIG, text, NULL, NULL, file, line);
     free(text);
