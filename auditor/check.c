@@ -57,6 +57,17 @@ const char *check_helo_name(const struct model_identity *id, const struct facts 
     return id->helo_name;
 }
 
+const char *check_helo_checkable(const struct model_identity *id, const struct facts *facts)
+{
+    const char *helo = check_helo_name(id, facts);
+    if (!helo || (!facts->helo_override && id->helo_dynamic))
+        return NULL;
+    /* hostname_is_fqdn() refuses "[...]": literals are never looked up. */
+    if (!hostname_is_fqdn(helo) || hostname_is_local(helo))
+        return NULL;
+    return helo;
+}
+
 /* check_demoted - findings that concern this host's own identity towards
  * receivers, which a smarthost transport does not face. */
 static bool check_demoted(enum finding_id id)
@@ -485,8 +496,48 @@ static void check_helo_literal(struct check_ctx *c, enum model_family f, const c
     free(ea);
 }
 
-/* check_source - decide which address of family f receivers see and whether
- * PTR/EHLO verdicts apply; reports bind, temporary and scope findings. */
+/* check_bind_not_local - a configured bind address of the source's family
+ * is not an address of this host (a --source-ip overrides the question). */
+static bool check_bind_not_local(const struct model_identity *id, const struct facts_source *src)
+{
+    const struct model_bind *b = &id->bind[src->family];
+    return (b->how == MODEL_BIND_PARAM || b->how == MODEL_BIND_INET_INTERFACES)
+        && src->bind_local == FACTS_LOCAL_NO && src->how != FACTS_HOW_GIVEN;
+}
+
+/* check_bind_falls_back - a failing bind is only a warning to this MTA: it
+ * sends from the kernel's choice (Postfix's explicit bind without enforce). */
+static bool check_bind_falls_back(const struct model_identity *id, const struct facts_source *src)
+{
+    return id->mta == MODEL_POSTFIX && !id->bind_enforce && id->bind[src->family].how == MODEL_BIND_PARAM;
+}
+
+static bool check_source_temporary(const struct facts_source *src)
+{
+    return src->how != FACTS_HOW_GIVEN && src->family == MODEL_IPV6 && (src->temporary || src->deprecated);
+}
+
+const char *check_source_address(const struct model_identity *id, const struct facts_source *src)
+{
+    if (!src)
+        return NULL;
+    const char *addr = src->address;
+    enum facts_scope scope = src->scope;
+    if (check_bind_not_local(id, src)) {
+        if (!check_bind_falls_back(id, src))
+            return NULL;
+        addr = src->kernel_address;
+        scope = facts_scope_of(addr);
+    }
+    if (!src->route || !addr || check_source_temporary(src))
+        return NULL;
+    if (src->how != FACTS_HOW_GIVEN && !facts_scope_public(scope))
+        return NULL;
+    return addr;
+}
+
+/* check_source - report bind, temporary and scope findings of family f and
+ * decide (through check_source_address) whether its verdicts apply. */
 static void check_source(struct check_ctx *c, enum model_family f)
 {
     const struct model_identity *id = c->id;
@@ -498,11 +549,10 @@ static void check_source(struct check_ctx *c, enum model_family f)
     const struct model_bind *b = &id->bind[f];
     const char *addr = src->address;
     enum facts_scope scope = src->scope;
-    if ((b->how == MODEL_BIND_PARAM || b->how == MODEL_BIND_INET_INTERFACES) && src->bind_local == FACTS_LOCAL_NO
-        && src->how != FACTS_HOW_GIVEN) {
+    if (check_bind_not_local(id, src)) {
         char *eb = hostname_escape(b->address), *eo = hostname_escape(b->origin);
         char *ek = hostname_escape(src->kernel_address);
-        bool falls_back = id->mta == MODEL_POSTFIX && !id->bind_enforce && b->how == MODEL_BIND_PARAM;
+        bool falls_back = check_bind_falls_back(id, src);
         char *msg = falls_back
             ? xasprintf("the %s bind address %s (%s) is not an address of this host; Postfix logs a warning "
                         "and sends from %s instead",
@@ -525,9 +575,8 @@ static void check_source(struct check_ctx *c, enum model_family f)
     }
     if (!src->route || !addr)
         return;
-    fam->addr = addr;
     char *ea = hostname_escape(addr);
-    if (src->how != FACTS_HOW_GIVEN && f == MODEL_IPV6 && (src->temporary || src->deprecated)) {
+    if (check_source_temporary(src)) {
         struct finding *fd = check_emit(
             c, FINDING_SOURCE_TEMPORARY, (int)f, addr,
             xasprintf("the IPv6 source %s is a %s address: it changes over time and has no PTR, so receivers "
@@ -538,22 +587,18 @@ static void check_source(struct check_ctx *c, enum model_family f)
         fix_note(&fd->fixes, "or bind this transport to the host's stable IPv6 address (%s) and give that "
                              "address a PTR",
                  id->mta == MODEL_POSTFIX ? "smtp_bind_address6" : "Exim's interface option");
-        free(ea);
-        return;
-    }
-    if (src->how != FACTS_HOW_GIVEN && !facts_scope_public(scope)) {
+    } else if (src->how != FACTS_HOW_GIVEN && !facts_scope_public(scope)) {
         struct finding *fd = check_emit(
             c, FINDING_SOURCE_NOT_PUBLIC, (int)f, addr,
-            xasprintf("the %s source %s is a %s address: a NAT in front of this host rewrites it, and the "
-                      "PTR checks of this family need the public address",
+            xasprintf("the %s source %s is a %s address: a NAT in front of this host rewrites it, so its PTR "
+                      "checks were skipped; --source-ip PUBLIC makes the audit exact",
                       check_family_word(f), ea, facts_scope_tostr(scope)));
         fix_note(&fd->fixes, "run the audit again with --source-ip PUBLIC (the address receivers see) to make it "
                              "exact");
-        free(ea);
-        return;
     }
     free(ea);
-    fam->audit = true;
+    fam->addr = check_source_address(id, src);
+    fam->audit = fam->addr != NULL;
 }
 
 static void check_identity(struct check_ctx *c)
@@ -563,8 +608,7 @@ static void check_identity(struct check_ctx *c)
     c->helo_dynamic = !c->facts->helo_override && id->helo_dynamic;
     char literal[64] = "";
     int lit = c->helo && !c->helo_dynamic ? hostname_literal_parse(c->helo, literal, sizeof(literal)) : 0;
-    c->helo_name_ok = c->helo && !c->helo_dynamic && lit == 0 && hostname_is_fqdn(c->helo)
-        && !hostname_is_local(c->helo);
+    c->helo_name_ok = check_helo_checkable(id, c->facts) != NULL;
 
     if (id->relay) {
         char *er = hostname_escape(id->relay);

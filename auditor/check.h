@@ -37,4 +37,14 @@ void check_run(const struct model_set *set, const struct facts *facts, struct fi
  * given, else the configured one (NULL when dynamic without a guess). */
 const char *check_helo_name(const struct model_identity *id, const struct facts *facts);
 
+/* check_source_address - the address receivers see for identity id on the
+ * source src when the PTR and EHLO verdicts apply to it; NULL when they do
+ * not (no source or route, a bind that fails without fallback, a temporary
+ * or deprecated IPv6 source, a source behind NAT). Points into src. */
+const char *check_source_address(const struct model_identity *id, const struct facts_source *src);
+
+/* check_helo_checkable - the EHLO name the checks will look up (A and AAAA):
+ * a static, valid, fully qualified, non-local name; NULL otherwise. */
+const char *check_helo_checkable(const struct model_identity *id, const struct facts *facts);
+
 #endif
