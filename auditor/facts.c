@@ -1,0 +1,253 @@
+/* facts - the probes' observations; see facts.h. */
+#include "auditor/facts.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "auditor/hostname.h"
+#include "auditor/ptrname.h"
+#include "auditor/xalloc.h"
+
+struct facts_source *facts_source_add(struct facts *facts, size_t identity, enum model_family family)
+{
+    XGROW(facts->sources, facts->sources_cap, facts->nsources + 1);
+    struct facts_source *s = &facts->sources[facts->nsources++];
+    memset(s, 0, sizeof(*s));
+    s->identity = identity;
+    s->family = family;
+    s->how = FACTS_HOW_ROUTE;
+    return s;
+}
+
+const struct facts_source *facts_source_find(const struct facts *facts, size_t identity,
+                                             enum model_family family)
+{
+    for (size_t i = 0; i < facts->nsources; i++)
+        if (facts->sources[i].identity == identity && facts->sources[i].family == family)
+            return &facts->sources[i];
+    return NULL;
+}
+
+/* facts_name_normal - lowercase copy without one trailing dot. */
+static char *facts_name_normal(const char *name)
+{
+    char *s = xstrdup(name);
+    size_t len = strlen(s);
+    if (len > 1 && s[len - 1] == '.')
+        s[len - 1] = '\0';
+    for (char *p = s; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return s;
+}
+
+static int facts_strcmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void facts_lookup_clear(struct facts_lookup *l)
+{
+    free(l->name);
+    strlist_free(&l->answers);
+}
+
+struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enum facts_rrtype type,
+                                      enum facts_status status, const char *const *answers, size_t n,
+                                      unsigned ms)
+{
+    struct facts_lookup *l = NULL;
+    for (size_t i = 0; i < facts->nlookups && !l; i++)
+        if (facts->lookups[i].type == type && hostname_equal(facts->lookups[i].name, name))
+            l = &facts->lookups[i];
+    if (l) {
+        facts_lookup_clear(l);
+    } else {
+        XGROW(facts->lookups, facts->lookups_cap, facts->nlookups + 1);
+        l = &facts->lookups[facts->nlookups++];
+    }
+    memset(l, 0, sizeof(*l));
+    l->name = facts_name_normal(name);
+    l->type = type;
+    l->status = status;
+    l->ms = ms;
+    for (size_t i = 0; i < n; i++)
+        if (answers[i] && !strlist_contains(&l->answers, answers[i]))
+            strlist_add(&l->answers, answers[i]);
+    if (l->answers.n > 1)
+        qsort(l->answers.items, l->answers.n, sizeof(char *), facts_strcmp);
+    return l;
+}
+
+const struct facts_lookup *facts_lookup_find(const struct facts *facts, const char *name,
+                                             enum facts_rrtype type)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < facts->nlookups; i++)
+        if (facts->lookups[i].type == type && hostname_equal(facts->lookups[i].name, name))
+            return &facts->lookups[i];
+    return NULL;
+}
+
+bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address)
+{
+    if (!lookup || lookup->status != FACTS_OK)
+        return false;
+    for (size_t i = 0; i < lookup->answers.n; i++)
+        if (hostname_address_equal(lookup->answers.items[i], address))
+            return true;
+    return false;
+}
+
+int facts_ptr_confirmed(const struct facts *facts, const char *address, const struct facts_lookup **ptr)
+{
+    char *rev = ptrname_from_address(address);
+    const struct facts_lookup *l = rev ? facts_lookup_find(facts, rev, FACTS_PTR) : NULL;
+    free(rev);
+    if (ptr)
+        *ptr = l;
+    if (!l || facts_status_failed(l->status))
+        return -1;
+    if (l->status != FACTS_OK)
+        return 0;
+    enum facts_rrtype type = hostname_address_family(address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
+    bool unknown = false;
+    for (size_t i = 0; i < l->answers.n; i++) {
+        const struct facts_lookup *fl = facts_lookup_find(facts, l->answers.items[i], type);
+        if (facts_lookup_has_address(fl, address))
+            return 1;
+        if (!fl || facts_status_failed(fl->status))
+            unknown = true;
+    }
+    return unknown ? -1 : 0;
+}
+
+bool facts_status_failed(enum facts_status status)
+{
+    return status != FACTS_OK && status != FACTS_NXDOMAIN && status != FACTS_NODATA;
+}
+
+enum facts_scope facts_scope_of(const char *address)
+{
+    unsigned char b[16];
+    if (address && inet_pton(AF_INET, address, b) == 1) {
+        if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168))
+            return FACTS_SCOPE_PRIVATE;
+        if (b[0] == 100 && (b[1] & 0xc0) == 64)
+            return FACTS_SCOPE_SHARED;
+        if (b[0] == 127)
+            return FACTS_SCOPE_LOOPBACK;
+        if (b[0] == 169 && b[1] == 254)
+            return FACTS_SCOPE_LINK_LOCAL;
+        if ((b[0] == 192 && b[1] == 0 && b[2] == 2) || (b[0] == 198 && b[1] == 51 && b[2] == 100)
+            || (b[0] == 203 && b[1] == 0 && b[2] == 113))
+            return FACTS_SCOPE_DOCUMENTATION;
+        return FACTS_SCOPE_GLOBAL;
+    }
+    if (address && inet_pton(AF_INET6, address, b) == 1) {
+        static const unsigned char loop[16] = { [15] = 1 };
+        if (memcmp(b, loop, 16) == 0)
+            return FACTS_SCOPE_LOOPBACK;
+        if ((b[0] & 0xfe) == 0xfc)
+            return FACTS_SCOPE_UNIQUE_LOCAL;
+        if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+            return FACTS_SCOPE_LINK_LOCAL;
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
+            return FACTS_SCOPE_DOCUMENTATION;
+        /* An IPv4-mapped address is judged by its IPv4 part. */
+        static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+        if (memcmp(b, mapped, 12) == 0) {
+            char v4[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, b + 12, v4, sizeof(v4));
+            return facts_scope_of(v4);
+        }
+    }
+    return FACTS_SCOPE_GLOBAL;
+}
+
+bool facts_scope_public(enum facts_scope scope)
+{
+    return scope == FACTS_SCOPE_GLOBAL || scope == FACTS_SCOPE_DOCUMENTATION;
+}
+
+int facts_postfix_at_least(const struct facts *facts, int major, int minor)
+{
+    int ma, mi;
+    if (!facts->postfix_version || sscanf(facts->postfix_version, "%d.%d", &ma, &mi) != 2)
+        return -1;
+    return ma > major || (ma == major && mi >= minor);
+}
+
+static const char *const facts_how_names[] = { "bind", "inet_interfaces", "route", "given" };
+static const char *const facts_scope_names[] = { "global",     "private",  "shared",       "unique-local",
+                                                 "link-local", "loopback", "documentation" };
+static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA" };
+static const char *const facts_status_names[] = { "ok",      "nxdomain", "nodata", "servfail",
+                                                  "refused", "timeout",  "error" };
+
+#define FACTS_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static int facts_fromstr(const char *const *names, size_t n, const char *s)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (strcmp(names[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *facts_how_tostr(enum facts_how how)
+{
+    return facts_how_names[how];
+}
+const char *facts_scope_tostr(enum facts_scope scope)
+{
+    return facts_scope_names[scope];
+}
+const char *facts_rrtype_tostr(enum facts_rrtype type)
+{
+    return facts_rrtype_names[type];
+}
+const char *facts_status_tostr(enum facts_status status)
+{
+    return facts_status_names[status];
+}
+int facts_how_fromstr(const char *s)
+{
+    return facts_fromstr(facts_how_names, FACTS_NELEM(facts_how_names), s);
+}
+int facts_scope_fromstr(const char *s)
+{
+    return facts_fromstr(facts_scope_names, FACTS_NELEM(facts_scope_names), s);
+}
+int facts_rrtype_fromstr(const char *s)
+{
+    return facts_fromstr(facts_rrtype_names, FACTS_NELEM(facts_rrtype_names), s);
+}
+int facts_status_fromstr(const char *s)
+{
+    return facts_fromstr(facts_status_names, FACTS_NELEM(facts_status_names), s);
+}
+
+void facts_free(struct facts *facts)
+{
+    for (size_t i = 0; i < facts->nsources; i++) {
+        struct facts_source *s = &facts->sources[i];
+        free(s->address);
+        free(s->interface);
+        free(s->kernel_address);
+        free(s->error);
+    }
+    free(facts->sources);
+    for (size_t i = 0; i < facts->nlookups; i++)
+        facts_lookup_clear(&facts->lookups[i]);
+    free(facts->lookups);
+    free(facts->postfix_version);
+    free(facts->helo_override);
+    free(facts->exim_debian_dir);
+    memset(facts, 0, sizeof(*facts));
+}

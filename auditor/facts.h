@@ -1,0 +1,154 @@
+/* facts - what the probes observed, as the checks consume it.
+ *
+ * The orchestrator fills one struct facts from the route, interface and DNS
+ * probes; the checks (check.h) read it together with the identity model and
+ * never do I/O themselves, so every check is testable with hand-built facts.
+ *
+ * Sources: one record per (identity, family) that was probed. `address` is
+ * the source the configuration asks for: the configured bind address when
+ * there is one, else the kernel's route choice, else the --source-ip value
+ * (how = given, which overrides the others). `kernel_address` is what the
+ * kernel picks when the socket is not bound (the address Postfix falls back
+ * to when a bind fails). No route for the family (ENETUNREACH) is a fact:
+ * route = false, address = NULL.
+ *
+ * Lookups: one record per DNS question (name, type). Names are stored
+ * lowercase without a trailing dot; PTR questions use the reverse name of
+ * ptrname.h. Answers are kept sorted (strcmp) and deduplicated: A/AAAA
+ * answers are numeric addresses, PTR answers host names as received.
+ *
+ * All strings are owned by the facts and freed by facts_free(). The diag
+ * list is borrowed (owned by the caller, must outlive the facts).
+ */
+#ifndef MP_FACTS_H
+#define MP_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auditor/diag.h"
+#include "auditor/model.h"
+#include "auditor/strlist.h"
+
+enum facts_how { FACTS_HOW_BIND, FACTS_HOW_INET_INTERFACES, FACTS_HOW_ROUTE, FACTS_HOW_GIVEN };
+
+/* The scope words of interface.md. */
+enum facts_scope {
+    FACTS_SCOPE_GLOBAL,
+    FACTS_SCOPE_PRIVATE,
+    FACTS_SCOPE_SHARED,
+    FACTS_SCOPE_UNIQUE_LOCAL,
+    FACTS_SCOPE_LINK_LOCAL,
+    FACTS_SCOPE_LOOPBACK,
+    FACTS_SCOPE_DOCUMENTATION,
+};
+
+enum facts_local { FACTS_LOCAL_UNKNOWN, FACTS_LOCAL_YES, FACTS_LOCAL_NO };
+
+enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA };
+
+enum facts_status {
+    FACTS_OK,
+    FACTS_NXDOMAIN,
+    FACTS_NODATA,
+    FACTS_SERVFAIL,
+    FACTS_REFUSED,
+    FACTS_TIMEOUT,
+    FACTS_ERROR,
+};
+
+struct facts_source {
+    size_t identity;           /* index into model_set.items */
+    enum model_family family;
+    bool route;                /* a route for this family exists */
+    char *address;             /* the source (see above); NULL without a route */
+    enum facts_how how;
+    char *interface;           /* output interface, or NULL */
+    enum facts_scope scope;    /* of address */
+    bool temporary, deprecated, tentative; /* IPv6 address flags */
+    enum facts_local bind_local; /* a configured bind address is local; UNKNOWN without one */
+    char *kernel_address;      /* the kernel's own choice, or NULL */
+    char *error;               /* what the route probe reported (e.g. "Network is unreachable") */
+};
+
+struct facts_lookup {
+    char *name;
+    enum facts_rrtype type;
+    enum facts_status status;
+    struct strlist answers;   /* sorted, unique */
+    unsigned ms;              /* time to the answer */
+};
+
+struct facts {
+    struct facts_source *sources;
+    size_t nsources, sources_cap;
+    struct facts_lookup *lookups;
+    size_t nlookups, lookups_cap;
+
+    char *postfix_version;   /* "3.7.11", or NULL when unknown */
+    char *helo_override;     /* --helo NAME, or NULL */
+    const struct diag_list *diags; /* borrowed; NULL for none */
+    bool mta_config_found;   /* some Postfix or Exim configuration was read */
+    char *exim_debian_dir;   /* "/etc/exim4" when Exim's file is built by update-exim4.conf */
+    bool exim_debian_split;  /* that layout uses conf.d (split) files */
+};
+
+#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false }
+
+/* facts_source_add - append a zeroed source for (identity, family) and return
+ * it (valid until the next add). */
+struct facts_source *facts_source_add(struct facts *facts, size_t identity, enum model_family family);
+/* facts_source_find - the source of (identity, family), or NULL. */
+const struct facts_source *facts_source_find(const struct facts *facts, size_t identity,
+                                             enum model_family family);
+
+/* facts_lookup_set - record the result of (name, type), replacing an earlier
+ * record of the same question; answers are copied, sorted and deduplicated
+ * (n may be 0). Returns the record (valid until the next set). */
+struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enum facts_rrtype type,
+                                      enum facts_status status, const char *const *answers, size_t n,
+                                      unsigned ms);
+/* facts_lookup_find - the record of (name, type) (name compared
+ * case-insensitively, one trailing dot ignored), or NULL. */
+const struct facts_lookup *facts_lookup_find(const struct facts *facts, const char *name,
+                                             enum facts_rrtype type);
+/* facts_lookup_has_address - the lookup is ok and one answer is address. */
+bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address);
+
+/* facts_ptr_confirmed - forward-confirmed reverse DNS of address as the
+ * lookups show it: 1 when a PTR name's A (IPv4) or AAAA (IPv6) includes the
+ * address, 0 when the PTR is missing or no name confirms, -1 when a needed
+ * lookup failed or is missing. *ptr, when not NULL, is set to the PTR
+ * lookup (NULL when there is none). */
+int facts_ptr_confirmed(const struct facts *facts, const char *address, const struct facts_lookup **ptr);
+
+/* facts_status_failed - the status says nothing about the name (timeout,
+ * SERVFAIL, REFUSED, error): verdicts that need it are unknown. */
+bool facts_status_failed(enum facts_status status);
+
+/* facts_scope_of - the scope of a numeric address; GLOBAL for a malformed
+ * one. The documentation ranges (192.0.2.0/24, 198.51.100.0/24,
+ * 203.0.113.0/24, 2001:db8::/32) are reported as such. */
+enum facts_scope facts_scope_of(const char *address);
+/* facts_scope_public - receivers can see the address itself: global and
+ * documentation scopes (the latter appear only in examples and test
+ * networks, which stand for public ones). */
+bool facts_scope_public(enum facts_scope scope);
+
+/* facts_postfix_at_least - 1 when postfix_version is at least major.minor, 0
+ * when older, -1 when unknown or unparsable. */
+int facts_postfix_at_least(const struct facts *facts, int major, int minor);
+
+const char *facts_how_tostr(enum facts_how how);       /* "bind", "inet_interfaces", "route", "given" */
+const char *facts_scope_tostr(enum facts_scope scope); /* "global", "unique-local", ... */
+const char *facts_rrtype_tostr(enum facts_rrtype type); /* "PTR", "A", "AAAA" */
+const char *facts_status_tostr(enum facts_status status); /* "ok", "nxdomain", ... */
+/* *_fromstr - -1 when unknown. */
+int facts_how_fromstr(const char *s);
+int facts_scope_fromstr(const char *s);
+int facts_rrtype_fromstr(const char *s);
+int facts_status_fromstr(const char *s);
+
+void facts_free(struct facts *facts);
+
+#endif

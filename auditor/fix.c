@@ -1,0 +1,383 @@
+/* fix - remedies as commands, records and lines to paste; see fix.h. */
+#include "auditor/fix.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "auditor/hostname.h"
+#include "auditor/ptrname.h"
+#include "auditor/strbuf.h"
+#include "auditor/xalloc.h"
+
+static const char *const fix_kind_names[] = { "postconf", "exim-config", "provider-ptr",
+                                              "dns-record", "sysctl",      "note" };
+
+const char *fix_kind_tostr(enum fix_kind kind)
+{
+    return fix_kind_names[kind];
+}
+
+int fix_kind_fromstr(const char *s)
+{
+    for (int i = 0; s && i < 6; i++)
+        if (strcmp(fix_kind_names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+static char *fix_dup(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+void fix_add(struct fix_list *list, enum fix_kind kind, const char *text, const char *command,
+             const char *record, const char *file, const char *line)
+{
+    XGROW(list->items, list->cap, list->n + 1);
+    struct fix *f = &list->items[list->n++];
+    f->kind = kind;
+    f->text = xstrdup(text);
+    f->command = fix_dup(command);
+    f->record = fix_dup(record);
+    f->file = fix_dup(file);
+    f->line = fix_dup(line);
+}
+
+void fix_list_free(struct fix_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        struct fix *f = &list->items[i];
+        free(f->text);
+        free(f->command);
+        free(f->record);
+        free(f->file);
+        free(f->line);
+    }
+    free(list->items);
+    memset(list, 0, sizeof(*list));
+}
+
+void fix_note(struct fix_list *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *text = xmalloc(len > 0 ? (size_t)len + 1 : 1);
+    text[0] = '\0';
+    va_start(ap, fmt);
+    if (len > 0)
+        vsnprintf(text, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    fix_add(out, FIX_NOTE, text, NULL, NULL, NULL, NULL);
+    free(text);
+}
+
+char *fix_shell_quote(const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addc(&sb, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'')
+            strbuf_adds(&sb, "'\\''");
+        else
+            strbuf_addc(&sb, *p);
+    }
+    strbuf_addc(&sb, '\'');
+    return strbuf_detach(&sb);
+}
+
+/* fix_shell_word - s unquoted when it holds only characters no shell treats
+ * specially, else single-quoted: "/etc/postfix" stays readable. */
+static char *fix_shell_word(const char *s)
+{
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._+,:@%-") == strlen(s))
+        return xstrdup(s);
+    return fix_shell_quote(s);
+}
+
+/* fix_token_ok - a master.cf service name or type that can go between the
+ * single quotes of a postconf -P argument. */
+static bool fix_token_ok(const char *s)
+{
+    return s && *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s);
+}
+
+/* fix_name_plain - the name without its trailing dot, lowercased. */
+static char *fix_name_plain(const char *name)
+{
+    char *s = xstrdup(name);
+    size_t len = strlen(s);
+    if (len > 1 && s[len - 1] == '.')
+        s[len - 1] = '\0';
+    for (char *p = s; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return s;
+}
+
+static bool fix_name_ok(const char *name)
+{
+    return hostname_is_fqdn(name) && !hostname_is_local(name);
+}
+
+void fix_ptr_record(struct fix_list *out, const char *address, const char *name)
+{
+    char *rev = ptrname_from_address(address);
+    if (!rev) {
+        char *e = hostname_escape(address);
+        fix_note(out, "the source address '%s' is not a valid address; no PTR record can be suggested", e);
+        free(e);
+        return;
+    }
+    if (!fix_name_ok(name)) {
+        fix_note(out, "ask the owner of %s (your hosting or access provider) to set its PTR to your mail "
+                      "host's fully qualified name (for example mail.YOUR-DOMAIN), and use that name in EHLO",
+                 address);
+        free(rev);
+        return;
+    }
+    char *plain = fix_name_plain(name);
+    char *text = xasprintf("ask the owner of %s (your hosting or access provider) to set its PTR to %s",
+                           address, plain);
+    char *record = xasprintf("%s. IN PTR %s.", rev, plain);
+    fix_add(out, FIX_PROVIDER_PTR, text, NULL, record, NULL, NULL);
+    free(text);
+    free(record);
+    free(plain);
+    free(rev);
+}
+
+void fix_forward_record(struct fix_list *out, const char *name, const char *address)
+{
+    int af = hostname_address_family(address);
+    if (!af || !fix_name_ok(name)) {
+        char *en = hostname_escape(name), *ea = hostname_escape(address);
+        fix_note(out, "give the host a fully qualified name whose %s record is %s", af == AF_INET6 ? "AAAA" : "A", ea);
+        free(en);
+        free(ea);
+        return;
+    }
+    char *plain = fix_name_plain(name);
+    const char *type = af == AF_INET6 ? "AAAA" : "A";
+    char *text = xasprintf("add the %s record of %s to its zone", type, plain);
+    char *record = xasprintf("%s. IN %s %s", plain, type, address);
+    fix_add(out, FIX_DNS_RECORD, text, NULL, record, NULL, NULL);
+    free(text);
+    free(record);
+    free(plain);
+}
+
+/* fix_postconf - a postconf command for the identity's directory: main.cf
+ * (-e 'param = value') or, when per_service, its master.cf service
+ * (-P 'service/type/param=value'). value must already be validated. */
+static void fix_postconf(struct fix_list *out, const struct model_identity *id, bool per_service,
+                         const char *param, const char *value, const char *text)
+{
+    if (!id->config || (per_service && (!fix_token_ok(id->transport) || !fix_token_ok(id->service_type)))) {
+        fix_note(out, "%s: set %s = %s%s", text, param, value,
+                 per_service ? " as a -o override of this transport in master.cf" : " in main.cf");
+        return;
+    }
+    char *dir = fix_shell_word(id->config);
+    char *cmd = per_service
+        ? xasprintf("postconf -c %s -P '%s/%s/%s=%s'", dir, id->transport, id->service_type, param, value)
+        : xasprintf("postconf -c %s -e '%s = %s'", dir, param, value);
+    char *full = xasprintf("%s, then run 'postfix reload'", text);
+    fix_add(out, FIX_POSTCONF, full, cmd, NULL, NULL, NULL);
+    free(full);
+    free(cmd);
+    free(dir);
+}
+
+static bool fix_origin_is_override(const char *origin)
+{
+    return origin && strstr(origin, "(-o)") != NULL;
+}
+
+/* fix_exim_macro_file - where a Debian admin defines macros and main
+ * options: read before the generated macros, so it wins (.ifndef). */
+static char *fix_exim_macro_file(const struct fix_exim_layout *exim)
+{
+    return exim->debian_split ? xasprintf("%s/conf.d/main/000_localmacros", exim->debian_dir)
+                              : xasprintf("%s/exim4.conf.localmacros", exim->debian_dir);
+}
+
+static bool fix_exim_debian(const struct fix_exim_layout *exim)
+{
+    return exim && exim->debian_dir && *exim->debian_dir;
+}
+
+/* fix_exim_transport_line - add "line" to the identity's transport. */
+static void fix_exim_transport_line(struct fix_list *out, const struct model_identity *id,
+                                    const struct fix_exim_layout *exim, const char *line, const char *what)
+{
+    char *file;
+    char *et = hostname_escape(id->transport);
+    if (fix_exim_debian(exim))
+        file = exim->debian_split ? xasprintf("%s/conf.d/transport/", exim->debian_dir)
+                                  : xasprintf("%s/exim4.conf.template", exim->debian_dir);
+    else
+        file = xstrdup(id->config ? id->config : "the Exim configuration");
+    /* Exim wants a transport's private options after its driver line, and
+     * refuses an option set twice. */
+    size_t optlen = strcspn(line, " =");
+    char *opt = xstrndup(line, optlen);
+    char *text = fix_exim_debian(exim)
+        ? xasprintf("%s: add the line to the transport '%s' after its 'driver = smtp' line (in the file that "
+                    "defines it; replace an existing %s line), then run update-exim4.conf and restart exim4",
+                    what, et, opt)
+        : xasprintf("%s: add the line to the transport '%s' after its 'driver = smtp' line (replace an existing "
+                    "%s line), then restart exim",
+                    what, et, opt);
+    free(opt);
+    fix_add(out, FIX_EXIM_CONFIG, text, NULL, NULL, file, line);
+    free(text);
+    free(file);
+    free(et);
+}
+
+static void fix_exim_main_line(struct fix_list *out, const struct model_identity *id,
+                               const struct fix_exim_layout *exim, const char *line, const char *what)
+{
+    char *file, *text;
+    if (fix_exim_debian(exim)) {
+        file = fix_exim_macro_file(exim);
+        text = xasprintf("%s: add the line to %s, then run update-exim4.conf and restart exim4", what, file);
+    } else {
+        size_t optlen = strcspn(line, " =");
+        char *opt = xstrndup(line, optlen);
+        file = xstrdup(id->config ? id->config : "the Exim configuration");
+        text = xasprintf("%s: add the line to the main section, before the first 'begin' line (replace an "
+                         "existing %s line), then restart exim",
+                         what, opt);
+        free(opt);
+    }
+    fix_add(out, FIX_EXIM_CONFIG, text, NULL, NULL, file, line);
+    free(text);
+    free(file);
+}
+
+void fix_set_helo(struct fix_list *out, const struct model_identity *id, const char *name,
+                  size_t other_default_users, const struct fix_exim_layout *exim)
+{
+    if (!fix_name_ok(name)) {
+        fix_note(out, "announce a fully qualified name of this host in EHLO (for example mail.YOUR-DOMAIN)");
+        return;
+    }
+    char *plain = fix_name_plain(name);
+    char *what = xasprintf("announce %s in EHLO", plain);
+    if (id->mta == MODEL_POSTFIX) {
+        bool per_service = fix_origin_is_override(id->helo_origin) || other_default_users > 0;
+        fix_postconf(out, id, per_service, "smtp_helo_name", plain, what);
+    } else if (fix_exim_debian(exim)
+               && (strcmp(id->transport, "remote_smtp") == 0 || strcmp(id->transport, "remote_smtp_smarthost") == 0)) {
+        /* Debian's remote transports take helo_data from this macro; a
+         * default EHLO name is primary_hostname, which has its own macro. */
+        bool from_default = !id->helo_origin || strncmp(id->helo_origin, "default", 7) == 0;
+        char *line = from_default ? xasprintf("MAIN_HARDCODE_PRIMARY_HOSTNAME = %s", plain)
+                                  : xasprintf("REMOTE_SMTP_HELO_DATA = %s", plain);
+        fix_exim_main_line(out, id, exim, line, what);
+        free(line);
+    } else {
+        char *line = xasprintf("helo_data = %s", plain);
+        fix_exim_transport_line(out, id, exim, line, what);
+        free(line);
+    }
+    free(what);
+    free(plain);
+}
+
+void fix_ipv4_only(struct fix_list *out, const struct model_identity *id, const struct fix_exim_layout *exim)
+{
+    if (id->mta == MODEL_POSTFIX) {
+        fix_postconf(out, id, true, "inet_protocols", "ipv4",
+                     "until the IPv6 PTR is in place, deliver over IPv4 only on this transport");
+        return;
+    }
+    fix_exim_main_line(out, id, exim, "dns_ipv4_lookup = *",
+                       "until the IPv6 PTR is in place, stop using AAAA records for delivery (this applies "
+                       "to every transport of this Exim; destinations reachable only over IPv6 become "
+                       "undeliverable)");
+    fix_note(out, "the stronger alternative 'disable_ipv6 = true' also stops Exim from listening on IPv6 "
+                  "and ignores IPv6 addresses everywhere in its configuration; prefer dns_ipv4_lookup = * "
+                  "unless the host should not use IPv6 at all");
+}
+
+void fix_bind_address(struct fix_list *out, const struct model_identity *id, enum model_family family,
+                      const char *address, int postfix_37, const struct fix_exim_layout *exim)
+{
+    int want = family == MODEL_IPV6 ? AF_INET6 : AF_INET;
+    bool ok = address && hostname_address_family(address) == want;
+    const struct model_bind *b = &id->bind[family];
+    if (id->mta == MODEL_POSTFIX) {
+        if (b->how == MODEL_BIND_INET_INTERFACES) {
+            fix_note(out, "inet_interfaces names an address this host does not have, and Postfix refuses to "
+                          "start with it; list only local addresses there, or set it to all");
+            return;
+        }
+        const char *param = family == MODEL_IPV6 ? "smtp_bind_address6" : "smtp_bind_address";
+        if (ok) {
+            char *what = xasprintf("send from %s, an address of this host", address);
+            fix_postconf(out, id, fix_origin_is_override(b->origin), param, address, what);
+            free(what);
+        } else {
+            fix_note(out, "set %s to an address this host has (ip -brief address lists them), or remove the "
+                          "setting to let the kernel choose", param);
+        }
+        if (!id->bind_enforce) {
+            if (postfix_37 == 1)
+                fix_postconf(out, id, false, "smtp_bind_address_enforce", "yes",
+                             "defer mail instead of sending it from another address when the bind fails");
+            else if (postfix_37 < 0)
+                fix_note(out, "with Postfix 3.7 or newer also set smtp_bind_address_enforce = yes, so that a "
+                              "failing bind defers mail instead of sending it from another address");
+        }
+        return;
+    }
+    if (!ok) {
+        fix_note(out, "set the transport's interface option to an address this host has (ip -brief address "
+                      "lists them), or remove it to let the kernel choose");
+        return;
+    }
+    /* Exim's interface is a list; keep the other family's configured bind. */
+    const struct model_bind *other = &id->bind[family == MODEL_IPV6 ? MODEL_IPV4 : MODEL_IPV6];
+    bool keep = other->how == MODEL_BIND_PARAM && other->address
+        && hostname_address_family(other->address) == (family == MODEL_IPV6 ? AF_INET : AF_INET6);
+    char *list = keep ? xasprintf("<; %s ; %s", address, other->address)
+                      : (want == AF_INET6 ? xasprintf("<; %s", address) : xstrdup(address));
+    char *what = xasprintf("send from %s, an address of this host", address);
+    if (fix_exim_debian(exim) && strcmp(id->transport, "remote_smtp") == 0) {
+        char *line = xasprintf("REMOTE_SMTP_INTERFACE = %s", list);
+        fix_exim_main_line(out, id, exim, line, what);
+        free(line);
+    } else {
+        char *line = xasprintf("interface = %s", list);
+        fix_exim_transport_line(out, id, exim, line, what);
+        free(line);
+    }
+    free(what);
+    free(list);
+}
+
+void fix_no_tempaddr(struct fix_list *out, const char *ifname)
+{
+    if (!fix_token_ok(ifname)) {
+        fix_note(out, "turn off temporary IPv6 addresses on the outgoing interface "
+                      "(net.ipv6.conf.INTERFACE.use_tempaddr = 0), or bind the transport to the stable address");
+        return;
+    }
+    /* sysctl separates with dots; an interface name with a dot (VLAN) needs
+     * the slash form. */
+    char *cmd = strchr(ifname, '.') ? xasprintf("sysctl -w net/ipv6/conf/%s/use_tempaddr=0", ifname)
+                                    : xasprintf("sysctl -w net.ipv6.conf.%s.use_tempaddr=0", ifname);
+    char *text = xasprintf("stop choosing temporary addresses on %s (make it permanent in /etc/sysctl.d/; "
+                           "existing temporary addresses remain until they expire, or remove them with "
+                           "'ip -6 address flush dev %s temporary')", ifname, ifname);
+    fix_add(out, FIX_SYSCTL, text, cmd, NULL, NULL, NULL);
+    free(text);
+    free(cmd);
+}

@@ -1,0 +1,70 @@
+/* lookup_plan - the DNS questions the checks need; see lookup_plan.h. */
+#include "auditor/lookup_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auditor/check.h"
+#include "auditor/hostname.h"
+#include "auditor/ptrname.h"
+#include "auditor/xalloc.h"
+
+static void lookup_plan_add(struct lookup_plan *plan, const struct facts *facts, const char *name,
+                            enum facts_rrtype type)
+{
+    if (!name || facts_lookup_find(facts, name, type))
+        return;
+    for (size_t i = 0; i < plan->n; i++)
+        if (plan->items[i].type == type && hostname_equal(plan->items[i].name, name))
+            return;
+    XGROW(plan->items, plan->cap, plan->n + 1);
+    char *copy = xstrdup(name);
+    size_t len = strlen(copy);
+    if (len > 1 && copy[len - 1] == '.')
+        copy[len - 1] = '\0';
+    for (char *p = copy; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    plan->items[plan->n].name = copy;
+    plan->items[plan->n].type = type;
+    plan->n++;
+}
+
+void lookup_plan_next(const struct model_set *set, const struct facts *facts, struct lookup_plan *out)
+{
+    lookup_plan_free(out);
+    for (size_t i = 0; i < set->n; i++) {
+        const struct model_identity *id = &set->items[i];
+        bool audited = false;
+        for (int f = 0; f < MODEL_NFAMILIES; f++) {
+            if (!(id->families & MODEL_FAMILY_BIT(f)))
+                continue;
+            const char *addr = check_source_address(id, facts_source_find(facts, i, (enum model_family)f));
+            if (!addr)
+                continue;
+            audited = true;
+            char *rev = ptrname_from_address(addr);
+            if (!rev)
+                continue;
+            const struct facts_lookup *ptr = facts_lookup_find(facts, rev, FACTS_PTR);
+            if (!ptr)
+                lookup_plan_add(out, facts, rev, FACTS_PTR);
+            else if (ptr->status == FACTS_OK)
+                for (size_t k = 0; k < ptr->answers.n; k++)
+                    if (hostname_valid(ptr->answers.items[k]))
+                        lookup_plan_add(out, facts, ptr->answers.items[k], f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A);
+            free(rev);
+        }
+        const char *helo = audited ? check_helo_checkable(id, facts) : NULL;
+        lookup_plan_add(out, facts, helo, FACTS_A);
+        lookup_plan_add(out, facts, helo, FACTS_AAAA);
+    }
+}
+
+void lookup_plan_free(struct lookup_plan *plan)
+{
+    for (size_t i = 0; i < plan->n; i++)
+        free(plan->items[i].name);
+    free(plan->items);
+    memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,37 @@
+/* lookup_plan - which DNS questions the checks will consult, so that the
+ * orchestrator asks exactly those and nothing else.
+ *
+ * The questions come in two rounds, which is what bounds an audit to two
+ * DNS round trips: first the PTR of every audited source and the A and AAAA
+ * of every checkable EHLO name; once the PTR answers are in the facts, the A
+ * (IPv4 source) or AAAA (IPv6 source) of every valid PTR name. Call
+ * lookup_plan_next() with the facts so far, ask its questions concurrently,
+ * record the answers with facts_lookup_set(), and repeat until it returns
+ * none. Questions already answered (whatever the status) are never repeated.
+ */
+#ifndef MP_LOOKUP_PLAN_H
+#define MP_LOOKUP_PLAN_H
+
+#include <stddef.h>
+
+#include "auditor/facts.h"
+#include "auditor/model.h"
+
+struct lookup_question {
+    char *name;              /* lowercase, no trailing dot */
+    enum facts_rrtype type;
+};
+
+struct lookup_plan {
+    struct lookup_question *items;
+    size_t n, cap;
+};
+
+#define LOOKUP_PLAN_INIT { NULL, 0, 0 }
+
+/* lookup_plan_next - replace out's contents with the questions the checks
+ * need that facts does not answer yet, deduplicated, in a stable order. */
+void lookup_plan_next(const struct model_set *set, const struct facts *facts, struct lookup_plan *out);
+void lookup_plan_free(struct lookup_plan *plan);
+
+#endif

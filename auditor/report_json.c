@@ -1,0 +1,125 @@
+/* report_json - schema 1 JSON of an audit; see report_json.h. */
+#include "auditor/report_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auditor/identity_json.h"
+#include "auditor/xalloc.h"
+
+#ifndef MP_VERSION
+#define MP_VERSION "0.0.0"
+#endif
+
+static struct json_object *report_json_str(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *report_json_source(const struct model_set *set, const struct facts_source *s)
+{
+    struct json_object *o = json_object_new_object();
+    const char *identity = s->identity < set->n ? set->items[s->identity].id : NULL;
+    json_object_object_add(o, "identity", report_json_str(identity));
+    json_object_object_add(o, "family", json_object_new_string(model_family_tostr(s->family)));
+    json_object_object_add(o, "address", report_json_str(s->address));
+    json_object_object_add(o, "how", json_object_new_string(facts_how_tostr(s->how)));
+    json_object_object_add(o, "interface", report_json_str(s->interface));
+    json_object_object_add(o, "scope", s->address ? json_object_new_string(facts_scope_tostr(s->scope)) : NULL);
+    json_object_object_add(o, "temporary", json_object_new_boolean(s->temporary));
+    json_object_object_add(o, "deprecated", json_object_new_boolean(s->deprecated));
+    json_object_object_add(o, "tentative", json_object_new_boolean(s->tentative));
+    json_object_object_add(o, "route", json_object_new_boolean(s->route));
+    json_object_object_add(o, "bind_local",
+                           s->bind_local == FACTS_LOCAL_UNKNOWN
+                               ? NULL
+                               : json_object_new_boolean(s->bind_local == FACTS_LOCAL_YES));
+    json_object_object_add(o, "kernel_address", report_json_str(s->kernel_address));
+    json_object_object_add(o, "error", report_json_str(s->error));
+    return o;
+}
+
+static struct json_object *report_json_lookup(const struct facts_lookup *l)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(l->name));
+    json_object_object_add(o, "type", json_object_new_string(facts_rrtype_tostr(l->type)));
+    json_object_object_add(o, "status", json_object_new_string(facts_status_tostr(l->status)));
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; i < l->answers.n; i++)
+        json_object_array_add(a, json_object_new_string(l->answers.items[i]));
+    json_object_object_add(o, "answers", a);
+    json_object_object_add(o, "ms", json_object_new_int64((int64_t)l->ms));
+    return o;
+}
+
+static struct json_object *report_json_fix(const struct fix *x)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "kind", json_object_new_string(fix_kind_tostr(x->kind)));
+    json_object_object_add(o, "text", json_object_new_string(x->text));
+    if (x->command)
+        json_object_object_add(o, "command", json_object_new_string(x->command));
+    if (x->record)
+        json_object_object_add(o, "record", json_object_new_string(x->record));
+    if (x->file)
+        json_object_object_add(o, "file", json_object_new_string(x->file));
+    if (x->line)
+        json_object_object_add(o, "line", json_object_new_string(x->line));
+    return o;
+}
+
+static struct json_object *report_json_finding(const struct finding *f)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(finding_id_tostr(f->id)));
+    json_object_object_add(o, "severity", json_object_new_string(finding_severity_tostr(f->severity)));
+    json_object_object_add(o, "identity", report_json_str(f->identity));
+    json_object_object_add(o, "family",
+                           f->family < 0 ? NULL : json_object_new_string(model_family_tostr((enum model_family)f->family)));
+    json_object_object_add(o, "address", report_json_str(f->address));
+    json_object_object_add(o, "hostname", report_json_str(f->hostname));
+    json_object_object_add(o, "title", json_object_new_string(finding_def_get(f->id)->title));
+    json_object_object_add(o, "message", json_object_new_string(f->message));
+    struct json_object *fixes = json_object_new_array();
+    for (size_t i = 0; i < f->fixes.n; i++)
+        json_object_array_add(fixes, report_json_fix(&f->fixes.items[i]));
+    json_object_object_add(o, "fixes", fixes);
+    return o;
+}
+
+struct json_object *report_json_object(const struct model_set *set, const struct facts *facts,
+                                       const struct finding_list *findings)
+{
+    struct json_object *root = json_object_new_object();
+    json_object_object_add(root, "schema", json_object_new_int(1));
+    json_object_object_add(root, "tool", json_object_new_string("mta-preflight"));
+    json_object_object_add(root, "version", json_object_new_string(MP_VERSION));
+    json_object_object_add(root, "status", json_object_new_string(finding_status_tostr(finding_status_of(findings))));
+    struct json_object *ids = json_object_new_array();
+    for (size_t i = 0; i < set->n; i++)
+        json_object_array_add(ids, identity_json(&set->items[i]));
+    json_object_object_add(root, "identities", ids);
+    struct json_object *sources = json_object_new_array();
+    for (size_t i = 0; i < facts->nsources; i++)
+        json_object_array_add(sources, report_json_source(set, &facts->sources[i]));
+    json_object_object_add(root, "sources", sources);
+    struct json_object *lookups = json_object_new_array();
+    for (size_t i = 0; i < facts->nlookups; i++)
+        json_object_array_add(lookups, report_json_lookup(&facts->lookups[i]));
+    json_object_object_add(root, "lookups", lookups);
+    struct json_object *fl = json_object_new_array();
+    for (size_t i = 0; i < findings->n; i++)
+        json_object_array_add(fl, report_json_finding(&findings->items[i]));
+    json_object_object_add(root, "findings", fl);
+    return root;
+}
+
+char *report_json(const struct model_set *set, const struct facts *facts, const struct finding_list *findings)
+{
+    struct json_object *root = report_json_object(set, facts, findings);
+    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *out = xasprintf("%s\n", text);
+    json_object_put(root);
+    return out;
+}

@@ -1,0 +1,21 @@
+/* report_json - the audit as one JSON object, schema 1 of interface.md:
+ * schema, tool, version, status, identities, sources, lookups, findings
+ * (each with its fixes). Keys beyond interface.md are additions (a source's
+ * route/error/bind_local, a finding's title); listed keys keep their meaning.
+ */
+#ifndef MP_REPORT_JSON_H
+#define MP_REPORT_JSON_H
+
+#include <json-c/json.h>
+
+#include "auditor/facts.h"
+#include "auditor/finding.h"
+#include "auditor/model.h"
+
+/* report_json_object - a new json-c object the caller owns (json_object_put). */
+struct json_object *report_json_object(const struct model_set *set, const struct facts *facts,
+                                       const struct finding_list *findings);
+/* report_json - the same, pretty-printed with a final newline; free() it. */
+char *report_json(const struct model_set *set, const struct facts *facts, const struct finding_list *findings);
+
+#endif

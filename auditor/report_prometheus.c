@@ -1,0 +1,84 @@
+/* report_prometheus - metrics output; see report_prometheus.h. */
+#include "auditor/report_prometheus.h"
+
+#include <stdlib.h>
+
+#include "auditor/hostname.h"
+#include "auditor/strbuf.h"
+#include "auditor/xalloc.h"
+
+static void report_prometheus_label(struct strbuf *sb, const char *name, const char *value, bool first)
+{
+    strbuf_addf(sb, "%s%s=\"", first ? "" : ",", name);
+    char *e = hostname_escape(value ? value : "");
+    for (const char *p = e; *p; p++) {
+        if (*p == '\\' || *p == '"')
+            strbuf_addc(sb, '\\');
+        strbuf_addc(sb, *p);
+    }
+    free(e);
+    strbuf_addc(sb, '"');
+}
+
+static void report_prometheus_head(struct strbuf *sb, const char *metric, const char *help)
+{
+    strbuf_addf(sb, "# HELP %s %s\n# TYPE %s gauge\n", metric, help, metric);
+}
+
+char *report_prometheus(const struct model_set *set, const struct facts *facts, const struct finding_list *findings)
+{
+    struct strbuf sb = STRBUF_INIT;
+    report_prometheus_head(&sb, "mta_preflight_status", "Audit status as the exit status: 0 ok, 1 warning, 2 critical, 3 unknown.");
+    strbuf_addf(&sb, "mta_preflight_status %d\n", (int)finding_status_of(findings));
+
+    report_prometheus_head(&sb, "mta_preflight_findings", "Number of findings by severity.");
+    size_t count[4] = { 0, 0, 0, 0 };
+    for (size_t i = 0; i < findings->n; i++)
+        count[findings->items[i].severity]++;
+    for (int s = FINDING_CRITICAL; s >= FINDING_INFO; s--)
+        strbuf_addf(&sb, "mta_preflight_findings{severity=\"%s\"} %zu\n", finding_severity_tostr((enum finding_severity)s),
+                    count[s]);
+
+    report_prometheus_head(&sb, "mta_preflight_finding", "One series per finding.");
+    for (size_t i = 0; i < findings->n; i++) {
+        const struct finding *f = &findings->items[i];
+        strbuf_adds(&sb, "mta_preflight_finding{");
+        report_prometheus_label(&sb, "id", finding_id_tostr(f->id), true);
+        report_prometheus_label(&sb, "severity", finding_severity_tostr(f->severity), false);
+        report_prometheus_label(&sb, "identity", f->identity, false);
+        report_prometheus_label(&sb, "family", f->family < 0 ? "" : model_family_tostr((enum model_family)f->family),
+                                false);
+        report_prometheus_label(&sb, "address", f->address, false);
+        strbuf_adds(&sb, "} 1\n");
+    }
+
+    report_prometheus_head(&sb, "mta_preflight_identities", "Outbound SMTP identities audited.");
+    strbuf_addf(&sb, "mta_preflight_identities %zu\n", set->n);
+
+    report_prometheus_head(&sb, "mta_preflight_source_ptr_confirmed",
+                           "1 when the source address has a forward-confirmed PTR, 0 when not; absent when unknown.");
+    for (size_t i = 0; i < facts->nsources; i++) {
+        const struct facts_source *s = &facts->sources[i];
+        if (!s->route || !s->address || s->identity >= set->n)
+            continue;
+        int c = facts_ptr_confirmed(facts, s->address, NULL);
+        if (c < 0)
+            continue;
+        strbuf_adds(&sb, "mta_preflight_source_ptr_confirmed{");
+        report_prometheus_label(&sb, "identity", set->items[s->identity].id, true);
+        report_prometheus_label(&sb, "family", model_family_tostr(s->family), false);
+        report_prometheus_label(&sb, "address", s->address, false);
+        strbuf_addf(&sb, "} %d\n", c);
+    }
+
+    report_prometheus_head(&sb, "mta_preflight_dns_lookup_seconds", "Time to the answer of each DNS question.");
+    for (size_t i = 0; i < facts->nlookups; i++) {
+        const struct facts_lookup *l = &facts->lookups[i];
+        strbuf_adds(&sb, "mta_preflight_dns_lookup_seconds{");
+        report_prometheus_label(&sb, "name", l->name, true);
+        report_prometheus_label(&sb, "type", facts_rrtype_tostr(l->type), false);
+        report_prometheus_label(&sb, "status", facts_status_tostr(l->status), false);
+        strbuf_addf(&sb, "} %u.%03u\n", l->ms / 1000, l->ms % 1000);
+    }
+    return strbuf_detach(&sb);
+}

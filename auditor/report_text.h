@@ -1,0 +1,26 @@
+/* report_text - the audit for a person at a terminal: a status line, then per
+ * identity its EHLO name and each source with its PTR and forward
+ * confirmation, then that identity's findings with severity and fixes;
+ * findings that belong to no identity come last.
+ *
+ * Everything from configuration or DNS is escaped (no control character
+ * reaches the terminal). Colour escapes only when the caller says so (the
+ * --color / NO_COLOR decision is the command layer's).
+ */
+#ifndef MP_REPORT_TEXT_H
+#define MP_REPORT_TEXT_H
+
+#include <stdbool.h>
+
+#include "auditor/facts.h"
+#include "auditor/finding.h"
+#include "auditor/model.h"
+
+/* report_text - newly allocated text; free() it. */
+char *report_text(const struct model_set *set, const struct facts *facts, const struct finding_list *findings,
+                  bool color);
+
+/* report_text_severity_color - the ANSI colour of a severity word. */
+const char *report_text_severity_color(enum finding_severity sev);
+
+#endif

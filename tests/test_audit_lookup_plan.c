@@ -1,0 +1,171 @@
+/* test_audit_lookup_plan - the DNS questions the checks need: exactly those,
+ * in at most two rounds, and after answering them no check lacks an answer. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auditor/lookup_plan.h"
+#include "auditor/strbuf.h"
+#include "tests/support/audit_fixture.h"
+#include "tests/support/suites.h"
+
+#define V4 MODEL_FAMILY_BIT(MODEL_IPV4)
+#define V6 MODEL_FAMILY_BIT(MODEL_IPV6)
+
+/* A tiny authoritative view: "name TYPE value" lines. */
+static const char *const zone[] = {
+    "10.2.0.192.in-addr.arpa PTR mail.example.com",
+    "0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa PTR mx6.example.net",
+    "11.2.0.192.in-addr.arpa PTR other.example.org",
+    "mail.example.com A 192.0.2.10",
+    "mail.example.com AAAA 2001:db8::10",
+    "mx6.example.net AAAA 2001:db8::10",
+    "other.example.org A 192.0.2.11",
+    NULL,
+};
+
+/* answer - what the zone says for (name, type). */
+static void answer(struct facts *facts, const char *name, enum facts_rrtype type)
+{
+    const char *found[8];
+    size_t n = 0;
+    bool exists = false;
+    for (size_t i = 0; zone[i]; i++) {
+        char zn[128], zt[8], zv[128];
+        sscanf(zone[i], "%127s %7s %127s", zn, zt, zv);
+        if (strcmp(zn, name) != 0)
+            continue;
+        exists = true;
+        if (strcmp(zt, facts_rrtype_tostr(type)) == 0 && n < 8)
+            found[n++] = strchr(strchr(zone[i], ' ') + 1, ' ') + 1;
+    }
+    facts_lookup_set(facts, name, type, n ? FACTS_OK : exists ? FACTS_NODATA : FACTS_NXDOMAIN, found, n, 1);
+}
+
+/* resolve - run the plan to completion; returns the rounds and appends
+ * each round's questions to log as "TYPE name;". */
+static int resolve(struct af *a, struct strbuf *log)
+{
+    struct lookup_plan plan = LOOKUP_PLAN_INIT;
+    int rounds = 0;
+    for (;;) {
+        lookup_plan_next(&a->set, &a->facts, &plan);
+        if (!plan.n)
+            break;
+        rounds++;
+        ck_assert_int_le(rounds, 2);
+        if (log && log->len)
+            strbuf_adds(log, "| ");
+        for (size_t i = 0; i < plan.n; i++) {
+            if (log)
+                strbuf_addf(log, "%s %s; ", facts_rrtype_tostr(plan.items[i].type), plan.items[i].name);
+            answer(&a->facts, plan.items[i].name, plan.items[i].type);
+        }
+    }
+    lookup_plan_free(&plan);
+    return rounds;
+}
+
+static void assert_no_missing_answers(struct af *a)
+{
+    af_run(a);
+    for (size_t i = 0; i < a->findings.n; i++)
+        ck_assert_msg(!strstr(a->findings.items[i].message, "no answer was recorded"), "%s",
+                      a->findings.items[i].message);
+}
+
+START_TEST(one_round_when_ptr_equals_ehlo)
+{
+    struct af a;
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "Mail.Example.com.", V4, MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
+    struct strbuf log = STRBUF_INIT;
+    ck_assert_int_eq(resolve(&a, &log), 1);
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; A mail.example.com; AAAA mail.example.com; ");
+    assert_no_missing_answers(&a);
+    ck_assert_uint_eq(a.findings.n, 0);
+    strbuf_release(&log);
+    af_free(&a);
+}
+END_TEST
+
+START_TEST(second_round_for_other_ptr_names)
+{
+    struct af a;
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4 | V6, MODEL_PREF_ANY);
+    af_exim(&a, "/etc/exim4/exim4.conf", "remote_smtp", "mail.example.com", V4);
+    af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
+    af_source(&a, 0, MODEL_IPV6, "2001:db8::10");
+    af_source(&a, 1, MODEL_IPV4, "192.0.2.11");
+    struct strbuf log = STRBUF_INIT;
+    ck_assert_int_eq(resolve(&a, &log), 2);
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; "
+                              "PTR 0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa; "
+                              "A mail.example.com; AAAA mail.example.com; PTR 11.2.0.192.in-addr.arpa; "
+                              "| AAAA mx6.example.net; A other.example.org; ");
+    assert_no_missing_answers(&a);
+    char *s = af_summary(&a);
+    ck_assert_str_eq(s, "helo-ptr-mismatch/warning/ipv6,helo-address-mismatch/warning/ipv4,"
+                        "helo-ptr-mismatch/warning/ipv4");
+    free(s);
+    strbuf_release(&log);
+    af_free(&a);
+}
+END_TEST
+
+START_TEST(nothing_asked_for_unaudited_sources)
+{
+    struct af a;
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4 | V6, MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, "10.0.0.5");
+    af_source(&a, 0, MODEL_IPV6, "2001:db8::99")->temporary = true;
+    struct model_identity *ex = af_exim(&a, "/etc/exim4/exim4.conf", "remote_smtp", NULL, V4);
+    ex->helo_dynamic = true;
+    af_source(&a, 1, MODEL_IPV4, "192.0.2.10");
+    struct model_identity *lit = af_postfix(&a, "/etc/postfix", "lit", "[192.0.2.10]", V4, MODEL_PREF_ANY);
+    (void)lit;
+    af_source(&a, 2, MODEL_IPV4, "192.0.2.10");
+    struct strbuf log = STRBUF_INIT;
+    ck_assert_int_eq(resolve(&a, &log), 2);
+    /* Only the PTR of the audited public source and its name's A; no EHLO
+     * lookups for the NATed identity, the dynamic name or the literal. */
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; | A mail.example.com; ");
+    assert_no_missing_answers(&a);
+    strbuf_release(&log);
+    af_free(&a);
+}
+END_TEST
+
+START_TEST(answered_questions_are_not_repeated)
+{
+    struct af a;
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
+    af_ptr(&a, "192.0.2.10", FACTS_TIMEOUT, NULL);
+    af_fwd(&a, "mail.example.com", FACTS_A, FACTS_SERVFAIL, NULL);
+    struct lookup_plan plan = LOOKUP_PLAN_INIT;
+    lookup_plan_next(&a.set, &a.facts, &plan);
+    ck_assert_uint_eq(plan.n, 1);
+    ck_assert_str_eq(plan.items[0].name, "mail.example.com");
+    ck_assert_int_eq(plan.items[0].type, FACTS_AAAA);
+    lookup_plan_free(&plan);
+    af_free(&a);
+}
+END_TEST
+
+Suite *audit_lookup_plan_suite(void)
+{
+    Suite *s = suite_create("audit_lookup_plan");
+    TCase *tc = tcase_create("all");
+    tcase_add_test(tc, one_round_when_ptr_equals_ehlo);
+    tcase_add_test(tc, second_round_for_other_ptr_names);
+    tcase_add_test(tc, nothing_asked_for_unaudited_sources);
+    tcase_add_test(tc, answered_questions_are_not_repeated);
+    suite_add_tcase(s, tc);
+    return s;
+}
