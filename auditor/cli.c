@@ -15,9 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auditor/audit.h"
 #include "auditor/cli_options.h"
 #include "auditor/diag.h"
+#include "auditor/finding.h"
 #include "auditor/model.h"
+#include "auditor/report_explain.h"
 #include "auditor/report_identities.h"
 #include "auditor/xalloc.h"
 #include "parsers/exim_identity.h"
@@ -76,6 +79,23 @@ static int cli_identities(const struct cli_options *opts)
     return rc;
 }
 
+/* explain ID: the text of one finding; an unknown id lists them all. */
+static int cli_explain(const struct cli_options *opts)
+{
+    int id = finding_id_fromstr(opts->explain_id);
+    if (id < 0) {
+        char *index = report_explain_index();
+        fprintf(stderr, "mta-preflight: unknown finding id '%s'; the finding ids are:\n%s", opts->explain_id,
+                index);
+        free(index);
+        return CLI_EXIT_USAGE;
+    }
+    char *text = report_explain((enum finding_id)id, term_use_color(opts->color, stdout));
+    fputs(text, stdout);
+    free(text);
+    return CLI_EXIT_OK;
+}
+
 int cli_main(int argc, char **argv)
 {
     struct cli_options opts;
@@ -101,9 +121,10 @@ int cli_main(int argc, char **argv)
             rc = cli_identities(&opts);
             break;
         case CLI_CMD_EXPLAIN:
+            rc = cli_explain(&opts);
+            break;
         case CLI_CMD_AUDIT:
-            fputs("mta-preflight: this build has no audit yet\n", stderr);
-            rc = CLI_EXIT_USAGE;
+            rc = audit_run(&opts);
             break;
         }
     }
