@@ -31,7 +31,10 @@
  *   answer from the first server is final and not retried on the next one.
  * - Answers are sorted (strcmp order) and unique. PTR names and names in
  *   answers are lowercase without a trailing dot; addresses are in canonical
- *   inet_ntop() form.
+ *   inet_ntop() form. c-ares 1.18 rejects an answer holding a name with
+ *   characters outside letters, digits, "-", ".", "_", "/" and "*" (DNS_ERROR, "Misformatted
+ *   DNS reply"), so names here are printable, but they are still data from
+ *   outside: validate one as a host name before putting it in a command.
  * - The library never prints; problems are returned as statuses or messages.
  */
 #ifndef MP_DNS_H

@@ -49,7 +49,10 @@ static const char zone_reverse4[] =
     "17       IN CNAME 17.0/26.2.0.192.in-addr.arpa.\n" /* CNAME to a name without PTR */
     "17.0/26  IN TXT   \"delegated, no ptr yet\"\n"
     "19       IN CNAME 19.0/26.2.0.192.in-addr.arpa.\n" /* CNAME to nothing */
-    "18       IN PTR   MiXeD.Example.TEST.\n";
+    "18       IN PTR   MiXeD.Example.TEST.\n"
+    "20       IN PTR   bad\\032space.example.test.\n"   /* hostile names: never passed on */
+    "21       IN PTR   bell\\007.example.test.\n"
+    "22       IN PTR   under_score.example.test.\n";
 
 static const char zone_reverse6[] =
     "$TTL 300\n" SOA
@@ -231,7 +234,16 @@ START_TEST(several_ptrs_sorted_and_rfc2317_followed)
     size_t many = dns_batch_add_ptr(b, "192.0.2.12");
     size_t classless = dns_batch_add_ptr(b, "192.0.2.16");
     size_t mixed = dns_batch_add_ptr(b, "192.0.2.18");
+    size_t space = dns_batch_add_ptr(b, "192.0.2.20");
+    size_t bell = dns_batch_add_ptr(b, "192.0.2.21");
+    size_t underscore = dns_batch_add_ptr(b, "192.0.2.22");
     dns_batch_run(b, dns_deadline_in(3000));
+    /* c-ares 1.18 refuses names with characters no host name has: such a
+     * PTR is an error, never a string for a report or a command. */
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(b, space)->status), "error");
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(b, bell)->status), "error");
+    ck_assert_uint_eq(dns_batch_get(b, bell)->answers.n, 0);
+    assert_answers(dns_batch_get(b, underscore), (const char *const[]){ "under_score.example.test" }, 1);
     assert_answers(dns_batch_get(b, many), (const char *const[]){ "a.example.test", "b.example.test", "c.example.test" }, 3);
     assert_answers(dns_batch_get(b, classless), (const char *const[]){ "classless.example.test" }, 1);
     assert_answers(dns_batch_get(b, mixed), (const char *const[]){ "mixed.example.test" }, 1);

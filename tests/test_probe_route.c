@@ -15,7 +15,9 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -499,6 +501,71 @@ START_TEST(firewalled_dns_server_drop_and_reject)
 }
 END_TEST
 
+/* Packets counted by the nft counter 'seen' in namespace ns. */
+static long nft_count(const char *ns)
+{
+    char *cmd = xasprintf("ip netns exec %s nft list counter inet mp seen", ns), *out = NULL;
+    long n = -1;
+    if (ts_run(cmd, &out, NULL) == 0) {
+        const char *p = strstr(out, "packets ");
+        if (p)
+            n = strtol(p + 8, NULL, 10);
+    }
+    free(cmd);
+    free(out);
+    return n;
+}
+
+START_TEST(probes_send_no_packet)
+{
+    NEED_ROOT();
+    build_mail_host(1);
+    /* Count every packet that reaches the network side for the targets. */
+    SH("ip netns exec %s nft add table inet mp && "
+       "ip netns exec %s nft add counter inet mp seen && "
+       "ip netns exec %s nft add chain inet mp pre '{ type filter hook prerouting priority -300; }' && "
+       "ip netns exec %s nft add rule inet mp pre ip daddr '{ 198.51.100.1, 8.8.8.8 }' counter name seen && "
+       "ip netns exec %s nft add rule inet mp pre ip6 daddr '{ 2001:db8:ffff::1, 2001:4860:4860::8888 }' counter name seen",
+       ns_net, ns_net, ns_net, ns_net, ns_net);
+    long before = nft_count(ns_net);
+    struct route_result r;
+    struct route_bind bc;
+    int saved = netns_enter(ns_mx);
+    ck_assert_msg(saved >= 0, "%s", netns_error());
+    for (int i = 0; i < 3; i++) {
+        route_lookup("198.51.100.1", NULL, (enum route_method)i, &r);
+        route_lookup("2001:db8:ffff::1", NULL, (enum route_method)i, &r);
+        route_lookup(route_default_target(AF_INET), "192.0.2.10", (enum route_method)i, &r);
+        route_lookup(route_default_target(AF_INET6), NULL, (enum route_method)i, &r);
+    }
+    route_bind_check("192.0.2.10", "198.51.100.1", &bc);
+    route_bind_check("203.0.113.9", "198.51.100.1", &bc);
+    route_bind_check("2001:db8::99", "2001:db8:ffff::1", &bc);
+    long after = nft_count(ns_net);
+    /* Control: a real datagram to the same place is counted. */
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sin = { 0 };
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(25);
+    inet_pton(AF_INET, "198.51.100.1", &sin.sin_addr);
+    ssize_t sent = sendto(fd, "x", 1, 0, (struct sockaddr *)&sin, sizeof(sin));
+    close(fd);
+    netns_leave(saved);
+    long control = -1;
+    for (int i = 0; i < 20 && control != after + 1; i++) {
+        control = nft_count(ns_net);
+        if (control != after + 1)
+            usleep(25000);
+    }
+    destroy_hosts();
+
+    ck_assert_msg(before == 0, "counter not readable or not zero: %ld (%s)", before, netns_error());
+    ck_assert_msg(after == before, "the probes sent %ld packet(s)", after - before);
+    ck_assert_int_eq(sent, 1);
+    ck_assert_msg(control == after + 1, "control datagram not counted: %ld", control);
+}
+END_TEST
+
 START_TEST(loopback_route_in_this_namespace)
 {
     /* No root needed: the host's own loopback is always routed via lo. */
@@ -510,6 +577,14 @@ START_TEST(loopback_route_in_this_namespace)
     ck_assert_str_eq(u.source, "127.0.0.1");
     ck_assert_int_eq(route_lookup("not-an-ip", NULL, ROUTE_AUTO, &n), ROUTE_ERROR);
     ck_assert_int_eq(n.error, EINVAL);
+    struct iface_list list = IFACE_LIST_INIT;
+    ck_assert_int_eq(iface_list_load(&list), 0);
+    const struct iface_addr *lo = iface_list_find(&list, "127.0.0.1");
+    ck_assert_ptr_nonnull(lo);
+    ck_assert_str_eq(lo->ifname, "lo");
+    ck_assert_uint_eq(lo->prefixlen, 8);
+    ck_assert_int_eq(lo->scope, IFACE_SCOPE_LOOPBACK);
+    iface_list_free(&list);
 }
 END_TEST
 
@@ -577,6 +652,7 @@ Suite *probe_route_suite(void)
     tcase_add_test(tc, temporary_ipv6_source_is_visible);
     tcase_add_test(tc, dns_server_on_port_53_in_a_namespace);
     tcase_add_test(tc, firewalled_dns_server_drop_and_reject);
+    tcase_add_test(tc, probes_send_no_packet);
     suite_add_tcase(s, tc);
 
     TCase *host = tcase_create("host");
