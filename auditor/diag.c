@@ -12,15 +12,8 @@ void diag_add(struct diag_list *list, enum diag_level level, const char *file, u
 {
     va_list ap;
     va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
-    char *msg = xmalloc(len > 0 ? (size_t)len + 1 : 1);
-    msg[0] = '\0';
-    if (len > 0) {
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)len + 1, fmt, ap);
-        va_end(ap);
-    }
     XGROW(list->items, list->cap, list->n + 1);
     struct diag *d = &list->items[list->n++];
     d->level = level;

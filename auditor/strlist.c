@@ -23,15 +23,8 @@ void strlist_addf(struct strlist *list, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
-    char *s = xmalloc(len > 0 ? (size_t)len + 1 : 1);
-    s[0] = '\0';
-    if (len > 0) {
-        va_start(ap, fmt);
-        vsnprintf(s, (size_t)len + 1, fmt, ap);
-        va_end(ap);
-    }
     strlist_add_owned(list, s);
 }
 

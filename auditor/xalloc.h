@@ -7,6 +7,7 @@
 #ifndef MP_XALLOC_H
 #define MP_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t size);
@@ -18,6 +19,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* xasprintf - a newly allocated formatted string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* xvasprintf - the same with a va_list (consumed). */
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* XGROW - make room for at least need elements in a growable array. */
 #define XGROW(arr, cap, need)                                              \
