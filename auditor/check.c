@@ -388,15 +388,16 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
             struct finding *fd = check_emit(c, FINDING_PTR_MULTIPLE, (int)f, fam->addr,
                                             xasprintf("%s has %zu PTR names; receivers pick one at random", ea,
                                                       l->answers.n));
-            const char *keep = c->target && check_fam_confirms(fam, c->target) ? c->target
-                : fam->nconfirmed                                          ? fam->confirmed[0]
-                                                                           : c->target;
+            /* Keep the name every other fix converges on. */
+            const char *keep = c->target ? c->target : fam->nconfirmed ? fam->confirmed[0] : NULL;
             if (keep) {
                 fix_ptr_record(&fd->fixes, fam->addr, keep);
                 char *ek = hostname_escape(keep);
                 fix_note(&fd->fixes, "ask the owner of %s to remove every other PTR record of it, keeping only %s",
                          ea, ek);
                 free(ek);
+                if (keep == c->target)
+                    check_fix_forward(c, &fd->fixes, (int)f);
             } else {
                 fix_ptr_record(&fd->fixes, fam->addr, NULL);
             }
