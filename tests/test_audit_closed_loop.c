@@ -95,12 +95,12 @@ static void build(struct af *a, int mta, unsigned fams, const char *helo, const 
                 add_addr(a, names[k], t, addrs[f]);
     }
     /* Everything else the checks could ask does not exist. */
+    /* ensure() may move the lookup array: index it afresh each time. */
     for (size_t i = 0; i < a->facts.nlookups; i++) {
-        const struct facts_lookup *l = &a->facts.lookups[i];
-        if (l->type != FACTS_PTR || l->status != FACTS_OK)
+        if (a->facts.lookups[i].type != FACTS_PTR || a->facts.lookups[i].status != FACTS_OK)
             continue;
-        for (size_t k = 0; k < l->answers.n; k++) {
-            char *name = strdup(l->answers.items[k]);
+        for (size_t k = 0; k < a->facts.lookups[i].answers.n; k++) {
+            char *name = strdup(a->facts.lookups[i].answers.items[k]);
             ensure(a, name, FACTS_A);
             ensure(a, name, FACTS_AAAA);
             free(name);
