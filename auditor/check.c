@@ -98,7 +98,7 @@ static struct finding *check_emit(struct check_ctx *c, enum finding_id fid, int 
     struct finding *f = finding_add(c->out, fid, c->id ? c->id->id : NULL, family, address,
                                     c->id ? c->helo : NULL, message);
     free(message);
-    if (c->id && c->id->relay && check_demoted(fid))
+    if (c->id && c->id->relay && !c->id->nexthop_varies && check_demoted(fid))
         f->severity = FINDING_INFO;
     return f;
 }
@@ -613,11 +613,15 @@ static void check_identity(struct check_ctx *c)
 
     if (id->relay) {
         char *er = hostname_escape(id->relay);
-        struct finding *fd = check_emit(c, FINDING_RELAY_HOST, -1, NULL,
-                                        xasprintf("this transport relays all mail through %s; receivers see the "
-                                                  "smarthost, so findings about this host's own PTR and EHLO "
-                                                  "records are informational",
-                                                  er));
+        char *msg = id->nexthop_varies
+            ? xasprintf("this transport relays mail through %s, but transport or sender maps may send some mail "
+                        "elsewhere directly, so findings about this host's own PTR and EHLO records keep their "
+                        "severity",
+                        er)
+            : xasprintf("this transport relays all mail through %s; receivers see the smarthost, so findings "
+                        "about this host's own PTR and EHLO records are informational",
+                        er);
+        struct finding *fd = check_emit(c, FINDING_RELAY_HOST, -1, NULL, msg);
         fix_note(&fd->fixes, "nothing to fix here; audit the smarthost %s if you run it", er);
         free(er);
     }

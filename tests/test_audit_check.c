@@ -491,6 +491,11 @@ START_TEST(relay_host_demotes_own_ptr)
     assert_summary(&a, "relay-host/info/-,ptr-missing/info/ipv4,helo-unresolvable/info/-");
     ck_assert_ptr_nonnull(strstr(a.findings.items[0].message, "[smtp.example.net]:587"));
     ck_assert_int_eq(finding_status_of(&a.findings), FINDING_STATUS_OK);
+    /* When maps may route some mail elsewhere, nothing is demoted. */
+    a.set.items[0].nexthop_varies = true;
+    assert_summary(&a, "relay-host/info/-,ptr-missing/critical/ipv4,helo-unresolvable/critical/-");
+    ck_assert_ptr_nonnull(strstr(a.findings.items[0].message, "keep their severity"));
+    a.set.items[0].nexthop_varies = false;
     /* An invalid EHLO name still matters to the smarthost. */
     model_set_str(&a.set.items[0].helo_name, "localhost");
     assert_summary(&a, "relay-host/info/-,ptr-missing/info/ipv4,helo-invalid/critical/-");
