@@ -434,10 +434,12 @@ static void check_helo_family(struct check_ctx *c, enum model_family f, bool res
         if (l && !facts_lookup_has_address(l, fam->addr)) {
             struct finding *fd = check_emit(
                 c, FINDING_HELO_ADDRESS_MISMATCH, (int)f, fam->addr,
-                xasprintf("the EHLO name %s has %s, not the %s source %s; Exim's verify = helo and similar "
-                          "checks fail",
-                          eh, l->status == FACTS_OK ? "other addresses" : (f == MODEL_IPV6 ? "no AAAA record" : "no A record"),
-                          check_family_word(f), ea));
+                xasprintf("the EHLO name %s does not resolve to the %s source %s (%s); Exim's verify = helo "
+                          "and similar checks fail",
+                          eh, check_family_word(f), ea,
+                          l->status == FACTS_OK ? (f == MODEL_IPV6 ? "its AAAA records are other addresses"
+                                                                   : "its A records are other addresses")
+                                                : (f == MODEL_IPV6 ? "it has no AAAA record" : "it has no A record")));
             if (c->target && !hostname_equal(c->target, c->helo)) {
                 check_fix_helo_change(c, &fd->fixes);
                 check_fix_forward(c, &fd->fixes, (int)f);

@@ -482,12 +482,12 @@ START_TEST(relay_host_demotes_own_ptr)
 {
     struct af a;
     af_init(&a);
-    struct model_identity *id = af_postfix(&a, "/etc/postfix", "smtp", "host.example.lan", V4, MODEL_PREF_ANY);
+    struct model_identity *id = af_postfix(&a, "/etc/postfix", "smtp", "host.example.net", V4, MODEL_PREF_ANY);
     model_set_str(&id->relay, "[smtp.example.net]:587");
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     af_ptr(&a, "192.0.2.10", FACTS_NXDOMAIN, NULL);
-    af_fwd(&a, "host.example.lan", FACTS_A, FACTS_NXDOMAIN, NULL);
-    af_fwd(&a, "host.example.lan", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
+    af_fwd(&a, "host.example.net", FACTS_A, FACTS_NXDOMAIN, NULL);
+    af_fwd(&a, "host.example.net", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
     assert_summary(&a, "relay-host/info/-,ptr-missing/info/ipv4,helo-unresolvable/info/-");
     ck_assert_ptr_nonnull(strstr(a.findings.items[0].message, "[smtp.example.net]:587"));
     ck_assert_int_eq(finding_status_of(&a.findings), FINDING_STATUS_OK);
