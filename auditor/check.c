@@ -560,6 +560,10 @@ static void check_source(struct check_ctx *c, enum model_family f)
             ? xasprintf("the %s bind address %s (%s) is not an address of this host; Postfix logs a warning "
                         "and sends from %s instead",
                         check_family_word(f), eb, eo, src->kernel_address ? ek : "the kernel's choice")
+            : b->how == MODEL_BIND_INET_INTERFACES
+            ? xasprintf("the inet_interfaces address %s (%s) is not an address of this host; Postfix refuses to "
+                        "start (\"no local interface found\")",
+                        eb, eo)
             : xasprintf("the %s bind address %s (%s) is not an address of this host; every %s delivery "
                         "attempt fails",
                         check_family_word(f), eb, eo, check_family_word(f));
