@@ -22,6 +22,8 @@ void model_config_add(struct model_set *set, enum model_mta mta, const char *pat
     c->mta = mta;
     c->path = xstrdup(path);
     c->how = xstrdup(how ? how : "");
+    c->debian_dir = NULL;
+    c->debian_split = false;
 }
 
 void model_set_str(char **field, const char *value)
@@ -61,6 +63,7 @@ void model_set_free(struct model_set *set)
     for (size_t i = 0; i < set->nconfigs; i++) {
         free(set->configs[i].path);
         free(set->configs[i].how);
+        free(set->configs[i].debian_dir);
     }
     free(set->configs);
     memset(set, 0, sizeof(*set));

@@ -75,6 +75,8 @@ struct model_config {
     enum model_mta mta;
     char *path;  /* directory (Postfix) or file (Exim) */
     char *how;   /* how it was found: "--postfix-dir", "default location", ... */
+    char *debian_dir;  /* Exim: the Debian exim4 directory the file is built from, or NULL */
+    bool debian_split; /* Exim: that Debian layout uses split conf.d files */
 };
 
 struct model_set {

@@ -8,16 +8,21 @@
 #   sh tests/install-deps.sh --missing  print the missing packages, change nothing
 #
 # Besides packages it unpacks Debian's Exim next to Postfix (the two packages
-# conflict) into build/oracle/exim, to serve as the test oracle for the Exim parser.
+# conflict) into build/oracle/exim, to serve as the test oracle for the Exim parser,
+# and the heavy build with the two libraries the system lacks for it into
+# build/oracle/exim-heavy (run with LD_LIBRARY_PATH=ROOT/usr/lib/x86_64-linux-gnu:ROOT/usr/lib)
+# for configurations that use lookups, content scanning or authenticators light lacks.
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libpcre2-dev libc-ares-dev libjson-c-dev libmnl-dev"
 TEST_PKGS="check nsd bind9-dnsutils nftables iproute2 postfix valgrind cppcheck util-linux procps"
 EXIM_LIBS="libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libcrypt1 libpcre2-8-0"
 EXIM_DEBS="exim4-daemon-light exim4-base exim4-config"
+EXIM_HEAVY_DEBS="exim4-daemon-heavy libmariadb3 libspf2-2"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 exim_root="$top/build/oracle/exim"
+exim_heavy_root="$top/build/oracle/exim-heavy"
 
 missing_packages() {
     for p in $BUILD_PKGS $TEST_PKGS $EXIM_LIBS; do
@@ -29,6 +34,7 @@ missing_packages() {
 exim_missing() {
     [ -x "$exim_root/usr/sbin/exim4" ] || return 0
     getent passwd Debian-exim >/dev/null 2>&1 || return 0
+    [ -x "$exim_heavy_root/usr/sbin/exim4" ] || return 0
     return 1
 }
 
@@ -60,6 +66,12 @@ install_all() {
         mkdir -p "$exim_root"
         for d in "$tmp"/*.deb; do dpkg -x "$d" "$exim_root"; done
         chmod u-s "$exim_root/usr/sbin/exim4"
+        rm -f "$tmp"/*.deb
+        (cd "$tmp" && apt-get download $EXIM_HEAVY_DEBS)
+        rm -rf "$exim_heavy_root"
+        mkdir -p "$exim_heavy_root"
+        for d in "$tmp"/*.deb; do dpkg -x "$d" "$exim_heavy_root"; done
+        chmod u-s "$exim_heavy_root/usr/sbin/exim4"
         rm -rf "$tmp"
     fi
 }

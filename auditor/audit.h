@@ -1,0 +1,30 @@
+/* audit - the default command: read the MTAs' configuration, probe the
+ * kernel's routes, the host's addresses and DNS, run the checks and print
+ * the findings with their fixes.
+ *
+ * This is the one place where configuration, probes and checks meet:
+ * audit_collect() fills the facts from the probes (all network work under one
+ * deadline: the --timeout), check_run() judges them without I/O, and the
+ * report writers print the result. */
+#ifndef MP_AUDIT_H
+#define MP_AUDIT_H
+
+#include "auditor/cli_options.h"
+#include "auditor/diag.h"
+#include "auditor/facts.h"
+#include "auditor/model.h"
+
+/* audit_collect - read configuration into set and diags, then fill facts:
+ * per identity and family the source (--source-ip, the bind address, or the
+ * kernel's route), its interface facts, and every DNS answer the checks need
+ * (at most two dependent rounds). Returns when done or at the deadline;
+ * lookups still open then are recorded as timeouts. facts->diags points to
+ * diags. */
+void audit_collect(const struct cli_options *opts, struct model_set *set, struct diag_list *diags,
+                   struct facts *facts);
+
+/* audit_run - the whole audit as the command line asked for it; prints the
+ * report to stdout and returns the exit status of interface.md. */
+int audit_run(const struct cli_options *opts);
+
+#endif

@@ -1,0 +1,55 @@
+/* pf_defaults - Postfix built-in defaults; see pf_defaults.h. */
+#include "parsers/pf_defaults.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Keep sorted by name (strcmp order): pf_defaults_find searches it. */
+static const struct pf_default pf_defaults[] = {
+    { "alternate_config_directories", "" },
+    { "default_transport", "smtp" },
+    { "fallback_relay", "" },
+    { "inet_interfaces", "all" },
+    { "inet_protocols", "all" },
+    { "lmtp_bind_address", "" },
+    { "lmtp_bind_address6", "" },
+    { "mail_name", "Postfix" },
+    { "multi_instance_directories", "" },
+    { "multi_instance_enable", "no" },
+    { "multi_instance_name", "" },
+    { "mydestination", "$myhostname, localhost.$mydomain, localhost" },
+    { "mydomain", NULL },
+    { "myhostname", NULL },
+    { "myorigin", "$myhostname" },
+    { "proxy_interfaces", "" },
+    { "relay_transport", "relay" },
+    { "relayhost", "" },
+    { "rewrite_service_name", "rewrite" },
+    { "sender_dependent_default_transport_maps", "" },
+    { "sender_dependent_relayhost_maps", "" },
+    { "smtp_address_preference", "any" },
+    { "smtp_bind_address", "" },
+    { "smtp_bind_address6", "" },
+    { "smtp_bind_address_enforce", "no" },
+    { "smtp_fallback_relay", "$fallback_relay" },
+    { "smtp_helo_name", "$myhostname" },
+    { "syslog_name", "${multi_instance_name?{$multi_instance_name}:{postfix}}" },
+    { "transport_maps", "" },
+};
+
+static int pf_defaults_cmp(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, ((const struct pf_default *)elem)->name);
+}
+
+const struct pf_default *pf_defaults_find(const char *name)
+{
+    return bsearch(name, pf_defaults, sizeof(pf_defaults) / sizeof(pf_defaults[0]), sizeof(pf_defaults[0]),
+                   pf_defaults_cmp);
+}
+
+const struct pf_default *pf_defaults_table(size_t *count)
+{
+    *count = sizeof(pf_defaults) / sizeof(pf_defaults[0]);
+    return pf_defaults;
+}

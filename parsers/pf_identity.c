@@ -1,0 +1,531 @@
+/* pf_identity - Postfix outbound identities; see pf_identity.h.
+ *
+ * Per service whose command is smtp, in that service's scope (pf_scope):
+ *   helo   smtp_helo_name, expanded; when it is the default ($myhostname)
+ *          its origin is myhostname's.
+ *   bind   smtp_bind_address / smtp_bind_address6 ([] stripped, numeric
+ *          only: smtp(8) parses them with AI_NUMERICHOST and stops
+ *          otherwise); 0.0.0.0 / :: mean explicitly unbound; empty means the
+ *          inet_interfaces rule: exactly one address of that family, not
+ *          loopback, becomes the source. "all" and "loopback-only" bind
+ *          nothing. Host names in inet_interfaces are not resolved here (a
+ *          parser never resolves): they count as no address, with a note.
+ *   families inet_protocols; preference smtp_address_preference;
+ *   enforce  smtp_bind_address_enforce.
+ *   relay  see pf_relay.h.
+ * Values Postfix would refuse (bad myhostname, empty required parameters,
+ * unknown words, macro errors) are DIAG_ERRORs at the file:line that set
+ * them; one problem shared by several services is recorded once.
+ */
+#include "parsers/pf_identity.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "auditor/strbuf.h"
+#include "auditor/xalloc.h"
+#include "parsers/pf_hostname.h"
+#include "parsers/pf_maincf.h"
+#include "parsers/pf_mastercf.h"
+#include "parsers/pf_relay.h"
+#include "parsers/pf_scope.h"
+
+#define PF_IDENTITY_SEP ", \t\r\n"
+
+struct pf_identity_run {
+    const char *dir;
+    const char *hostname;
+    struct pf_maincf *maincf;
+    struct pf_mastercf *mastercf;
+    struct pf_relay relay;
+    struct model_set *out;
+    struct diag_list *diags;
+};
+
+/* Record a problem unless the same one (file, line, message) is recorded:
+ * a main.cf setting is seen by every service. */
+static void pf_identity_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
+                             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void pf_identity_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[1];
+    int len = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    char *msg = xmalloc(len > 0 ? (size_t)len + 1 : 1);
+    msg[0] = '\0';
+    if (len > 0) {
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    }
+    for (size_t i = 0; i < diags->n; i++) {
+        const struct diag *d = &diags->items[i];
+        if (d->level == level && d->line == line && strcmp(d->message, msg) == 0 &&
+            ((!d->file && !file) || (d->file && file && strcmp(d->file, file) == 0))) {
+            free(msg);
+            return;
+        }
+    }
+    diag_add(diags, level, file, line, "%s", msg);
+    free(msg);
+}
+
+/* Get name in scope; a macro error is recorded and gives -1 (value NULL). */
+static int pf_identity_get(struct pf_identity_run *run, const struct pf_scope *sc, const char *name,
+                           struct pf_value *v)
+{
+    if (pf_scope_get(sc, name, v) == 0)
+        return 0;
+    pf_identity_diag(run->diags, DIAG_ERROR, v->file, v->line, "parameter %s: %s: macro processing error", name,
+                     v->error);
+    return -1;
+}
+
+/* Postfix's minimum length 1 for required string parameters. */
+static int pf_identity_required(struct pf_identity_run *run, const char *name, const struct pf_value *v)
+{
+    if (v->value && *v->value == '\0') {
+        pf_identity_diag(run->diags, DIAG_ERROR, v->file, v->line, "bad string length 0 < 1: %s = ", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Postfix's boolean syntax: yes/true/no/false, any case. -1 when neither. */
+static int pf_identity_bool(const char *s)
+{
+    if (strcasecmp(s, "yes") == 0 || strcasecmp(s, "true") == 0)
+        return 1;
+    if (strcasecmp(s, "no") == 0 || strcasecmp(s, "false") == 0)
+        return 0;
+    return -1;
+}
+
+/* Copy of s without one pair of enclosing [ ]. */
+static char *pf_identity_unbracket(const char *s)
+{
+    size_t len = strlen(s);
+    if (len >= 2 && s[0] == '[' && s[len - 1] == ']')
+        return xstrndup(s + 1, len - 2);
+    return xstrdup(s);
+}
+
+/* Numeric address family of s (AF_INET/AF_INET6), 0 when not numeric;
+ * *zero is set when it is the wildcard, *loopback for 127/8 and ::1. */
+static int pf_identity_numeric(const char *s, int *zero, int *loopback, const char **why)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_flags = AI_NUMERICHOST;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(s, NULL, &hints, &res);
+    if (rc != 0 || !res) {
+        if (why)
+            *why = gai_strerror(rc);
+        return 0;
+    }
+    int family = res->ai_family;
+    *zero = *loopback = 0;
+    if (family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)res->ai_addr;
+        uint32_t a = ntohl(sin->sin_addr.s_addr);
+        *zero = a == 0;
+        *loopback = (a >> 24) == 127;
+    } else if (family == AF_INET6) {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)(const void *)res->ai_addr;
+        static const unsigned char any[16], lo[16] = { [15] = 1 };
+        *zero = memcmp(sin6->sin6_addr.s6_addr, any, 16) == 0;
+        *loopback = memcmp(sin6->sin6_addr.s6_addr, lo, 16) == 0;
+    }
+    freeaddrinfo(res);
+    return family;
+}
+
+/* The implicit source from inet_interfaces for one family. */
+static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct model_identity *id, int fam,
+                                        const struct pf_value *ii)
+{
+    struct model_bind *b = &id->bind[fam];
+    b->how = MODEL_BIND_NONE;
+    if (!ii->value)
+        return;
+    if (strcmp(ii->value, "all") == 0 || strcmp(ii->value, "loopback-only") == 0)
+        return;
+    int want = fam == MODEL_IPV4 ? AF_INET : AF_INET6;
+    size_t count = 0;
+    char *found = NULL;
+    int found_loopback = 0;
+    char *copy = xstrdup(ii->value);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, PF_IDENTITY_SEP, &save); tok; tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
+        char *addr = pf_identity_unbracket(tok);
+        int zero, loopback;
+        int af = pf_identity_numeric(addr, &zero, &loopback, NULL);
+        if (af == 0) {
+            char *note = xasprintf("inet_interfaces (%s) names host '%s': which source address Postfix binds to "
+                                   "depends on what that name resolves to; mta-preflight does not resolve it and "
+                                   "counts it as no address",
+                                   ii->origin, tok);
+            if (!strlist_contains(&id->notes, note))
+                strlist_add_owned(&id->notes, note);
+            else
+                free(note);
+        } else if (!(id->families & MODEL_FAMILY_BIT(af == AF_INET ? MODEL_IPV4 : MODEL_IPV6))) {
+            /* inet_addr_host() asks only for enabled families: no answer is fatal. */
+            pf_identity_diag(run->diags, DIAG_ERROR, ii->file, ii->line,
+                             "config variable inet_interfaces: host not found: %s (its address family is not "
+                             "enabled in inet_protocols)",
+                             tok);
+        } else if (af == want) {
+            count++;
+            free(found);
+            found = xstrdup(addr);
+            found_loopback = loopback;
+        }
+        free(addr);
+    }
+    free(copy);
+    if (count == 1 && !found_loopback) {
+        b->how = MODEL_BIND_INET_INTERFACES;
+        b->address = found;
+        b->origin = xstrdup(ii->origin);
+        found = NULL;
+    }
+    free(found);
+}
+
+static void pf_identity_bind(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id,
+                             int fam, const struct pf_value *ii)
+{
+    const char *param = fam == MODEL_IPV4 ? "smtp_bind_address" : "smtp_bind_address6";
+    struct model_bind *b = &id->bind[fam];
+    struct pf_value v = PF_VALUE_INIT;
+    if (pf_identity_get(run, sc, param, &v) < 0) {
+        b->how = MODEL_BIND_NONE;
+        pf_value_free(&v);
+        return;
+    }
+    char *addr = pf_identity_unbracket(v.value ? v.value : "");
+    if (*addr == '\0') {
+        if (id->families & MODEL_FAMILY_BIT(fam))
+            pf_identity_inet_interfaces(run, id, fam, ii);
+        else
+            b->how = MODEL_BIND_NONE;
+    } else {
+        int zero = 0, loopback = 0;
+        const char *why = NULL;
+        int af = pf_identity_numeric(addr, &zero, &loopback, &why);
+        int want = fam == MODEL_IPV4 ? AF_INET : AF_INET6;
+        if (af == 0 || af != want) {
+            if (af == 0)
+                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+                                 "bad %s parameter: %s: %s (smtp(8) needs a numeric address and stops at the first "
+                                 "connection)",
+                                 param, v.value, why ? why : "not a numeric address");
+            else
+                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+                                 "bad %s parameter: %s: not an %s address (smtp(8) stops at the first connection)",
+                                 param, v.value, fam == MODEL_IPV4 ? "IPv4" : "IPv6");
+            b->how = MODEL_BIND_NONE;
+            strlist_addf(&id->notes, "%s (%s) is '%s', which smtp(8) cannot use: every %s delivery attempt fails",
+                         param, v.origin, v.value, model_family_tostr((enum model_family)fam));
+        } else if (zero) {
+            b->how = MODEL_BIND_WILDCARD;
+            b->origin = xstrdup(v.origin);
+        } else {
+            b->how = MODEL_BIND_PARAM;
+            b->address = xstrdup(addr);
+            b->origin = xstrdup(v.origin);
+        }
+    }
+    free(addr);
+    pf_value_free(&v);
+}
+
+static void pf_identity_families(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id)
+{
+    struct pf_value v = PF_VALUE_INIT;
+    id->families = 0;
+    if (pf_identity_get(run, sc, "inet_protocols", &v) == 0) {
+        char *copy = xstrdup(v.value ? v.value : "");
+        char *save = NULL;
+        for (char *tok = strtok_r(copy, PF_IDENTITY_SEP, &save); tok;
+             tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
+            if (strcasecmp(tok, "ipv4") == 0)
+                id->families |= MODEL_FAMILY_BIT(MODEL_IPV4);
+            else if (strcasecmp(tok, "ipv6") == 0)
+                id->families |= MODEL_FAMILY_BIT(MODEL_IPV6);
+            else if (strcasecmp(tok, "all") == 0)
+                id->families |= MODEL_FAMILY_BIT(MODEL_IPV4) | MODEL_FAMILY_BIT(MODEL_IPV6);
+            else
+                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
+                                 tok, v.value);
+        }
+        free(copy);
+        if (v.value && id->families == 0)
+            strlist_addf(&id->notes, "inet_protocols (%s) enables no address family: this transport cannot "
+                                     "deliver over the network",
+                         v.origin);
+    }
+    id->families_origin = xstrdup(v.origin);
+    pf_value_free(&v);
+}
+
+static void pf_identity_preference(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id)
+{
+    struct pf_value v = PF_VALUE_INIT;
+    id->preference = MODEL_PREF_ANY;
+    if (pf_identity_get(run, sc, "smtp_address_preference", &v) == 0 &&
+        pf_identity_required(run, "smtp_address_preference", &v) == 0 && v.value) {
+        if (strcasecmp(v.value, "any") == 0)
+            id->preference = MODEL_PREF_ANY;
+        else if (strcasecmp(v.value, "ipv4") == 0)
+            id->preference = MODEL_PREF_IPV4;
+        else if (strcasecmp(v.value, "ipv6") == 0)
+            id->preference = MODEL_PREF_IPV6;
+        else
+            pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "bad smtp_address_preference value: %s",
+                             v.value);
+    }
+    id->preference_origin = xstrdup(v.origin);
+    pf_value_free(&v);
+}
+
+static void pf_identity_enforce(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id)
+{
+    struct pf_value v = PF_VALUE_INIT;
+    if (pf_identity_get(run, sc, "smtp_bind_address_enforce", &v) == 0 && v.value) {
+        int b = pf_identity_bool(v.value);
+        if (b < 0)
+            pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+                             "bad boolean configuration: smtp_bind_address_enforce = %s", v.value);
+        id->bind_enforce = b == 1;
+    }
+    id->bind_enforce_origin = xstrdup(v.origin);
+    pf_value_free(&v);
+}
+
+/* myhostname and mydomain as mail_params_init() checks them; returns
+ * myhostname's value and origin in *mh. */
+static void pf_identity_myhostname(struct pf_identity_run *run, const struct pf_scope *sc, struct pf_value *mh)
+{
+    if (pf_identity_get(run, sc, "myhostname", mh) == 0 && pf_identity_required(run, "myhostname", mh) == 0) {
+        if (mh->from == PF_FROM_DEFAULT && !pf_hostname_valid(run->hostname))
+            pf_identity_diag(run->diags, DIAG_ERROR, NULL, 0,
+                             "unable to use my own hostname '%s' (the default of myhostname)", run->hostname);
+        else if (!pf_hostname_valid(mh->value))
+            pf_identity_diag(run->diags, DIAG_ERROR, mh->file, mh->line,
+                             "file %s: parameter myhostname: bad parameter value: %s", run->maincf->path, mh->value);
+    }
+    struct pf_value md = PF_VALUE_INIT;
+    if (pf_identity_get(run, sc, "mydomain", &md) == 0 && pf_identity_required(run, "mydomain", &md) == 0 &&
+        md.from != PF_FROM_DEFAULT && !pf_hostname_valid(md.value))
+        pf_identity_diag(run->diags, DIAG_ERROR, md.file, md.line,
+                         "file %s: parameter mydomain: bad parameter value: %s", run->maincf->path, md.value);
+    pf_value_free(&md);
+}
+
+static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope *sc, const struct pf_service *svc,
+                              struct model_identity *id, const struct pf_value *mh)
+{
+    const struct pf_relay *r = &run->relay;
+    int is_unix = strcmp(svc->type, "unix") == 0;
+    int is_def = is_unix && r->def.transport && strcmp(r->def.transport, svc->name) == 0;
+    int is_rel = is_unix && r->rel.transport && strcmp(r->rel.transport, svc->name) == 0;
+    const struct pf_relay_class *c = is_def ? &r->def : is_rel ? &r->rel : NULL;
+    if (c && c->nexthop) {
+        id->relay = xstrdup(c->nexthop);
+        id->relay_origin = xstrdup(c->origin);
+    }
+    if (is_def && is_rel) {
+        const char *a = r->def.nexthop ? r->def.nexthop : "";
+        const char *b = r->rel.nexthop ? r->rel.nexthop : "";
+        if (strcmp(a, b) != 0)
+            strlist_addf(&id->notes, "this transport is both default_transport and relay_transport: mail for "
+                                     "relay_domains goes to %s instead",
+                         *b ? b : "the recipient domain's MX hosts");
+    }
+    if (!is_def && !is_rel)
+        strlist_add(&id->notes, "neither default_transport nor relay_transport names this transport: it gets mail "
+                                "only from tables or filters that name it (transport_maps, content_filter, "
+                                "sender-dependent maps), whose next hop is not shown here");
+    if (r->varies.n > 0) {
+        id->nexthop_varies = true;
+        for (size_t i = 0; i < r->varies.n; i++)
+            strlist_addf(&id->notes, "the next hop may vary per destination or sender: %s", r->varies.items[i]);
+    }
+    struct pf_value fb = PF_VALUE_INIT;
+    if (pf_identity_get(run, sc, "smtp_fallback_relay", &fb) == 0 && fb.value && *fb.value) {
+        id->nexthop_varies = true;
+        strlist_addf(&id->notes, "the next hop may vary per destination: mail that cannot be delivered directly "
+                                 "goes to smtp_fallback_relay %s (%s)",
+                     fb.value, fb.origin);
+    }
+    pf_value_free(&fb);
+
+    /* mail_params_init() in every process compares the two. */
+    struct pf_value rh = PF_VALUE_INIT;
+    if (pf_identity_get(run, sc, "relayhost", &rh) == 0 && rh.value && mh->value &&
+        strcasecmp(rh.value, mh->value) == 0)
+        pf_identity_diag(run->diags, DIAG_ERROR, rh.file, rh.line,
+                         "myhostname and relayhost parameter settings must not be identical: %s", rh.value);
+    pf_value_free(&rh);
+}
+
+static void pf_identity_service(struct pf_identity_run *run, const struct pf_service *svc)
+{
+    struct pf_scope sc = { run->maincf, run->mastercf, svc, run->hostname };
+    struct model_identity *id = model_identity_add(run->out, MODEL_POSTFIX);
+    id->id = xasprintf("postfix:%s:%s/%s", run->dir, svc->name, svc->type);
+    id->config = xstrdup(run->dir);
+    id->transport = xstrdup(svc->name);
+    id->service_type = xstrdup(svc->type);
+
+    struct pf_value mh = PF_VALUE_INIT;
+    pf_identity_myhostname(run, &sc, &mh);
+
+    struct pf_value helo = PF_VALUE_INIT;
+    if (pf_identity_get(run, &sc, "smtp_helo_name", &helo) == 0 &&
+        pf_identity_required(run, "smtp_helo_name", &helo) == 0)
+        id->helo_name = xstrdup(helo.value);
+    id->helo_origin = xstrdup(helo.from == PF_FROM_DEFAULT && mh.origin ? mh.origin : helo.origin);
+    id->helo_dynamic = false;
+    pf_value_free(&helo);
+
+    pf_identity_families(run, &sc, id);
+    pf_identity_preference(run, &sc, id);
+    pf_identity_enforce(run, &sc, id);
+
+    struct pf_value ii = PF_VALUE_INIT;
+    pf_identity_get(run, &sc, "inet_interfaces", &ii);
+    pf_identity_bind(run, &sc, id, MODEL_IPV4, &ii);
+    pf_identity_bind(run, &sc, id, MODEL_IPV6, &ii);
+    pf_value_free(&ii);
+
+    pf_identity_relay(run, &sc, svc, id, &mh);
+    pf_value_free(&mh);
+}
+
+/* The service that routes mail: trivial-rewrite, named $rewrite_service_name. */
+static const struct pf_service *pf_identity_rewrite_service(const struct pf_identity_run *run)
+{
+    struct pf_scope main_scope = { run->maincf, run->mastercf, NULL, run->hostname };
+    struct pf_value v = PF_VALUE_INIT;
+    pf_scope_get(&main_scope, "rewrite_service_name", &v);
+    const struct pf_service *found = NULL;
+    if (v.value)
+        found = pf_mastercf_find(run->mastercf, v.value, "unix");
+    pf_value_free(&v);
+    if (found && strcmp(pf_mastercf_command_base(found), "trivial-rewrite") == 0)
+        return found;
+    for (size_t i = 0; i < run->mastercf->n; i++) {
+        const struct pf_service *s = &run->mastercf->items[i];
+        if (!s->replaced && strcmp(pf_mastercf_command_base(s), "trivial-rewrite") == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static char *pf_identity_trim_dir(const char *dir)
+{
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    return xstrndup(dir, len);
+}
+
+/* Read one instance. Returns 1, or -1 when its main.cf cannot be read. */
+static int pf_identity_instance(const char *dir, const char *how, const char *hostname, int is_default,
+                                struct model_set *out, struct diag_list *diags)
+{
+    struct pf_maincf maincf;
+    struct pf_mastercf mastercf;
+    if (pf_maincf_load(&maincf, dir, diags) < 0) {
+        pf_maincf_free(&maincf);
+        return -1;
+    }
+    model_config_add(out, MODEL_POSTFIX, dir, how);
+    if (pf_mastercf_load(&mastercf, dir, diags) < 0)
+        pf_identity_diag(diags, DIAG_ERROR, mastercf.path, 0,
+                         "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
+
+    struct pf_identity_run run = { dir, hostname, &maincf, &mastercf, { { 0 }, { 0 }, STRLIST_INIT }, out, diags };
+    const struct pf_service *rewrite = pf_identity_rewrite_service(&run);
+    struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname };
+    pf_relay_resolve(&rewrite_scope, &run.relay, diags);
+
+    for (size_t i = 0; i < mastercf.n; i++) {
+        const struct pf_service *svc = &mastercf.items[i];
+        if (!svc->replaced && strcmp(pf_mastercf_command_base(svc), "smtp") == 0)
+            pf_identity_service(&run, svc);
+    }
+    pf_relay_free(&run.relay);
+
+    if (is_default) {
+        /* Only the default instance's main.cf lists the others. */
+        struct pf_scope main_scope = { &maincf, &mastercf, NULL, hostname };
+        struct pf_value v = PF_VALUE_INIT;
+        if (pf_identity_get(&run, &main_scope, "multi_instance_directories", &v) == 0 && v.value && *v.value) {
+            char *copy = xstrdup(v.value);
+            char *save = NULL;
+            for (char *tok = strtok_r(copy, PF_IDENTITY_SEP, &save); tok;
+                 tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
+                char *sub = pf_identity_trim_dir(tok);
+                if (strcmp(sub, dir) != 0) {
+                    char *sub_how = xasprintf("multi_instance_directories in %s", v.origin);
+                    pf_identity_instance(sub, sub_how, hostname, 0, out, diags);
+                    free(sub_how);
+                }
+                free(sub);
+            }
+            free(copy);
+        }
+        pf_value_free(&v);
+    }
+    pf_mastercf_free(&mastercf);
+    pf_maincf_free(&maincf);
+    return 1;
+}
+
+int pf_identity_load(const char *config_dir, const struct model_host *host, struct model_set *out,
+                     struct diag_list *diags)
+{
+    const char *how = "--postfix-dir";
+    const char *given = config_dir;
+    if (!given) {
+        const char *env = getenv("MAIL_CONFIG");
+        if (env && *env) {
+            given = env;
+            how = "$MAIL_CONFIG";
+        } else {
+            if (access("/etc/postfix/main.cf", F_OK) != 0)
+                return 0;
+            given = "/etc/postfix";
+            how = "default location";
+        }
+    }
+    char *dir = pf_identity_trim_dir(given);
+    char hostbuf[256];
+    const char *hostname = host ? host->hostname : NULL;
+    if (!hostname) {
+        if (gethostname(hostbuf, sizeof(hostbuf)) != 0)
+            hostbuf[0] = '\0';
+        hostbuf[sizeof(hostbuf) - 1] = '\0';
+        hostname = hostbuf;
+    }
+    int rc = pf_identity_instance(dir, how, hostname, 1, out, diags);
+    free(dir);
+    return rc;
+}

@@ -1,0 +1,450 @@
+/* test_pf_identity - golden files and the postconf oracle over samples/postfix.
+ *
+ * Golden: every directory samples/postfix/CASE is loaded with
+ * pf_identity_load (host name from CASE/hostname, else
+ * corpus-host.example.net) and model_dump() of the result (case directory
+ * shown as $DIR) must equal CASE/expected.txt. A mismatch writes got.txt
+ * under $MP_BUILD_DIR/golden/postfix/CASE/ and prints the diff command;
+ * MP_UPDATE_GOLDEN=1 rewrites expected.txt instead (review every change).
+ *
+ * Oracle (root only): for every smtp service of every case, the real postconf
+ * computes smtp_helo_name, smtp_bind_address, smtp_bind_address6,
+ * inet_protocols, smtp_address_preference and inet_interfaces in that
+ * service's scope (postconf -c DIR -o NAME=VALUE... -xh, with the service's
+ * -o overrides as postconf -P reports them, gethostname() pinned with
+ * unshare -u). pf_scope must agree on each value, and on the overrides
+ * themselves. A case postconf rejects must be rejected here too (both fail).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "auditor/strbuf.h"
+#include "auditor/strlist.h"
+#include "auditor/xalloc.h"
+#include "parsers/pf_identity.h"
+#include "parsers/pf_maincf.h"
+#include "parsers/pf_mastercf.h"
+#include "parsers/pf_scope.h"
+#include "tests/support/model_dump.h"
+#include "tests/support/suites.h"
+#include "tests/support/tsupport.h"
+
+#define PF_SAMPLES "samples/postfix"
+#define PF_DEFAULT_HOST "corpus-host.example.net"
+
+static struct strlist pf_cases = STRLIST_INIT;
+
+static int pf_case_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void pf_cases_scan(void)
+{
+    if (pf_cases.n)
+        return;
+    DIR *d = opendir(PF_SAMPLES);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *path = xasprintf("%s/%s", PF_SAMPLES, e->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            strlist_add(&pf_cases, e->d_name);
+        free(path);
+    }
+    closedir(d);
+    qsort(pf_cases.items, pf_cases.n, sizeof(char *), pf_case_cmp);
+}
+
+static char *pf_case_hostname(const char *dir)
+{
+    char *path = xasprintf("%s/hostname", dir);
+    char *text = ts_read_file(path, NULL);
+    free(path);
+    if (!text)
+        return xstrdup(PF_DEFAULT_HOST);
+    text[strcspn(text, "\r\n")] = '\0';
+    return text;
+}
+
+START_TEST(pf_golden_case)
+{
+    ck_assert_msg(pf_cases.n >= 28, "expected at least 28 sample cases, found %zu", pf_cases.n);
+    const char *name = pf_cases.items[_i];
+    char *dir = xasprintf("%s/%s", PF_SAMPLES, name);
+    char *host = pf_case_hostname(dir);
+    struct model_host mh = { host };
+    struct model_set set = MODEL_SET_INIT;
+    struct diag_list diags = DIAG_LIST_INIT;
+    int rc = pf_identity_load(dir, &mh, &set, &diags);
+    char *dump = model_dump(&set, &diags, dir);
+    char *got = xasprintf("rc %d\n%s", rc, dump);
+    char *expected_path = xasprintf("%s/expected.txt", dir);
+    const char *update = getenv("MP_UPDATE_GOLDEN");
+    if (update && strcmp(update, "1") == 0) {
+        ts_write_file(expected_path, got);
+    } else {
+        char *expected = ts_read_file(expected_path, NULL);
+        if (!expected || strcmp(expected, got) != 0) {
+            const char *build = getenv("MP_BUILD_DIR");
+            char *outdir = xasprintf("%s/golden/postfix/%s", build && *build ? build : "build", name);
+            char *cmd = xasprintf("mkdir -p '%s'", outdir);
+            ck_assert_int_eq(ts_run(cmd, NULL, NULL), 0);
+            char *got_path = xasprintf("%s/got.txt", outdir);
+            ts_write_file(got_path, got);
+            fprintf(stderr, "golden mismatch in %s: diff -u %s %s\n", name, expected_path, got_path);
+            free(cmd);
+            free(outdir);
+            free(got_path);
+            free(expected);
+            ck_abort_msg("golden mismatch for %s (see the diff command above)", name);
+        }
+        free(expected);
+    }
+    free(expected_path);
+    free(got);
+    free(dump);
+    model_set_free(&set);
+    diag_list_free(&diags);
+    free(host);
+    free(dir);
+}
+END_TEST
+
+/* ---- oracle ---- */
+
+static const char *const pf_oracle_params[] = { "smtp_helo_name", "smtp_bind_address", "smtp_bind_address6",
+                                                "inet_protocols", "smtp_address_preference", "inet_interfaces" };
+#define PF_ORACLE_NPARAMS (sizeof(pf_oracle_params) / sizeof(pf_oracle_params[0]))
+
+/* Single-quote s for sh. */
+static void pf_shq(struct strbuf *sb, const char *s)
+{
+    strbuf_addc(sb, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            strbuf_adds(sb, "'\\''");
+        else
+            strbuf_addc(sb, *s);
+    }
+    strbuf_addc(sb, '\'');
+}
+
+/* Run a script with gethostname() pinned to host, in private UTS, network
+ * and mount namespaces whose loopback carries the case's inet_interfaces
+ * addresses (postconf checks that they are local) and whose /etc/hosts maps
+ * the host names in it (postconf resolves them). setup is the shell code
+ * that does this. */
+static int pf_oracle_run(const char *host, const char *setup, const char *script, char **out, char **err)
+{
+    struct strbuf cmd = STRBUF_INIT;
+    strbuf_adds(&cmd, "unshare -u -n -m sh -c ");
+    struct strbuf inner = STRBUF_INIT;
+    strbuf_adds(&inner, "hostname ");
+    pf_shq(&inner, host);
+    strbuf_addf(&inner, " || exit 97; ip link set lo up || exit 97; %s %s", setup, script);
+    pf_shq(&cmd, inner.buf);
+    int rc = ts_run(cmd.buf, out, err);
+    strbuf_release(&inner);
+    strbuf_release(&cmd);
+    return rc;
+}
+
+/* The lines of postconf -P for svc ("name/type/param = value"), as name=value. */
+static void pf_oracle_overrides(const char *pout, const struct pf_service *svc, struct strlist *out)
+{
+    char *prefix = xasprintf("%s/%s/", svc->name, svc->type);
+    size_t plen = strlen(prefix);
+    const char *line = pout;
+    while (line && *line) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len > plen && strncmp(line, prefix, plen) == 0) {
+            char *entry = xstrndup(line + plen, len - plen);
+            char *eq = strstr(entry, " = ");
+            if (eq) {
+                *eq = '\0';
+                char *nv = xasprintf("%s=%s", entry, eq + 3);
+                strlist_add_owned(out, nv);
+            } else if ((eq = strstr(entry, " =")) && eq[2] == '\0') {
+                *eq = '\0';
+                strlist_add_owned(out, xasprintf("%s=", entry));
+            }
+            free(entry);
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    free(prefix);
+}
+
+static size_t pf_diag_errors(const struct diag_list *diags)
+{
+    return diag_count(diags, DIAG_ERROR);
+}
+
+/* Add the addresses and names of one inet_interfaces value to the setup. */
+static void pf_oracle_interfaces(struct strbuf *setup, struct strbuf *hosts, const char *value, unsigned *fake)
+{
+    char *copy = xstrdup(value ? value : "");
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+        if (strcmp(tok, "all") == 0 || strcmp(tok, "loopback-only") == 0)
+            continue;
+        size_t len = strlen(tok);
+        char *addr = (tok[0] == '[' && len > 2 && tok[len - 1] == ']') ? xstrndup(tok + 1, len - 2) : xstrdup(tok);
+        if (strspn(addr, "0123456789.") == strlen(addr)) {
+            strbuf_addf(setup, "ip addr add %s/32 dev lo 2>/dev/null; ", addr);
+        } else if (strspn(addr, "0123456789abcdefABCDEF:.") == strlen(addr)) {
+            strbuf_addf(setup, "ip addr add %s/128 dev lo nodad 2>/dev/null; ", addr);
+        } else {
+            unsigned n = ++*fake;
+            strbuf_addf(setup, "ip addr add 198.18.0.%u/32 dev lo 2>/dev/null; ", n);
+            strbuf_addf(hosts, "198.18.0.%u %s\n", n, addr);
+        }
+        free(addr);
+    }
+    free(copy);
+}
+
+static char *pf_oracle_setup(const struct pf_maincf *maincf, const struct pf_mastercf *mastercf, const char *host,
+                             char **hosts_file)
+{
+    struct strbuf setup = STRBUF_INIT, hosts = STRBUF_INIT;
+    unsigned fake = 0;
+    struct pf_scope main_scope = { maincf, mastercf, NULL, host };
+    struct pf_value v = PF_VALUE_INIT;
+    pf_scope_get(&main_scope, "inet_interfaces", &v);
+    pf_oracle_interfaces(&setup, &hosts, v.value, &fake);
+    pf_value_free(&v);
+    for (size_t i = 0; i < mastercf->n; i++) {
+        const char *o = pf_mastercf_override(&mastercf->items[i], "inet_interfaces");
+        if (o)
+            pf_oracle_interfaces(&setup, &hosts, o, &fake);
+    }
+    *hosts_file = NULL;
+    if (hosts.len) {
+        char *tmp = ts_tmpdir("pf-hosts");
+        *hosts_file = xasprintf("%s/hosts", tmp);
+        strbuf_adds(&hosts, "127.0.0.1 localhost\n");
+        ts_write_file(*hosts_file, hosts.buf);
+        strbuf_adds(&setup, "mount --bind ");
+        pf_shq(&setup, *hosts_file);
+        strbuf_adds(&setup, " /etc/hosts || exit 97; ");
+        free(tmp);
+    }
+    strbuf_release(&hosts);
+    return strbuf_detach(&setup);
+}
+
+/* postconf 3.7 garbles "-oname=value" (no space) when it normalises
+ * master.cf (postconf -M/-P), although master(8) and the daemons' getopt take
+ * it as written; for such a file the overrides come from the parser. */
+static int pf_oracle_glued_options(const char *dir)
+{
+    char *path = xasprintf("%s/master.cf", dir);
+    char *text = ts_read_file(path, NULL);
+    free(path);
+    int glued = 0;
+    for (const char *cp = text; cp && (cp = strstr(cp, "-o")); cp += 2)
+        if ((cp == text || cp[-1] == ' ' || cp[-1] == '\t') && (cp[2] == '_' || (cp[2] >= 'a' && cp[2] <= 'z')))
+            glued = 1;
+    free(text);
+    return glued;
+}
+
+/* Compare one instance directory; returns the number of services compared,
+ * or -1 when postconf (and the parser) rejected the configuration. */
+static long pf_oracle_dir(const char *dir, const char *host)
+{
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct pf_maincf maincf;
+    struct pf_mastercf mastercf;
+    int mrc = pf_maincf_load(&maincf, dir, &diags);
+    int src = pf_mastercf_load(&mastercf, dir, &diags);
+    long compared = 0;
+    /* What the identity layer reports decides "both fail". */
+    struct model_host mh = { host };
+    struct model_set set = MODEL_SET_INIT;
+    pf_identity_load(dir, &mh, &set, &diags);
+    model_set_free(&set);
+    char *hosts_file = NULL;
+    char *setup = pf_oracle_setup(&maincf, &mastercf, host, &hosts_file);
+    int glued = pf_oracle_glued_options(dir);
+
+    struct strbuf script = STRBUF_INIT;
+    strbuf_adds(&script, "postconf -c ");
+    pf_shq(&script, dir);
+    strbuf_adds(&script, " -P");
+    char *pout = NULL, *perr = NULL;
+    int prc = pf_oracle_run(host, setup, script.buf, &pout, &perr);
+    ck_assert_msg(prc != 97, "cannot set the host name in a UTS namespace");
+    strbuf_reset(&script);
+
+    if (prc != 0 || mrc < 0 || src < 0) {
+        /* postconf refuses this configuration: so must we. */
+        ck_assert_msg(prc != 0 && pf_diag_errors(&diags) > 0,
+                      "%s: postconf -P rc %d (%s) but parser errors %zu", dir, prc, perr ? perr : "",
+                      pf_diag_errors(&diags));
+        compared = -1;
+        goto done;
+    }
+
+    /* One postconf call per smtp service, all in one shell. */
+    size_t nsvc = 0;
+    for (size_t i = 0; i < mastercf.n; i++) {
+        const struct pf_service *svc = &mastercf.items[i];
+        if (svc->replaced || strcmp(pf_mastercf_command_base(svc), "smtp") != 0)
+            continue;
+        struct strlist ovr = STRLIST_INIT;
+        if (glued) {
+            for (size_t k = 0; k < svc->noverrides; k++)
+                if (pf_mastercf_override(svc, svc->overrides[k].name) == svc->overrides[k].value)
+                    strlist_addf(&ovr, "%s=%s", svc->overrides[k].name, svc->overrides[k].value);
+        } else {
+            pf_oracle_overrides(pout, svc, &ovr);
+        }
+        /* Our -o list (last of each name) must be what postconf -P reports. */
+        for (size_t k = 0; k < ovr.n; k++) {
+            char *eq = strchr(ovr.items[k], '=');
+            char *pname = xstrndup(ovr.items[k], (size_t)(eq - ovr.items[k]));
+            const char *ours = pf_mastercf_override(svc, pname);
+            ck_assert_msg(ours && strcmp(ours, eq + 1) == 0, "%s %s/%s: -o %s: postconf '%s', parser '%s'", dir,
+                          svc->name, svc->type, pname, eq + 1, ours ? ours : "(none)");
+            free(pname);
+        }
+        strbuf_adds(&script, "echo '@@'; postconf -c ");
+        pf_shq(&script, dir);
+        for (size_t k = 0; k < ovr.n; k++) {
+            strbuf_adds(&script, " -o ");
+            pf_shq(&script, ovr.items[k]);
+        }
+        strbuf_adds(&script, " -xh");
+        for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++)
+            strbuf_addf(&script, " %s", pf_oracle_params[k]);
+        strbuf_adds(&script, "; echo \"@@rc=$?\"; ");
+        strlist_free(&ovr);
+        nsvc++;
+    }
+    ck_assert_msg(nsvc > 0, "%s: no smtp service to compare", dir);
+    char *out = NULL, *oerr = NULL;
+    int rc = pf_oracle_run(host, setup, script.buf, &out, &oerr);
+    ck_assert_int_eq(rc, 0);
+    const char *cp = out;
+    for (size_t i = 0; i < mastercf.n; i++) {
+        const struct pf_service *svc = &mastercf.items[i];
+        if (svc->replaced || strcmp(pf_mastercf_command_base(svc), "smtp") != 0)
+            continue;
+        cp = strstr(cp, "@@\n");
+        ck_assert_ptr_nonnull(cp);
+        cp += 3;
+        const char *rcline = strstr(cp, "@@rc=");
+        ck_assert_ptr_nonnull(rcline);
+        int orc = atoi(rcline + 5);
+        struct pf_scope sc = { &maincf, &mastercf, svc, host };
+        int ours_fail = 0;
+        char *values[PF_ORACLE_NPARAMS];
+        for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++) {
+            struct pf_value v = PF_VALUE_INIT;
+            if (pf_scope_get(&sc, pf_oracle_params[k], &v) < 0)
+                ours_fail = 1;
+            values[k] = xstrdup(v.value ? v.value : "");
+            pf_value_free(&v);
+        }
+        if (orc != 0) {
+            ck_assert_msg(ours_fail || pf_diag_errors(&diags) > 0,
+                          "%s %s/%s: postconf failed (rc %d: %s), parser did not", dir, svc->name, svc->type, orc,
+                          oerr ? oerr : "");
+        } else {
+            ck_assert_msg(!ours_fail, "%s %s/%s: parser expansion failed, postconf did not (stderr: %s)", dir,
+                          svc->name, svc->type, oerr ? oerr : "");
+            for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++) {
+                const char *nl = strchr(cp, '\n');
+                ck_assert_ptr_nonnull(nl);
+                char *theirs = xstrndup(cp, (size_t)(nl - cp));
+                ck_assert_msg(strcmp(theirs, values[k]) == 0, "%s %s/%s %s: postconf '%s', parser '%s'", dir,
+                              svc->name, svc->type, pf_oracle_params[k], theirs, values[k]);
+                free(theirs);
+                cp = nl + 1;
+            }
+            compared++;
+        }
+        for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++)
+            free(values[k]);
+        cp = rcline + 5;
+    }
+    free(out);
+    free(oerr);
+done:
+    if (hosts_file) {
+        char *slash = strrchr(hosts_file, '/');
+        *slash = '\0';
+        ts_rmtree(hosts_file);
+        free(hosts_file);
+    }
+    free(setup);
+    free(pout);
+    free(perr);
+    strbuf_release(&script);
+    pf_mastercf_free(&mastercf);
+    pf_maincf_free(&maincf);
+    diag_list_free(&diags);
+    return compared;
+}
+
+START_TEST(pf_oracle_case)
+{
+    if (!ts_is_root()) {
+        fprintf(stderr, "pf_oracle: skipped, needs root (unshare -u to pin the host name)\n");
+        return;
+    }
+    if (ts_run("command -v postconf", NULL, NULL) != 0) {
+        ck_abort_msg("postconf is not installed: run sh tests/install-deps.sh");
+    }
+    const char *name = pf_cases.items[_i];
+    char *dir = xasprintf("%s/%s", PF_SAMPLES, name);
+    char *host = pf_case_hostname(dir);
+    long compared = pf_oracle_dir(dir, host);
+    ck_assert_msg(compared != 0, "%s: the oracle compared nothing", dir);
+    /* Instances of a multi-instance case are compared too. */
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = xasprintf("%s/%s", dir, e->d_name);
+        char *maincf = xasprintf("%s/main.cf", sub);
+        struct stat st;
+        if (stat(maincf, &st) == 0)
+            pf_oracle_dir(sub, host);
+        free(maincf);
+        free(sub);
+    }
+    if (d)
+        closedir(d);
+    free(host);
+    free(dir);
+}
+END_TEST
+
+Suite *pf_identity_suite(void)
+{
+    Suite *s = suite_create("pf_identity");
+    pf_cases_scan();
+    int n = (int)(pf_cases.n ? pf_cases.n : 1);
+    TCase *g = tcase_create("golden");
+    tcase_add_loop_test(g, pf_golden_case, 0, n);
+    suite_add_tcase(s, g);
+    TCase *o = tcase_create("oracle");
+    tcase_set_timeout(o, 60);
+    tcase_add_loop_test(o, pf_oracle_case, 0, n);
+    suite_add_tcase(s, o);
+    return s;
+}
