@@ -282,6 +282,11 @@ void fix_set_helo(struct fix_list *out, const struct model_identity *id, const c
                                   : xasprintf("REMOTE_SMTP_HELO_DATA = %s", plain);
         fix_exim_main_line(out, id, exim, line, what);
         free(line);
+        /* Debian's transport macros redefine REMOTE_SMTP_HELO_DATA (==) when
+         * REMOTE_SMTP_HELO_FROM_DNS is set. */
+        if (id->helo_dynamic && id->helo_expression && strstr(id->helo_expression, "sending_ip_address"))
+            fix_note(out, "also remove the REMOTE_SMTP_HELO_FROM_DNS definition: it replaces "
+                          "REMOTE_SMTP_HELO_DATA with a PTR lookup of the sending address");
     } else {
         char *line = xasprintf("helo_data = %s", plain);
         fix_exim_transport_line(out, id, exim, line, what);
