@@ -123,6 +123,12 @@ static void check_dns_failure(struct check_ctx *c, int family, const char *addre
                               enum facts_rrtype type, const struct facts_lookup *l, const char *what)
 {
     char *key = xasprintf("%s %s", facts_rrtype_tostr(type), name);
+    size_t klen = strlen(key);
+    if (klen && key[klen - 1] == '.')
+        key[klen - 1] = '\0';
+    for (char *p = key; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
     if (strlist_contains(&c->dns_reported, key)) {
         free(key);
         return;
@@ -272,8 +278,9 @@ static size_t check_other_default_helo_users(const struct check_ctx *c)
     return n;
 }
 
-/* check_fix_helo_change - announce the target when it differs from the EHLO
- * name (and --helo does not already stand for a planned name). */
+/* check_fix_helo_change - announce the target when it differs from the
+ * audited EHLO name (the configured one, or the planned --helo name; a
+ * dynamic name gets its own advice in helo-dynamic). */
 static void check_fix_helo_change(struct check_ctx *c, struct fix_list *fixes)
 {
     if (!c->target || hostname_equal(c->target, c->helo) || c->helo_dynamic)
