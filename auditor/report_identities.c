@@ -224,7 +224,8 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
         strbuf_addc(&sb, '\n');
     }
     if (set->nconfigs == 0 && set->n == 0)
-        strbuf_adds(&sb, "No Postfix or Exim configuration found.\n");
+        strbuf_adds(&sb, diags && diags->n ? "No configuration could be read.\n"
+                                           : "No Postfix or Exim configuration found.\n");
     if (diags && diags->n) {
         strbuf_addf(&sb, "%sConfiguration problems%s\n", color ? RI_BOLD : "", color ? RI_RESET : "");
         for (size_t i = 0; i < diags->n; i++) {
