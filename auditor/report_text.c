@@ -329,7 +329,7 @@ char *report_text(const struct model_set *set, const struct facts *facts, const 
         size_t shown = 0;
         for (size_t k = 0; k < findings->n; k++) {
             const struct finding *f = &findings->items[k];
-            if (f->identity && strcmp(f->identity, id->id) == 0) {
+            if (f->identity && id->id && strcmp(f->identity, id->id) == 0) {
                 if (!shown++)
                     strbuf_addc(&r.sb, '\n');
                 rt_finding(&r, f);
