@@ -296,6 +296,16 @@ char *report_text(const struct model_set *set, const struct facts *facts, const 
 {
     struct rt r = { STRBUF_INIT, color };
     rt_status_line(&r, set, findings);
+    for (size_t i = 0; i < set->nconfigs; i++) {
+        strbuf_addf(&r.sb, "  %-8s ", model_mta_tostr(set->configs[i].mta));
+        rt_esc(&r, set->configs[i].path);
+        if (set->configs[i].how) {
+            strbuf_adds(&r.sb, "  (");
+            rt_esc(&r, set->configs[i].how);
+            strbuf_addc(&r.sb, ')');
+        }
+        strbuf_addc(&r.sb, '\n');
+    }
     for (size_t i = 0; i < set->n; i++) {
         const struct model_identity *id = &set->items[i];
         strbuf_addc(&r.sb, '\n');

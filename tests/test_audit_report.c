@@ -34,6 +34,7 @@ static void demo(struct af *a)
     af_dns_ok(a, "192.0.2.10", "mail.example.com");
     af_fwd(a, "mail.example.com", FACTS_AAAA, FACTS_OK, "2001:db8::10", NULL);
     af_ptr(a, "2001:db8::10", FACTS_NXDOMAIN, NULL);
+    model_config_add(&a->set, MODEL_POSTFIX, "/etc/postfix", "--postfix-dir");
     diag_add(&a->diags, DIAG_ERROR, "/etc/postfix/main.cf", 41, "bad parameter value: smtp_address_preference = %s",
              "ipv5");
     af_run(a);
