@@ -98,7 +98,7 @@ static struct finding *check_emit(struct check_ctx *c, enum finding_id fid, int 
     struct finding *f = finding_add(c->out, fid, c->id ? c->id->id : NULL, family, address,
                                     c->id ? c->helo : NULL, message);
     free(message);
-    if (c->id && c->id->relay && check_demoted(fid))
+    if (c->id && c->id->relay && !c->id->nexthop_varies && check_demoted(fid))
         f->severity = FINDING_INFO;
     return f;
 }
@@ -123,6 +123,12 @@ static void check_dns_failure(struct check_ctx *c, int family, const char *addre
                               enum facts_rrtype type, const struct facts_lookup *l, const char *what)
 {
     char *key = xasprintf("%s %s", facts_rrtype_tostr(type), name);
+    size_t klen = strlen(key);
+    if (klen && key[klen - 1] == '.')
+        key[klen - 1] = '\0';
+    for (char *p = key; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
     if (strlist_contains(&c->dns_reported, key)) {
         free(key);
         return;
@@ -272,8 +278,9 @@ static size_t check_other_default_helo_users(const struct check_ctx *c)
     return n;
 }
 
-/* check_fix_helo_change - announce the target when it differs from the EHLO
- * name (and --helo does not already stand for a planned name). */
+/* check_fix_helo_change - announce the target when it differs from the
+ * audited EHLO name (the configured one, or the planned --helo name; a
+ * dynamic name gets its own advice in helo-dynamic). */
 static void check_fix_helo_change(struct check_ctx *c, struct fix_list *fixes)
 {
     if (!c->target || hostname_equal(c->target, c->helo) || c->helo_dynamic)
@@ -388,15 +395,16 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
             struct finding *fd = check_emit(c, FINDING_PTR_MULTIPLE, (int)f, fam->addr,
                                             xasprintf("%s has %zu PTR names; receivers pick one at random", ea,
                                                       l->answers.n));
-            const char *keep = c->target && check_fam_confirms(fam, c->target) ? c->target
-                : fam->nconfirmed                                          ? fam->confirmed[0]
-                                                                           : c->target;
+            /* Keep the name every other fix converges on. */
+            const char *keep = c->target ? c->target : fam->nconfirmed ? fam->confirmed[0] : NULL;
             if (keep) {
                 fix_ptr_record(&fd->fixes, fam->addr, keep);
                 char *ek = hostname_escape(keep);
                 fix_note(&fd->fixes, "ask the owner of %s to remove every other PTR record of it, keeping only %s",
                          ea, ek);
                 free(ek);
+                if (keep == c->target)
+                    check_fix_forward(c, &fd->fixes, (int)f);
             } else {
                 fix_ptr_record(&fd->fixes, fam->addr, NULL);
             }
@@ -433,10 +441,12 @@ static void check_helo_family(struct check_ctx *c, enum model_family f, bool res
         if (l && !facts_lookup_has_address(l, fam->addr)) {
             struct finding *fd = check_emit(
                 c, FINDING_HELO_ADDRESS_MISMATCH, (int)f, fam->addr,
-                xasprintf("the EHLO name %s has %s, not the %s source %s; Exim's verify = helo and similar "
-                          "checks fail",
-                          eh, l->status == FACTS_OK ? "other addresses" : (f == MODEL_IPV6 ? "no AAAA record" : "no A record"),
-                          check_family_word(f), ea));
+                xasprintf("the EHLO name %s does not resolve to the %s source %s (%s); Exim's verify = helo "
+                          "and similar checks fail",
+                          eh, check_family_word(f), ea,
+                          l->status == FACTS_OK ? (f == MODEL_IPV6 ? "its AAAA records are other addresses"
+                                                                   : "its A records are other addresses")
+                                                : (f == MODEL_IPV6 ? "it has no AAAA record" : "it has no A record")));
             if (c->target && !hostname_equal(c->target, c->helo)) {
                 check_fix_helo_change(c, &fd->fixes);
                 check_fix_forward(c, &fd->fixes, (int)f);
@@ -557,6 +567,10 @@ static void check_source(struct check_ctx *c, enum model_family f)
             ? xasprintf("the %s bind address %s (%s) is not an address of this host; Postfix logs a warning "
                         "and sends from %s instead",
                         check_family_word(f), eb, eo, src->kernel_address ? ek : "the kernel's choice")
+            : b->how == MODEL_BIND_INET_INTERFACES
+            ? xasprintf("the inet_interfaces address %s (%s) is not an address of this host; Postfix refuses to "
+                        "start (\"no local interface found\")",
+                        eb, eo)
             : xasprintf("the %s bind address %s (%s) is not an address of this host; every %s delivery "
                         "attempt fails",
                         check_family_word(f), eb, eo, check_family_word(f));
@@ -612,11 +626,15 @@ static void check_identity(struct check_ctx *c)
 
     if (id->relay) {
         char *er = hostname_escape(id->relay);
-        struct finding *fd = check_emit(c, FINDING_RELAY_HOST, -1, NULL,
-                                        xasprintf("this transport relays all mail through %s; receivers see the "
-                                                  "smarthost, so findings about this host's own PTR and EHLO "
-                                                  "records are informational",
-                                                  er));
+        char *msg = id->nexthop_varies
+            ? xasprintf("this transport relays mail through %s, but transport or sender maps may send some mail "
+                        "elsewhere directly, so findings about this host's own PTR and EHLO records keep their "
+                        "severity",
+                        er)
+            : xasprintf("this transport relays all mail through %s; receivers see the smarthost, so findings "
+                        "about this host's own PTR and EHLO records are informational",
+                        er);
+        struct finding *fd = check_emit(c, FINDING_RELAY_HOST, -1, NULL, msg);
         fix_note(&fd->fixes, "nothing to fix here; audit the smarthost %s if you run it", er);
         free(er);
     }

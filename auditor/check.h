@@ -15,7 +15,8 @@
  * yields dns-failure and no verdict that depends on it. A family without a
  * route yields no PTR or EHLO findings. A transport that relays through a
  * smarthost gets relay-host, and its findings about this host's own PTR, EHLO
- * resolution and source become info.
+ * resolution and source become info (unless nexthop_varies: maps may send
+ * some of its mail directly).
  *
  * Fixes follow one target name per identity: the EHLO name when it is a
  * valid name and every existing forward-confirmed PTR already equals it;

@@ -274,6 +274,7 @@ void fix_set_helo(struct fix_list *out, const struct model_identity *id, const c
         bool per_service = fix_origin_is_override(id->helo_origin) || other_default_users > 0;
         fix_postconf(out, id, per_service, "smtp_helo_name", plain, what);
     } else if (fix_exim_debian(exim)
+               && id->transport
                && (strcmp(id->transport, "remote_smtp") == 0 || strcmp(id->transport, "remote_smtp_smarthost") == 0)) {
         /* Debian's remote transports take helo_data from this macro; a
          * default EHLO name is primary_hostname, which has its own macro. */
@@ -282,6 +283,11 @@ void fix_set_helo(struct fix_list *out, const struct model_identity *id, const c
                                   : xasprintf("REMOTE_SMTP_HELO_DATA = %s", plain);
         fix_exim_main_line(out, id, exim, line, what);
         free(line);
+        /* Debian's transport macros redefine REMOTE_SMTP_HELO_DATA (==) when
+         * REMOTE_SMTP_HELO_FROM_DNS is set. */
+        if (id->helo_dynamic && id->helo_expression && strstr(id->helo_expression, "sending_ip_address"))
+            fix_note(out, "also remove the REMOTE_SMTP_HELO_FROM_DNS definition: it replaces "
+                          "REMOTE_SMTP_HELO_DATA with a PTR lookup of the sending address");
     } else {
         char *line = xasprintf("helo_data = %s", plain);
         fix_exim_transport_line(out, id, exim, line, what);
@@ -350,7 +356,7 @@ void fix_bind_address(struct fix_list *out, const struct model_identity *id, enu
     char *list = keep ? xasprintf("<; %s ; %s", address, other->address)
                       : (want == AF_INET6 ? xasprintf("<; %s", address) : xstrdup(address));
     char *what = xasprintf("send from %s, an address of this host", address);
-    if (fix_exim_debian(exim) && strcmp(id->transport, "remote_smtp") == 0) {
+    if (fix_exim_debian(exim) && id->transport && strcmp(id->transport, "remote_smtp") == 0) {
         char *line = xasprintf("REMOTE_SMTP_INTERFACE = %s", list);
         fix_exim_main_line(out, id, exim, line, what);
         free(line);

@@ -80,10 +80,16 @@ static bool hostname_has_suffix(const char *name, const char *suffix)
 
 bool hostname_is_local(const char *name)
 {
+    /* Suffixes that are not delegated in the public DNS and that receivers
+     * (rspamd's checks_hello) treat as a private HELO. */
+    static const char *const local[] = { "localhost", "local", "localdomain", "lan", "home", "home.arpa",
+                                         "intra", "internal", "corp", "priv" };
     if (!name)
         return false;
-    return hostname_has_suffix(name, "localhost") || hostname_has_suffix(name, "local")
-        || hostname_has_suffix(name, "localdomain");
+    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+        if (hostname_has_suffix(name, local[i]))
+            return true;
+    return false;
 }
 
 bool hostname_equal(const char *a, const char *b)

@@ -21,8 +21,10 @@ bool hostname_valid(const char *name);
  * all digits (so "192.0.2.1" is not a domain name). */
 bool hostname_is_fqdn(const char *name);
 
-/* hostname_is_local - "localhost", a name under "localhost", or a name under
- * the non-global suffixes ".local" and ".localdomain" (case-insensitive). */
+/* hostname_is_local - "localhost" or a name under it, or a name under a
+ * suffix that is not delegated in the public DNS and that receivers treat as
+ * private: .local, .localdomain, .lan, .home, .home.arpa, .intra, .internal,
+ * .corp, .priv (case-insensitive, trailing dot ignored). */
 bool hostname_is_local(const char *name);
 
 /* hostname_equal - case-insensitive equality that ignores one trailing dot on

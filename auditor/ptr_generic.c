@@ -3,6 +3,7 @@
 #include "auditor/ptr_generic.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netinet/in.h>
 #include <pcre2.h>
 #include <stdio.h>
@@ -51,6 +52,8 @@ static const struct ptr_generic_rule ptr_generic_table[] = {
       "the source address in hex", true },
     { "ip-octets", NULL, "Haraka fcrdns is_ip_in_str (3rd and 4th octets in the host part)",
       "the last two octets of the source address", true },
+    { "ip6-address", NULL, "rspamd HFILTER_HOSTNAME (address in the name); SpamAssassin RDNS_DYNAMIC",
+      "the source IPv6 address embedded in the name", true },
     { "ip6-dashed", "(?:^|[^0-9a-z])(?:[0-9a-f]{1,4}-){4,}[0-9a-f]{1,4}(?:[^0-9a-z]|$)",
       "rspamd HFILTER_HOSTNAME (address in the name); SpamAssassin RDNS_DYNAMIC",
       "an IPv6 address embedded in the name", true },
@@ -165,12 +168,44 @@ static bool ptr_generic_has_token(const char *hay, const char *needle)
     return false;
 }
 
+/* ptr_generic_has_ip6 - the name embeds the IPv6 address: its 32 hex
+ * digits, or its compressed text form with ':' written as '-' or '.'
+ * ("2001-db8--10"), bounded by non-hex characters. */
+static bool ptr_generic_has_ip6(const char *s, const char *address)
+{
+    unsigned char b[16];
+    if (!address || inet_pton(AF_INET6, address, b) != 1)
+        return false;
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", b[i]);
+    if (strstr(s, hex))
+        return true;
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, b, text, sizeof(text));
+    for (int sep = 0; sep < 2; sep++) {
+        char form[INET6_ADDRSTRLEN];
+        for (size_t i = 0; i <= strlen(text); i++)
+            form[i] = text[i] == ':' ? (sep ? '.' : '-') : text[i];
+        size_t n = strlen(form);
+        for (const char *p = strstr(s, form); p; p = strstr(p + 1, form)) {
+            bool before = p == s || !isxdigit((unsigned char)p[-1]);
+            bool after = !isxdigit((unsigned char)p[n]);
+            if (before && after)
+                return true;
+        }
+    }
+    return false;
+}
+
 static bool ptr_generic_code_rule(const char *rule, const char *s, const char *address)
 {
     if (strcmp(rule, "bare-apex") == 0)
         return strchr(s, '.') && ptr_generic_is_apex(s);
     if (strcmp(rule, "single-label") == 0)
         return !strchr(s, '.');
+    if (strcmp(rule, "ip6-address") == 0)
+        return ptr_generic_has_ip6(s, address);
     unsigned char b[4];
     if (!address || inet_pton(AF_INET, address, b) != 1)
         return false;

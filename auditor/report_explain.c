@@ -10,41 +10,11 @@
 #define RE_BOLD "\033[1m"
 #define RE_RESET "\033[0m"
 
-/* report_explain_wrap - append text word-wrapped at RE_WIDTH, each line
- * indented by two spaces. */
-static void report_explain_wrap(struct strbuf *sb, const char *text)
-{
-    size_t col = 0;
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        size_t w = strcspn(p, " ");
-        if (!w)
-            break;
-        if (col && col + 1 + w > RE_WIDTH) {
-            strbuf_addc(sb, '\n');
-            col = 0;
-        }
-        if (!col) {
-            strbuf_adds(sb, "  ");
-            col = 2;
-        } else {
-            strbuf_addc(sb, ' ');
-            col++;
-        }
-        strbuf_add(sb, p, w);
-        col += w;
-        p += w;
-    }
-    strbuf_addc(sb, '\n');
-}
-
 static void report_explain_section(struct strbuf *sb, const char *head, const char *text, bool color)
 {
     strbuf_addc(sb, '\n');
     strbuf_addf(sb, "%s%s%s\n", color ? RE_BOLD : "", head, color ? RE_RESET : "");
-    report_explain_wrap(sb, text);
+    report_text_wrap(sb, text, 2, RE_WIDTH);
 }
 
 char *report_explain(enum finding_id id, bool color)

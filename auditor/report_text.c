@@ -16,11 +16,41 @@
 #define RT_YELLOW "\033[33m"
 #define RT_MAGENTA "\033[35m"
 #define RT_RESET "\033[0m"
+/* Prose wraps here; commands and records never wrap, to stay pasteable. */
+#define RT_WIDTH 80
 
 struct rt {
     struct strbuf sb;
     bool color;
 };
+
+void report_text_wrap(struct strbuf *sb, const char *text, size_t indent, size_t width)
+{
+    size_t col = 0;
+    const char *p = text;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        size_t w = strcspn(p, " ");
+        if (!w)
+            break;
+        if (col > indent && col + 1 + w > width) {
+            strbuf_addc(sb, '\n');
+            col = 0;
+        }
+        if (!col) {
+            for (; col < indent; col++)
+                strbuf_addc(sb, ' ');
+        } else {
+            strbuf_addc(sb, ' ');
+            col++;
+        }
+        strbuf_add(sb, p, w);
+        col += w;
+        p += w;
+    }
+    strbuf_addc(sb, '\n');
+}
 
 const char *report_text_severity_color(enum finding_severity sev)
 {
@@ -69,6 +99,33 @@ static void rt_safe(struct rt *r, const char *s)
         else
             strbuf_addc(&r->sb, (char)*p);
     }
+}
+
+/* rt_prose - a message or fix text wrapped at RT_WIDTH under the finding,
+ * after an optional coloured label ("fix:", "note:"); control characters
+ * escaped as by rt_safe. */
+static void rt_prose(struct rt *r, const char *text, const char *label, size_t indent)
+{
+    struct rt tmp = { STRBUF_INIT, false };
+    rt_safe(&tmp, text);
+    struct strbuf wrapped = STRBUF_INIT;
+    size_t lead = *label ? strlen(label) + 1 : 0;
+    report_text_wrap(&wrapped, tmp.sb.buf, indent + lead, RT_WIDTH);
+    strbuf_release(&tmp.sb);
+    if (*label) {
+        for (size_t i = 0; i < indent; i++)
+            strbuf_addc(&r->sb, ' ');
+        rt_on(r, RT_GREEN);
+        strbuf_adds(&r->sb, label);
+        rt_off(r);
+        strbuf_addc(&r->sb, ' ');
+        /* The wrapped text starts with indent + lead spaces (or is a bare
+         * newline for empty text). */
+        strbuf_adds(&r->sb, wrapped.len > indent + lead ? wrapped.buf + indent + lead : "\n");
+    } else {
+        strbuf_adds(&r->sb, wrapped.buf);
+    }
+    strbuf_release(&wrapped);
 }
 
 static void rt_upper(struct rt *r, const char *s)
@@ -211,26 +268,21 @@ static void rt_finding(struct rt *r, const struct finding *f)
         }
         strbuf_addc(&r->sb, ')');
     }
-    strbuf_adds(&r->sb, "\n           ");
-    rt_safe(r, f->message);
     strbuf_addc(&r->sb, '\n');
+    rt_prose(r, f->message, "", 11);
     for (size_t i = 0; i < f->fixes.n; i++) {
         const struct fix *x = &f->fixes.items[i];
-        strbuf_adds(&r->sb, "           ");
-        rt_on(r, RT_GREEN);
-        strbuf_addf(&r->sb, "%s:", x->kind == FIX_NOTE ? "note" : "fix");
-        rt_off(r);
-        strbuf_addc(&r->sb, ' ');
-        rt_safe(r, x->text);
-        strbuf_addc(&r->sb, '\n');
+        rt_prose(r, x->text, x->kind == FIX_NOTE ? "note:" : "fix:", 11);
+        /* What to paste goes on its own line, indented past the prose,
+         * never wrapped: "$ " marks a command. */
         const char *paste = x->command ? x->command : x->record ? x->record : x->line;
         if (x->file) {
-            strbuf_adds(&r->sb, "                in ");
+            strbuf_adds(&r->sb, "                  in ");
             rt_esc(r, x->file);
-            strbuf_addc(&r->sb, '\n');
+            strbuf_adds(&r->sb, ":\n");
         }
         if (paste) {
-            strbuf_adds(&r->sb, "                ");
+            strbuf_adds(&r->sb, x->command ? "                  $ " : "                  ");
             rt_on(r, RT_BOLD);
             rt_safe(r, paste);
             rt_off(r);
@@ -244,6 +296,16 @@ char *report_text(const struct model_set *set, const struct facts *facts, const 
 {
     struct rt r = { STRBUF_INIT, color };
     rt_status_line(&r, set, findings);
+    for (size_t i = 0; i < set->nconfigs; i++) {
+        strbuf_addf(&r.sb, "  %-8s ", model_mta_tostr(set->configs[i].mta));
+        rt_esc(&r, set->configs[i].path);
+        if (set->configs[i].how) {
+            strbuf_adds(&r.sb, "  (");
+            rt_esc(&r, set->configs[i].how);
+            strbuf_addc(&r.sb, ')');
+        }
+        strbuf_addc(&r.sb, '\n');
+    }
     for (size_t i = 0; i < set->n; i++) {
         const struct model_identity *id = &set->items[i];
         strbuf_addc(&r.sb, '\n');
@@ -277,7 +339,7 @@ char *report_text(const struct model_set *set, const struct facts *facts, const 
         size_t shown = 0;
         for (size_t k = 0; k < findings->n; k++) {
             const struct finding *f = &findings->items[k];
-            if (f->identity && strcmp(f->identity, id->id) == 0) {
+            if (f->identity && id->id && strcmp(f->identity, id->id) == 0) {
                 if (!shown++)
                     strbuf_addc(&r.sb, '\n');
                 rt_finding(&r, f);

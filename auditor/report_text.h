@@ -15,10 +15,16 @@
 #include "auditor/facts.h"
 #include "auditor/finding.h"
 #include "auditor/model.h"
+#include "auditor/strbuf.h"
 
 /* report_text - newly allocated text; free() it. */
 char *report_text(const struct model_set *set, const struct facts *facts, const struct finding_list *findings,
                   bool color);
+
+/* report_text_wrap - append text word-wrapped to width columns, every line
+ * (the first too) indented by indent spaces, ending with a newline. Words
+ * longer than a line stay whole. */
+void report_text_wrap(struct strbuf *sb, const char *text, size_t indent, size_t width);
 
 /* report_text_severity_color - the ANSI colour of a severity word. */
 const char *report_text_severity_color(enum finding_severity sev);

@@ -64,7 +64,12 @@ START_TEST(hostname_fqdn_local_literal)
     ck_assert(hostname_is_local("mail.localdomain"));
     ck_assert(hostname_is_local("box.local"));
     ck_assert(hostname_is_local("foo.localhost"));
+    ck_assert(hostname_is_local("mail.example.lan"));
+    ck_assert(hostname_is_local("box.home.arpa."));
+    ck_assert(hostname_is_local("mx.corp.internal"));
     ck_assert(!hostname_is_local("mail.example.com"));
+    ck_assert(!hostname_is_local("mail.plan"));
+    ck_assert(!hostname_is_local("lan.example.com"));
     ck_assert(!hostname_is_local("localhost.example.com"));
     ck_assert(!hostname_is_local("local.example.com"));
 

@@ -418,6 +418,20 @@ START_TEST(bind_address_not_local)
     ck_assert_ptr_nonnull(strstr(fix_with(f, FIX_NOTE, 0)->text, "3.7 or newer"));
     af_free(&a);
 
+    /* A single inet_interfaces address that is not local stops Postfix. */
+    af_init(&a);
+    id = af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
+    id->bind[MODEL_IPV4].how = MODEL_BIND_INET_INTERFACES;
+    model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
+    model_set_str(&id->bind[MODEL_IPV4].origin, "/etc/postfix/main.cf:9");
+    s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
+    s->how = FACTS_HOW_INET_INTERFACES;
+    s->bind_local = FACTS_LOCAL_NO;
+    assert_summary(&a, "bind-not-local/critical/ipv4");
+    ck_assert_ptr_nonnull(strstr(a.findings.items[0].message, "refuses to start"));
+    ck_assert_int_eq(a.findings.items[0].fixes.items[0].kind, FIX_NOTE);
+    af_free(&a);
+
     /* Exim never falls back: the family is not audited further. */
     af_init(&a);
     id = af_exim(&a, "/etc/exim4/exim4.conf", "remote_smtp", "mail.example.com", V4);
@@ -482,15 +496,20 @@ START_TEST(relay_host_demotes_own_ptr)
 {
     struct af a;
     af_init(&a);
-    struct model_identity *id = af_postfix(&a, "/etc/postfix", "smtp", "host.example.lan", V4, MODEL_PREF_ANY);
+    struct model_identity *id = af_postfix(&a, "/etc/postfix", "smtp", "host.example.net", V4, MODEL_PREF_ANY);
     model_set_str(&id->relay, "[smtp.example.net]:587");
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     af_ptr(&a, "192.0.2.10", FACTS_NXDOMAIN, NULL);
-    af_fwd(&a, "host.example.lan", FACTS_A, FACTS_NXDOMAIN, NULL);
-    af_fwd(&a, "host.example.lan", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
+    af_fwd(&a, "host.example.net", FACTS_A, FACTS_NXDOMAIN, NULL);
+    af_fwd(&a, "host.example.net", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
     assert_summary(&a, "relay-host/info/-,ptr-missing/info/ipv4,helo-unresolvable/info/-");
     ck_assert_ptr_nonnull(strstr(a.findings.items[0].message, "[smtp.example.net]:587"));
     ck_assert_int_eq(finding_status_of(&a.findings), FINDING_STATUS_OK);
+    /* When maps may route some mail elsewhere, nothing is demoted. */
+    a.set.items[0].nexthop_varies = true;
+    assert_summary(&a, "relay-host/info/-,ptr-missing/critical/ipv4,helo-unresolvable/critical/-");
+    ck_assert_ptr_nonnull(strstr(a.findings.items[0].message, "keep their severity"));
+    a.set.items[0].nexthop_varies = false;
     /* An invalid EHLO name still matters to the smarthost. */
     model_set_str(&a.set.items[0].helo_name, "localhost");
     assert_summary(&a, "relay-host/info/-,ptr-missing/info/ipv4,helo-invalid/critical/-");

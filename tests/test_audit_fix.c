@@ -101,6 +101,17 @@ START_TEST(exim_lines_and_files)
     fix_set_helo(&l, id, "mail.example.com", 0, &split);
     ck_assert_str_eq(l.items[1].file, "/etc/exim4/conf.d/main/000_localmacros");
     ck_assert_str_eq(l.items[1].line, "MAIN_HARDCODE_PRIMARY_HOSTNAME = mail.example.com");
+    /* REMOTE_SMTP_HELO_FROM_DNS would override the macro: say so. */
+    struct fix_list dyn = FIX_LIST_INIT;
+    model_set_str(&id->helo_origin, "/etc/exim4/conf.d/transport/30_exim4-config_remote_smtp:12");
+    id->helo_dynamic = true;
+    model_set_str(&id->helo_expression, "${lookup dnsdb {ptr=$sending_ip_address}{$value}{$primary_hostname}}");
+    fix_set_helo(&dyn, id, "mail.example.com", 0, &split);
+    ck_assert_str_eq(dyn.items[0].line, "REMOTE_SMTP_HELO_DATA = mail.example.com");
+    ck_assert_int_eq(dyn.items[1].kind, FIX_NOTE);
+    ck_assert_ptr_nonnull(strstr(dyn.items[1].text, "REMOTE_SMTP_HELO_FROM_DNS"));
+    fix_list_free(&dyn);
+    id->helo_dynamic = false;
     fix_ipv4_only(&l, id, &split);
     ck_assert_str_eq(l.items[2].line, "dns_ipv4_lookup = *");
     ck_assert_str_eq(l.items[2].file, "/etc/exim4/conf.d/main/000_localmacros");

@@ -82,6 +82,12 @@ static const struct {
     { "ip-octets", "a17-1780.example.com", "220.181.17.178", false },
     { "ip-octets", "mail.17-178.example.com", "220.181.17.178", true },
     { "ip-octets", "17-178.com", "220.181.17.178", false }, /* domain part, not host part */
+    { "ip6-address", "2001-db8--10.dyn.provider.example", "2001:db8::10", true },
+    { "ip6-address", "host.2001.db8..10.example.net", "2001:db8::10", true },
+    { "ip6-address", "x20010db8000000000000000000000010.example.net", "2001:db8::10", true },
+    { "ip6-address", "2001-db8--100.example.net", "2001:db8::10", false },
+    { "ip6-address", "mail.example.net", "2001:db8::10", false },
+    { "ip6-address", "2001-db8--10.example.net", "192.0.2.10", false },
     { "ip6-dashed", "2001-db8-0-0-0-0-0-10.ip6.example.net", NULL, true },
     { "ip6-dashed", "mail-out.example.net", NULL, false },
     { "access-word", "dsl-1234.example.net", NULL, true },

@@ -34,6 +34,7 @@ static void demo(struct af *a)
     af_dns_ok(a, "192.0.2.10", "mail.example.com");
     af_fwd(a, "mail.example.com", FACTS_AAAA, FACTS_OK, "2001:db8::10", NULL);
     af_ptr(a, "2001:db8::10", FACTS_NXDOMAIN, NULL);
+    model_config_add(&a->set, MODEL_POSTFIX, "/etc/postfix", "--postfix-dir");
     diag_add(&a->diags, DIAG_ERROR, "/etc/postfix/main.cf", 41, "bad parameter value: smtp_address_preference = %s",
              "ipv5");
     af_run(a);
@@ -60,7 +61,11 @@ START_TEST(json_parses_back_as_schema_1)
     ck_assert_str_eq(jstr(root, "version"), MP_VERSION);
     ck_assert_str_eq(jstr(root, "status"), "critical");
 
-    struct json_object *ids, *sources, *lookups, *findings;
+    struct json_object *ids, *sources, *lookups, *findings, *problems;
+    ck_assert(json_object_object_get_ex(root, "problems", &problems));
+    ck_assert_uint_eq(json_object_array_length(problems), 1);
+    ck_assert_str_eq(jstr(json_object_array_get_idx(problems, 0), "file"), "/etc/postfix/main.cf");
+    ck_assert(json_object_object_get_ex(root, "configs", &v) && json_object_is_type(v, json_type_array));
     ck_assert(json_object_object_get_ex(root, "identities", &ids));
     ck_assert_uint_eq(json_object_array_length(ids), 2);
     ck_assert_str_eq(jstr(json_object_array_get_idx(ids, 0), "id"), "postfix:/etc/postfix:smtp/unix");
