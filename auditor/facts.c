@@ -11,6 +11,7 @@
 #include "auditor/hostname.h"
 #include "auditor/ptrname.h"
 #include "auditor/xalloc.h"
+#include "probes/iface.h"
 
 struct facts_source *facts_source_add(struct facts *facts, size_t identity, enum model_family family)
 {
@@ -134,38 +135,28 @@ bool facts_status_failed(enum facts_status status)
 
 enum facts_scope facts_scope_of(const char *address)
 {
-    unsigned char b[16];
-    if (address && inet_pton(AF_INET, address, b) == 1) {
-        if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168))
-            return FACTS_SCOPE_PRIVATE;
-        if (b[0] == 100 && (b[1] & 0xc0) == 64)
-            return FACTS_SCOPE_SHARED;
-        if (b[0] == 127)
-            return FACTS_SCOPE_LOOPBACK;
-        if (b[0] == 169 && b[1] == 254)
-            return FACTS_SCOPE_LINK_LOCAL;
-        if ((b[0] == 192 && b[1] == 0 && b[2] == 2) || (b[0] == 198 && b[1] == 51 && b[2] == 100)
-            || (b[0] == 203 && b[1] == 0 && b[2] == 113))
-            return FACTS_SCOPE_DOCUMENTATION;
+    /* The probes' classifier and the facts share one ordering of the
+     * interface words, plus "reserved" for other special-purpose ranges. */
+    enum iface_scope scope;
+    if (!address || iface_scope_classify_str(address, &scope) != 0)
         return FACTS_SCOPE_GLOBAL;
-    }
-    if (address && inet_pton(AF_INET6, address, b) == 1) {
-        static const unsigned char loop[16] = { [15] = 1 };
-        if (memcmp(b, loop, 16) == 0)
-            return FACTS_SCOPE_LOOPBACK;
-        if ((b[0] & 0xfe) == 0xfc)
-            return FACTS_SCOPE_UNIQUE_LOCAL;
-        if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
-            return FACTS_SCOPE_LINK_LOCAL;
-        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
-            return FACTS_SCOPE_DOCUMENTATION;
-        /* An IPv4-mapped address is judged by its IPv4 part. */
-        static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
-        if (memcmp(b, mapped, 12) == 0) {
-            char v4[INET_ADDRSTRLEN];
-            inet_ntop(AF_INET, b + 12, v4, sizeof(v4));
-            return facts_scope_of(v4);
-        }
+    switch (scope) {
+    case IFACE_SCOPE_PRIVATE:
+        return FACTS_SCOPE_PRIVATE;
+    case IFACE_SCOPE_SHARED:
+        return FACTS_SCOPE_SHARED;
+    case IFACE_SCOPE_UNIQUE_LOCAL:
+        return FACTS_SCOPE_UNIQUE_LOCAL;
+    case IFACE_SCOPE_LINK_LOCAL:
+        return FACTS_SCOPE_LINK_LOCAL;
+    case IFACE_SCOPE_LOOPBACK:
+        return FACTS_SCOPE_LOOPBACK;
+    case IFACE_SCOPE_DOCUMENTATION:
+        return FACTS_SCOPE_DOCUMENTATION;
+    case IFACE_SCOPE_RESERVED:
+        return FACTS_SCOPE_RESERVED;
+    case IFACE_SCOPE_GLOBAL:
+        break;
     }
     return FACTS_SCOPE_GLOBAL;
 }
@@ -185,7 +176,7 @@ int facts_postfix_at_least(const struct facts *facts, int major, int minor)
 
 static const char *const facts_how_names[] = { "bind", "inet_interfaces", "route", "given" };
 static const char *const facts_scope_names[] = { "global",     "private",  "shared",       "unique-local",
-                                                 "link-local", "loopback", "documentation" };
+                                                 "link-local", "loopback", "documentation", "reserved" };
 static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA" };
 static const char *const facts_status_names[] = { "ok",      "nxdomain", "nodata", "servfail",
                                                   "refused", "timeout",  "error" };

@@ -41,6 +41,7 @@ enum facts_scope {
     FACTS_SCOPE_LINK_LOCAL,
     FACTS_SCOPE_LOOPBACK,
     FACTS_SCOPE_DOCUMENTATION,
+    FACTS_SCOPE_RESERVED, /* another special-purpose range (0/8, 240/4, 198.18/15, ...): never public */
 };
 
 enum facts_local { FACTS_LOCAL_UNKNOWN, FACTS_LOCAL_YES, FACTS_LOCAL_NO };
@@ -128,7 +129,7 @@ bool facts_status_failed(enum facts_status status);
 
 /* facts_scope_of - the scope of a numeric address; GLOBAL for a malformed
  * one. The documentation ranges (192.0.2.0/24, 198.51.100.0/24,
- * 203.0.113.0/24, 2001:db8::/32) are reported as such. */
+ * 203.0.113.0/24, 2001:db8::/32, 3fff::/20) are reported as such. */
 enum facts_scope facts_scope_of(const char *address);
 /* facts_scope_public - receivers can see the address itself: global and
  * documentation scopes (the latter appear only in examples and test
