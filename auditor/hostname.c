@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "auditor/strbuf.h"
+#include "auditor/term.h"
 #include "auditor/xalloc.h"
 
 static bool hostname_is_alnum(int c)
@@ -158,26 +159,6 @@ char *hostname_escape(const char *s)
     if (!s)
         return xstrdup("(none)");
     struct strbuf sb = STRBUF_INIT;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '\n':
-            strbuf_adds(&sb, "\\n");
-            break;
-        case '\r':
-            strbuf_adds(&sb, "\\r");
-            break;
-        case '\t':
-            strbuf_adds(&sb, "\\t");
-            break;
-        case '\\':
-            strbuf_adds(&sb, "\\\\");
-            break;
-        default:
-            if (*p < 0x20 || *p >= 0x7f)
-                strbuf_addf(&sb, "\\x%02x", *p);
-            else
-                strbuf_addc(&sb, (char)*p);
-        }
-    }
+    term_escape_ascii(&sb, s);
     return strbuf_detach(&sb);
 }

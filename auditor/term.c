@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void term_escape(struct strbuf *sb, const char *s)
+static void term_escape_bytes(struct strbuf *sb, const char *s, unsigned first_escaped_high)
 {
     if (!s) {
         strbuf_addc(sb, '-');
@@ -26,12 +26,22 @@ void term_escape(struct strbuf *sb, const char *s)
             strbuf_adds(sb, "\\\\");
             break;
         default:
-            if (*p < 0x20 || *p == 0x7f)
+            if (*p < 0x20 || *p == 0x7f || *p >= first_escaped_high)
                 strbuf_addf(sb, "\\x%02x", *p);
             else
                 strbuf_addc(sb, (char)*p);
         }
     }
+}
+
+void term_escape(struct strbuf *sb, const char *s)
+{
+    term_escape_bytes(sb, s, 0x100);
+}
+
+void term_escape_ascii(struct strbuf *sb, const char *s)
+{
+    term_escape_bytes(sb, s, 0x80);
 }
 
 int term_color_fromstr(const char *s)

@@ -18,6 +18,9 @@ enum term_color { TERM_COLOR_AUTO, TERM_COLOR_ALWAYS, TERM_COLOR_NEVER };
  * escaped (\n, \t, \xHH, \\); bytes >= 0x80 are kept (UTF-8 names). NULL
  * appends "-". */
 void term_escape(struct strbuf *sb, const char *s);
+/* term_escape_ascii - the same, but bytes >= 0x80 are escaped too (\xHH),
+ * for text that must stay plain ASCII (finding messages). */
+void term_escape_ascii(struct strbuf *sb, const char *s);
 /* term_color_fromstr - parse auto/always/never; -1 when unknown. */
 int term_color_fromstr(const char *s);
 /* term_use_color - whether to colour output written to fp: always, never, or
