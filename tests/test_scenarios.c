@@ -42,6 +42,23 @@ struct sc_case {
 static const struct sc_case cases[] = {
     /* Both families forward-confirmed, EHLO = PTR: nothing to report. */
     { "all-good", "", 0, { NULL }, NO_LOOP, { "\"status\":\"ok\"" }, 0 },
+    { "vps-default-ptr", "", 1, { "warning ptr-generic postfix:smtp/unix ipv4", "warning ptr-generic postfix:relay/unix ipv4", "warning helo-ptr-mismatch postfix:smtp/unix ipv4", "warning helo-ptr-mismatch postfix:relay/unix ipv4" }, LOOP, { NULL }, 0 },
+    { "migration-stale-ptr", "", 2, { "critical ptr-missing postfix:smtp/unix ipv4", "critical ptr-missing postfix:relay/unix ipv4", "warning helo-address-mismatch postfix:smtp/unix ipv4", "warning helo-address-mismatch postfix:relay/unix ipv4" }, LOOP, { NULL }, 0 },
+    { "shared-relay", "", 1, { "warning helo-ptr-mismatch postfix:out-b/unix ipv4" }, LOOP, { NULL }, 0 },
+    { "ipv6-no-ptr", "", 2, { "critical ipv6-without-ptr postfix:smtp/unix ipv6", "critical ipv6-without-ptr postfix:relay/unix ipv6" }, LOOP, { NULL }, 0 },
+    { "helo-unresolvable", "", 2, { "critical helo-unresolvable postfix:smtp/unix -", "critical helo-unresolvable postfix:relay/unix -", "warning helo-ptr-mismatch postfix:smtp/unix ipv4", "warning helo-ptr-mismatch postfix:relay/unix ipv4" }, LOOP, { NULL }, 0 },
+    { "several-ptrs", "", 1, { "warning ptr-multiple postfix:smtp/unix ipv4", "warning ptr-multiple postfix:relay/unix ipv4" }, LOOP, { NULL }, 0 },
+    { "bind-not-local", "", 2, { "critical bind-not-local postfix:smtp/unix ipv4", "critical bind-not-local postfix:relay/unix ipv4" }, LOOP, { NULL }, 0 },
+    { "ipv6-temporary", "", 2, { "critical source-temporary postfix:smtp/unix ipv6", "critical source-temporary postfix:relay/unix ipv6" }, LOOP, { NULL }, 0 },
+    { "nat-private", "", 3, { "unknown source-not-public postfix:smtp/unix ipv4", "unknown source-not-public postfix:relay/unix ipv4" }, NO_LOOP, { NULL }, 0 },
+    { "nat-private", "--source-ip 203.0.113.25", 0, { NULL }, NO_LOOP, { NULL }, 0 },
+    { "smarthost", "", 0, { "info ptr-missing postfix:smtp/unix ipv4", "info ptr-missing postfix:relay/unix ipv4", "info relay-host postfix:smtp/unix -", "info relay-host postfix:relay/unix -" }, NO_LOOP, { NULL }, 0 },
+    { "dns-timeout", "--timeout 2", 3,
+      { "unknown dns-failure postfix:smtp/unix ipv4", "unknown dns-failure postfix:smtp/unix -",
+        "unknown dns-failure postfix:smtp/unix -", "unknown dns-failure postfix:relay/unix ipv4",
+        "unknown dns-failure postfix:relay/unix -", "unknown dns-failure postfix:relay/unix -" }, NO_LOOP, { NULL }, 3000 },
+    { "dns-servfail", "", 3, { "unknown dns-failure postfix:smtp/unix ipv4", "unknown dns-failure postfix:relay/unix ipv4" }, NO_LOOP, { NULL }, 0 },
+    { "planned-migration", "--source-ip 198.51.100.20 --helo mail2.example.com", 2, { "critical ptr-missing postfix:smtp/unix ipv4", "critical ptr-missing postfix:relay/unix ipv4" }, LOOP, { NULL }, 0 },
 };
 
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
@@ -137,6 +154,8 @@ START_TEST(scenario_case)
         struct strbuf sb = STRBUF_INIT;
         for (size_t i = 0; i < applied.n; i++)
             strbuf_addf(&sb, "\n    %s", applied.items[i]);
+        if (getenv("MP_SCENARIO_VERBOSE"))
+            fprintf(stderr, "scenario %s (%s): applied%s\n", c->name, c->args, sb.buf);
         char *left = scenario_findings_str(&r2);
         if (r2.rc != 0 || !only_info(&r2))
             print_fail("closed loop did not pass", c, &r2);

@@ -108,7 +108,7 @@ static int sc_network(struct scenario *s, bool *silent)
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
-        char *w[2] = { NULL, NULL };
+        char *w[1];
         char *rest = line + strspn(line, " \t");
         size_t klen = strcspn(rest, " \t");
         if (klen == 0)
@@ -116,7 +116,8 @@ static int sc_network(struct scenario *s, bool *silent)
         w[0] = xstrndup(rest, klen);
         rest += klen;
         rest += strspn(rest, " \t");
-        w[1] = rest;
+        for (size_t len = strlen(rest); len > 0 && (rest[len - 1] == ' ' || rest[len - 1] == '\t'); len--)
+            rest[len - 1] = '\0';
         const char *k = w[0];
         int r = 0;
         if (strcmp(k, "hostname") == 0) {
