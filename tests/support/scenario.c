@@ -608,7 +608,23 @@ static int sc_postconf(struct scenario *s, const char *command)
     return ret;
 }
 
-int scenario_apply_fixes(struct scenario *s, const struct scenario_run *r, struct strlist *applied)
+/* sc_kind_in - kind is one of the comma-separated kinds (NULL: all). */
+static bool sc_kind_in(const char *kind, const char *kinds)
+{
+    if (!kinds)
+        return true;
+    size_t n = strlen(kind);
+    for (const char *p = kinds; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, kind, n) == 0)
+            return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
+}
+
+int scenario_apply_fixes(struct scenario *s, const struct scenario_run *r, const char *kinds,
+                         struct strlist *applied)
 {
     if (!s->copy)
         return sc_fail(s, "scenario_apply_fixes needs scenario_copy first");
@@ -629,6 +645,8 @@ int scenario_apply_fixes(struct scenario *s, const struct scenario_run *r, struc
             int rc = 0;
             if (!kind || !text)
                 return sc_fail(s, "a fix without kind or text");
+            if (!sc_kind_in(kind, kinds))
+                continue;
             if (strcmp(kind, "postconf") == 0) {
                 rc = command ? sc_postconf(s, command) : sc_fail(s, "postconf fix without command");
                 if (rc == 0)

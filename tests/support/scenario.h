@@ -75,9 +75,12 @@ char *scenario_findings_str(const struct scenario_run *r);
 int scenario_copy(struct scenario *s);
 
 /* scenario_apply_fixes - apply every fix of r to the copy as described
- * above; each applied fix is appended to applied as "KIND: what". Returns
- * the number of fixes applied, or -1 with s->error set. Notes are skipped. */
-int scenario_apply_fixes(struct scenario *s, const struct scenario_run *r, struct strlist *applied);
+ * above, or only those whose kind is in the comma-separated list kinds
+ * (NULL: all); each applied fix is appended to applied as "KIND: what".
+ * Returns the number of fixes applied, or -1 with s->error set. Notes are
+ * skipped. */
+int scenario_apply_fixes(struct scenario *s, const struct scenario_run *r, const char *kinds,
+                         struct strlist *applied);
 
 /* scenario_tree_digest - checksums of every file under dir, sorted: equal
  * digests mean no file was added, removed or changed. Newly allocated. */
