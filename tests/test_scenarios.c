@@ -111,6 +111,10 @@ static const struct sc_case cases[] = {
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
         "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
       LOOP, "exim-config", { NULL }, 0 },
+    /* A policy rule routes through another table and another source. */
+    { "policy-routing", "", 2,
+      { PF("critical ptr-missing", "ipv4"), PF("warning helo-address-mismatch", "ipv4") }, LOOP, NULL,
+      { "\"address\":\"198.51.100.10\"" }, 0 },
     /* Postfix and Exim on one host; the IPv6 PTR names another host. */
     { "both-mtas", "", 1,
       { PF("warning helo-ptr-mismatch", "ipv6"), "warning helo-ptr-mismatch exim:remote_smtp ipv6" }, LOOP, NULL,
@@ -217,6 +221,11 @@ START_TEST(scenario_case)
     ck_assert_msg(ran == 0, "scenario %s: %s", c->name, s.error);
     ck_assert_msg(strcmp(got, want) == 0, "scenario %s: findings\n  got:  %s\n  want: %s", c->name, got, want);
     ck_assert_msg(r.rc == c->rc, "scenario %s: exit status %d, want %d", c->name, r.rc, c->rc);
+    static const char *const words[] = { "ok", "warning", "critical", "unknown" };
+    json_object *st = NULL;
+    ck_assert_msg(json_object_object_get_ex(r.json, "status", &st) && c->rc >= 0 && c->rc <= 3
+                      && strcmp(json_object_get_string(st), words[c->rc]) == 0,
+                  "scenario %s: JSON status does not match exit status %d", c->name, c->rc);
     for (int i = 0; i < 4 && c->json_has[i]; i++)
         ck_assert_msg(strstr(r.out, c->json_has[i]), "scenario %s: the JSON lacks '%s'", c->name, c->json_has[i]);
     if (c->max_ms)
