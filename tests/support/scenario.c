@@ -169,7 +169,8 @@ static int sc_nsd_start(struct scenario *s)
         if (e->d_name[0] != '.')
             strlist_add(&names, e->d_name);
     closedir(d);
-    qsort(names.items, names.n, sizeof(char *), sc_cmp_str);
+    if (names.n > 1)
+        qsort(names.items, names.n, sizeof(char *), sc_cmp_str);
     struct nsd_zone *zones = xcalloc(names.n ? names.n : 1, sizeof(*zones));
     char **origins = xcalloc(names.n ? names.n : 1, sizeof(char *));
     char **texts = xcalloc(names.n ? names.n : 1, sizeof(char *));
@@ -293,7 +294,8 @@ static void sc_collect_findings(struct scenario_run *r)
         strlist_addf(&r->findings, "%s %s %s%s %s", sev ? sev : "?", id ? id : "?", mta,
                      ident ? sc_tail(ident) : "-", fam ? fam : "-");
     }
-    qsort(r->findings.items, r->findings.n, sizeof(char *), sc_cmp_str);
+    if (r->findings.n > 1)
+        qsort(r->findings.items, r->findings.n, sizeof(char *), sc_cmp_str);
 }
 
 int scenario_audit(struct scenario *s, const char *extra, struct scenario_run *r)
