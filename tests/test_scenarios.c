@@ -39,6 +39,10 @@ struct sc_case {
     const char *loop_only;   /* apply only fixes of these kinds (NULL: all) */
     const char *json_has[4]; /* substrings the JSON must contain */
     long long max_ms;        /* bound on the run's wall time, or 0 */
+    /* A known limitation: the first round of fixes leaves exactly these
+     * findings (which the first audit could not judge yet), and a second
+     * round must pass. Empty: one round must pass. */
+    const char *between[MAXF];
 };
 
 /* Both Postfix transports of the stock master.cf (smtp and relay) share
@@ -119,6 +123,15 @@ static const struct sc_case cases[] = {
     { "policy-routing", "", 2,
       { PF("critical ptr-missing", "ipv4"), PF("warning helo-address-mismatch", "ipv4") }, LOOP, NULL,
       { "\"address\":\"198.51.100.10\"" }, 0 },
+    /* No myhostname, short system name: Postfix announces mail.localdomain. */
+    { "short-hostname", "", 2, { PF("critical helo-invalid", "-") }, LOOP, NULL,
+      { "\"name\":\"mail.localdomain\"", "smtp_helo_name=mail.example.com" }, 0 },
+    /* Exim binds to an address the host lacks: every delivery fails. The
+     * EHLO name cannot be judged until the bind is fixed (there is no source
+     * to judge it against), so its own fix comes in a second round. */
+    { "exim-bind-not-local", "", 2, { "critical bind-not-local exim:remote_smtp ipv4" }, LOOP, NULL,
+      { "\"line\":\"interface = 192.0.2.10\"" }, 0,
+      { "warning helo-address-mismatch exim:remote_smtp ipv4", "warning helo-ptr-mismatch exim:remote_smtp ipv4" } },
     /* Postfix and Exim on one host; the IPv6 PTR names another host. */
     { "both-mtas", "", 1,
       { PF("warning helo-ptr-mismatch", "ipv6"), "warning helo-ptr-mismatch exim:remote_smtp ipv6" }, LOOP, NULL,
@@ -146,12 +159,12 @@ static int sc_cmp(const void *a, const void *b)
 }
 
 /* The expected findings, sorted and joined like scenario_findings_str. */
-static char *expected_str(const struct sc_case *c)
+static char *expected_str(const char *const *expect)
 {
     const char *v[MAXF];
     size_t n = 0;
-    while (n < MAXF && c->expect[n])
-        v[n] = c->expect[n], n++;
+    while (n < MAXF && expect[n])
+        v[n] = expect[n], n++;
     if (n > 1)
         qsort(v, n, sizeof(v[0]), sc_cmp);
     struct strbuf sb = STRBUF_INIT;
@@ -198,6 +211,24 @@ static void exim_oracle_accepts(const struct scenario *s, const struct sc_case *
     free(conf);
 }
 
+/* loop_round - apply the fixes prev printed to the copy, then audit again. */
+static void loop_round(const struct sc_case *c, struct scenario *s, const struct scenario_run *prev,
+                       struct scenario_run *next)
+{
+    struct strlist applied = STRLIST_INIT;
+    int n = scenario_apply_fixes(s, prev, c->loop_only, &applied);
+    ck_assert_msg(n > 0, "scenario %s: no fix applied: %s", c->name, n < 0 ? s->error : "none printed");
+    exim_oracle_accepts(s, c);
+    int ran = scenario_audit(s, c->args, next);
+    ck_assert_msg(ran == 0, "scenario %s (after fixes): %s", c->name, s->error);
+    if (getenv("MP_SCENARIO_VERBOSE")) {
+        fprintf(stderr, "scenario %s (%s): applied\n", c->name, c->args);
+        for (size_t i = 0; i < applied.n; i++)
+            fprintf(stderr, "    %s\n", applied.items[i]);
+    }
+    strlist_free(&applied);
+}
+
 START_TEST(scenario_case)
 {
     if (!ts_is_root()) {
@@ -207,8 +238,9 @@ START_TEST(scenario_case)
     const struct sc_case *c = &cases[_i];
     char *before = scenario_tree_digest("samples");
     struct scenario s;
-    struct scenario_run r, r2;
+    struct scenario_run r, r2, r3;
     memset(&r2, 0, sizeof(r2));
+    memset(&r3, 0, sizeof(r3));
     int started = scenario_start(&s, c->name, ns);
     if (started != 0) {
         char msg[sizeof(s.error)];
@@ -218,7 +250,7 @@ START_TEST(scenario_case)
     }
     int ran = scenario_audit(&s, c->args, &r);
     char *got = scenario_findings_str(&r);
-    char *want = expected_str(c);
+    char *want = expected_str(c->expect);
     if (ran != 0 || r.rc != c->rc || strcmp(got, want) != 0)
         print_fail("unexpected result", c, &r);
     else if (getenv("MP_SCENARIO_VERBOSE"))
@@ -238,29 +270,29 @@ START_TEST(scenario_case)
 
     if (c->loop == LOOP) {
         ck_assert_msg(c->rc != 0, "scenario %s: a closed loop needs a failing scenario", c->name);
-        struct strlist applied = STRLIST_INIT;
         int copied = scenario_copy(&s);
         ck_assert_msg(copied == 0, "scenario %s: %s", c->name, s.error);
-        int n = scenario_apply_fixes(&s, &r, c->loop_only, &applied);
-        ck_assert_msg(n > 0, "scenario %s: no fix applied: %s", c->name, n < 0 ? s.error : "none printed");
-        exim_oracle_accepts(&s, c);
-        int ran2 = scenario_audit(&s, c->args, &r2);
-        ck_assert_msg(ran2 == 0, "scenario %s (after fixes): %s", c->name, s.error);
-        struct strbuf sb = STRBUF_INIT;
-        for (size_t i = 0; i < applied.n; i++)
-            strbuf_addf(&sb, "\n    %s", applied.items[i]);
-        if (getenv("MP_SCENARIO_VERBOSE"))
-            fprintf(stderr, "scenario %s (%s): applied%s\n", c->name, c->args, sb.buf);
-        char *left = scenario_findings_str(&r2);
-        if (r2.rc != 0 || !only_info(&r2))
-            print_fail("closed loop did not pass", c, &r2);
-        ck_assert_msg(r2.rc == 0 && only_info(&r2),
-                      "scenario %s: after applying the printed fixes:%s\n  the audit still exits %d with: %s",
-                      c->name, sb.buf, r2.rc, left);
+        loop_round(c, &s, &r, &r2);
+        const struct scenario_run *last = &r2;
+        if (c->between[0]) {
+            char *mid = scenario_findings_str(&r2);
+            char *mid_want = expected_str(c->between);
+            ck_assert_msg(strcmp(mid, mid_want) == 0, "scenario %s: after one round of fixes\n  got:  %s\n  want: %s",
+                          c->name, mid, mid_want);
+            free(mid);
+            free(mid_want);
+            loop_round(c, &s, &r2, &r3);
+            last = &r3;
+        }
+        char *left = scenario_findings_str(last);
+        if (last->rc != 0 || !only_info(last))
+            print_fail("closed loop did not pass", c, last);
+        ck_assert_msg(last->rc == 0 && only_info(last),
+                      "scenario %s: after applying the printed fixes the audit still exits %d with: %s", c->name,
+                      last->rc, left);
         free(left);
-        strbuf_release(&sb);
-        strlist_free(&applied);
     }
+    scenario_run_free(&r3);
     scenario_run_free(&r2);
     scenario_run_free(&r);
     scenario_stop(&s);

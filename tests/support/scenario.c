@@ -367,12 +367,21 @@ int scenario_copy(struct scenario *s)
     return 0;
 }
 
-/* sc_map - a path printed for the samples, as the same path in the copy. */
+/* sc_under - path is dir or below it. */
+static bool sc_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* sc_map - a path printed for the samples (or, after a first round, for
+ * the copy), as the same path in the copy. */
 static char *sc_map(const struct scenario *s, const char *path)
 {
-    size_t n = strlen(s->src);
-    if (strncmp(path, s->src, n) == 0 && (path[n] == '/' || path[n] == '\0'))
-        return xasprintf("%s%s", s->copy, path + n);
+    if (sc_under(path, s->copy))
+        return xstrdup(path);
+    if (sc_under(path, s->src))
+        return xasprintf("%s%s", s->copy, path + strlen(s->src));
     return NULL;
 }
 
@@ -587,10 +596,11 @@ static int sc_exim_apply(struct scenario *s, const char *file, const char *line,
     return rc;
 }
 
-/* sc_postconf - run the printed command with -c pointing at the copy. */
+/* sc_postconf - run the printed command with -c pointing at the copy (as
+ * printed when the audit already ran on the copy). */
 static int sc_postconf(struct scenario *s, const char *command)
 {
-    char *from = xasprintf("-c %s/postfix ", s->src);
+    char *from = xasprintf("-c %s/postfix ", strstr(command, s->copy) ? s->copy : s->src);
     const char *at = strstr(command, from);
     if (strncmp(command, "postconf ", 9) != 0 || !at || strstr(at + 1, from)) {
         sc_fail(s, "postconf fix '%s' does not name '%s/postfix' once", command, s->src);
