@@ -126,6 +126,19 @@ static const struct sc_case cases[] = {
         "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
       LOOP, NULL, { "conf.d/main/000_localmacros\"", "\"line\":\"MAIN_HARDCODE_PRIMARY_HOSTNAME = mail.example.org\"" },
       0 },
+    /* PTRs that do not resolve back (stale A, no AAAA): add the records. */
+    { "ptr-unconfirmed", "", 2,
+      { PF("critical ptr-unconfirmed", "ipv4"), PF("critical ipv6-without-ptr", "ipv6"),
+        PF("warning helo-address-mismatch", "ipv4"), PF("warning helo-address-mismatch", "ipv6") },
+      LOOP, NULL, { "forward-confirmed reverse DNS fails", "mail.example.com. IN AAAA 2001:db8::10" }, 0 },
+    /* A master.cf Postfix refuses: config-error with file and line. */
+    { "postfix-config-error", "", 2, { "critical config-error - -" }, NO_LOOP, NULL,
+      { "master.cf:10: invalid process_limit field" }, 0 },
+    /* An EHLO name computed at delivery time: unknown until --helo names
+     * it, or until the printed static helo_data replaces it. */
+    { "exim-helo-dynamic", "", 3, { "unknown helo-dynamic exim:remote_smtp -" }, LOOP, NULL,
+      { "\"dynamic\":true", "\"line\":\"helo_data = mail.example.org\"" }, 0 },
+    { "exim-helo-dynamic", "--helo mail.example.org", 0, { NULL }, NO_LOOP, NULL, { NULL }, 0 },
     /* A policy rule routes through another table and another source. */
     { "policy-routing", "", 2,
       { PF("critical ptr-missing", "ipv4"), PF("warning helo-address-mismatch", "ipv4") }, LOOP, NULL,
