@@ -108,17 +108,15 @@ static int sc_network(struct scenario *s, bool *silent)
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
-        char *w[1];
         char *rest = line + strspn(line, " \t");
         size_t klen = strcspn(rest, " \t");
         if (klen == 0)
             continue;
-        w[0] = xstrndup(rest, klen);
+        char *k = xstrndup(rest, klen); /* the keyword; rest: its arguments */
         rest += klen;
         rest += strspn(rest, " \t");
         for (size_t len = strlen(rest); len > 0 && (rest[len - 1] == ' ' || rest[len - 1] == '\t'); len--)
             rest[len - 1] = '\0';
-        const char *k = w[0];
         int r = 0;
         if (strcmp(k, "hostname") == 0) {
             free(s->hostname);
@@ -142,7 +140,7 @@ static int sc_network(struct scenario *s, bool *silent)
         }
         if (r != 0 && rc == 0)
             rc = sc_fail(s, "%s/network:%u: %s", s->root, lineno, netns_error());
-        free(w[0]);
+        free(k);
     }
     free(text);
     free(path);
