@@ -10,8 +10,12 @@
  * printed, -c pointing at the copy; provider PTRs replace the PTR, forward
  * records are added to the zones and nsd restarted; Exim lines go into the
  * named file; sysctl commands run in the namespace), and the audit run again
- * must pass. No file under samples/ may change in any case.
+ * must pass. When the real Exim is unpacked (build/oracle), it reads the
+ * fixed Exim configuration (Debian: what the real update-exim4.conf makes of
+ * the fixed sources) and must show every value the fixes set. No file under
+ * samples/ may change in any case.
  *
+ * MP_SCENARIO_VERBOSE=1 prints each JSON report and every applied fix.
  * Needs root (namespaces); skipped with a message otherwise. */
 #include <check.h>
 #include <stdio.h>
