@@ -23,8 +23,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auditor/diag.h"
+#include "auditor/model.h"
 #include "auditor/strbuf.h"
 #include "auditor/xalloc.h"
+#include "parsers/exim_identity.h"
 #include "tests/support/netns.h"
 #include "tests/support/scenario.h"
 #include "tests/support/suites.h"
@@ -55,105 +58,108 @@ struct sc_case {
 
 static const struct sc_case cases[] = {
     /* Both families forward-confirmed, EHLO = PTR: nothing to report. */
-    { "all-good", "", 0, { NULL }, NO_LOOP, NULL, { "\"status\":\"ok\"", "\"how\":\"route\"" }, 0 },
+    { "all-good", "", 0, { NULL }, NO_LOOP, NULL, { "\"status\":\"ok\"", "\"how\":\"route\"" }, 0, { NULL } },
     /* The hosting provider's default PTR: confirmed, but generic. */
     { "vps-default-ptr", "", 1, { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4") },
-      LOOP, NULL, { "rule vps-default", "IN PTR mail.example.com." }, 0 },
+      LOOP, NULL, { "rule vps-default", "IN PTR mail.example.com." }, 0, { NULL } },
     /* New address without PTR; the EHLO name still points at the old one. */
     { "migration-stale-ptr", "", 2,
       { PF("critical ptr-missing", "ipv4"), PF("warning helo-address-mismatch", "ipv4") }, LOOP, NULL,
-      { "mail.example.com. IN A 198.51.100.20" }, 0 },
+      { "mail.example.com. IN A 198.51.100.20" }, 0, { NULL } },
     /* Three transports, three sources; out-b announces a name its PTR lacks. */
     { "shared-relay", "", 1, { "warning helo-ptr-mismatch postfix:out-b/unix ipv4" }, LOOP, NULL,
-      { "-P 'out-b/unix/smtp_helo_name=relay-b.example.com'", "\"how\":\"bind\"" }, 0 },
+      { "-P 'out-b/unix/smtp_helo_name=relay-b.example.com'", "\"how\":\"bind\"" }, 0, { NULL } },
     /* IPv6 without PTR, tried first: every printed fix, then the stop-gap
      * alone (deliver over IPv4 only), then the PTR alone. */
     { "ipv6-no-ptr", "", 2, { PF("critical ipv6-without-ptr", "ipv6") }, LOOP, NULL,
-      { "tries IPv6 first", "-P 'smtp/unix/inet_protocols=ipv4'", "-P 'relay/unix/inet_protocols=ipv4'" }, 0 },
-    { "ipv6-no-ptr", "", 2, { PF("critical ipv6-without-ptr", "ipv6") }, LOOP, "postconf", { NULL }, 0 },
+      { "tries IPv6 first", "-P 'smtp/unix/inet_protocols=ipv4'", "-P 'relay/unix/inet_protocols=ipv4'" }, 0,
+      { NULL } },
+    { "ipv6-no-ptr", "", 2, { PF("critical ipv6-without-ptr", "ipv6") }, LOOP, "postconf", { NULL }, 0, { NULL } },
     { "ipv6-no-ptr", "", 2, { PF("critical ipv6-without-ptr", "ipv6") }, LOOP, "provider-ptr,dns-record",
-      { NULL }, 0 },
+      { NULL }, 0, { NULL } },
     /* The EHLO name is not in DNS; the PTR is a good name to announce. */
     { "helo-unresolvable", "", 2,
       { PF("critical helo-unresolvable", "-"), PF("warning helo-ptr-mismatch", "ipv4") }, LOOP, NULL,
-      { "smtp_helo_name=host.example.net" }, 0 },
+      { "smtp_helo_name=host.example.net" }, 0, { NULL } },
     /* Two PTR names: the provider keeps only the EHLO name. */
-    { "several-ptrs", "", 1, { PF("warning ptr-multiple", "ipv4") }, LOOP, NULL, { "has 2 PTR names" }, 0 },
+    { "several-ptrs", "", 1, { PF("warning ptr-multiple", "ipv4") }, LOOP, NULL, { "has 2 PTR names" }, 0, { NULL } },
     /* smtp_bind_address is not on the host: bind the right one, enforce it. */
     { "bind-not-local", "", 2, { PF("critical bind-not-local", "ipv4") }, LOOP, NULL,
-      { "-e 'smtp_bind_address = 192.0.2.10'", "-e 'smtp_bind_address_enforce = yes'" }, 0 },
+      { "-e 'smtp_bind_address = 192.0.2.10'", "-e 'smtp_bind_address_enforce = yes'" }, 0, { NULL } },
     /* The kernel prefers a temporary IPv6 address; the sysctl fix ends that. */
     { "ipv6-temporary", "", 2, { PF("critical source-temporary", "ipv6") }, LOOP, NULL,
-      { "\"temporary\":true", "use_tempaddr=0" }, 0 },
+      { "\"temporary\":true", "use_tempaddr=0" }, 0, { NULL } },
     /* Behind NAT: unknown, until --source-ip names the public address. */
     { "nat-private", "", 3, { PF("unknown source-not-public", "ipv4") }, NO_LOOP, NULL,
-      { "--source-ip PUBLIC", "\"scope\":\"private\"" }, 0 },
+      { "--source-ip PUBLIC", "\"scope\":\"private\"" }, 0, { NULL } },
     { "nat-private", "--source-ip 203.0.113.25", 0, { NULL }, NO_LOOP, NULL,
-      { "\"how\":\"given\"", "\"address\":\"203.0.113.25\"" }, 0 },
+      { "\"how\":\"given\"", "\"address\":\"203.0.113.25\"" }, 0, { NULL } },
     /* ... and it judges the given address: one without PTR fails. */
     { "nat-private", "--source-ip 203.0.113.26", 2,
       { PF("critical ptr-missing", "ipv4"), PF("warning helo-address-mismatch", "ipv4") }, NO_LOOP, NULL,
-      { "\"address\":\"203.0.113.26\"" }, 0 },
+      { "\"address\":\"203.0.113.26\"" }, 0, { NULL } },
     /* Smarthost only: this host's own missing PTR is information. */
     { "smarthost", "", 0, { PF("info relay-host", "-"), PF("info ptr-missing", "ipv4") }, NO_LOOP, NULL,
-      { "\"relay\":\"[smtp.provider.example]:587\"" }, 0 },
+      { "\"relay\":\"[smtp.provider.example]:587\"" }, 0, { NULL } },
     /* A resolver that never answers: unknown, and the run keeps its bound. */
     { "dns-timeout", "--timeout 2", 3,
       { PF("unknown dns-failure", "ipv4"), PF("unknown dns-failure", "-"), PF("unknown dns-failure", "-") },
-      NO_LOOP, NULL, { "\"status\":\"timeout\"", "timed out" }, 3000 },
+      NO_LOOP, NULL, { "\"status\":\"timeout\"", "timed out" }, 3000, { NULL } },
     /* The reverse zone answers SERVFAIL: unknown, neither pass nor fail. */
     { "dns-servfail", "", 3, { PF("unknown dns-failure", "ipv4") }, NO_LOOP, NULL,
-      { "\"status\":\"servfail\"", "failed with SERVFAIL" }, 0 },
+      { "\"status\":\"servfail\"", "failed with SERVFAIL" }, 0, { NULL } },
     /* Before moving: the planned address and name, audited from today's host. */
     { "planned-migration", "--source-ip 198.51.100.20 --helo mail2.example.com", 2,
-      { PF("critical ptr-missing", "ipv4") }, LOOP, NULL, { "IN PTR mail2.example.com." }, 0 },
+      { PF("critical ptr-missing", "ipv4") }, LOOP, NULL, { "IN PTR mail2.example.com." }, 0, { NULL } },
     /* Exim tries IPv6 first; every fix, then dns_ipv4_lookup = * alone. */
     { "exim-ipv6-first", "", 2, { "critical ipv6-without-ptr exim:remote_smtp ipv6" }, LOOP, NULL,
-      { "Exim tries IPv6 first", "\"line\":\"dns_ipv4_lookup = *\"" }, 0 },
+      { "Exim tries IPv6 first", "\"line\":\"dns_ipv4_lookup = *\"" }, 0, { NULL } },
     { "exim-ipv6-first", "", 2, { "critical ipv6-without-ptr exim:remote_smtp ipv6" }, LOOP, "exim-config",
-      { NULL }, 0 },
+      { NULL }, 0, { NULL } },
     /* Debian layout: the fixes are macros in exim4.conf.localmacros. */
     { "exim-debian", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
         "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
-      LOOP, NULL, { "exim4.conf.localmacros\"", "\"line\":\"REMOTE_SMTP_HELO_DATA = mail.example.org\"" }, 0 },
+      LOOP, NULL, { "exim4.conf.localmacros\"", "\"line\":\"REMOTE_SMTP_HELO_DATA = mail.example.org\"" }, 0,
+      { NULL } },
     { "exim-debian", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
         "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
-      LOOP, "exim-config", { NULL }, 0 },
+      LOOP, "exim-config", { NULL }, 0, { NULL } },
     /* Debian split layout: the macros go into conf.d/main/000_localmacros. */
     { "exim-debian-split", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
         "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
       LOOP, NULL, { "conf.d/main/000_localmacros\"", "\"line\":\"MAIN_HARDCODE_PRIMARY_HOSTNAME = mail.example.org\"" },
-      0 },
+      0, { NULL } },
     /* PTRs that do not resolve back (stale A, no AAAA): add the records. */
     { "ptr-unconfirmed", "", 2,
       { PF("critical ptr-unconfirmed", "ipv4"), PF("critical ipv6-without-ptr", "ipv6"),
         PF("warning helo-address-mismatch", "ipv4"), PF("warning helo-address-mismatch", "ipv6") },
       LOOP, NULL,
-      { "forward-confirmed reverse DNS fails", "mail.example.com. IN AAAA 2001:db8::10", "about half of the deliveries" },
-      0 },
+      { "forward-confirmed reverse DNS fails", "mail.example.com. IN AAAA 2001:db8::10",
+        "about half of the deliveries" },
+      0, { NULL } },
     /* A master.cf Postfix refuses: config-error with file and line. */
     { "postfix-config-error", "", 2, { "critical config-error - -" }, NO_LOOP, NULL,
-      { "master.cf:10: invalid process_limit field" }, 0 },
+      { "master.cf:10: invalid process_limit field" }, 0, { NULL } },
     /* An EHLO name computed at delivery time: unknown until --helo names
      * it, or until the printed static helo_data replaces it. */
     { "exim-helo-dynamic", "", 3, { "unknown helo-dynamic exim:remote_smtp -" }, LOOP, NULL,
-      { "\"dynamic\":true", "\"line\":\"helo_data = mail.example.org\"" }, 0 },
-    { "exim-helo-dynamic", "--helo mail.example.org", 0, { NULL }, NO_LOOP, NULL, { NULL }, 0 },
+      { "\"dynamic\":true", "\"line\":\"helo_data = mail.example.org\"" }, 0, { NULL } },
+    { "exim-helo-dynamic", "--helo mail.example.org", 0, { NULL }, NO_LOOP, NULL, { NULL }, 0, { NULL } },
     /* A policy rule sends mail for one network from another address: the
      * default route target sees the good source, --route-target the other. */
-    { "policy-routing", "", 0, { NULL }, NO_LOOP, NULL, { "\"address\":\"192.0.2.10\"" }, 0 },
+    { "policy-routing", "", 0, { NULL }, NO_LOOP, NULL, { "\"address\":\"192.0.2.10\"" }, 0, { NULL } },
     { "policy-routing", "--route-target 203.0.113.5", 2,
       { PF("critical ptr-missing", "ipv4"), PF("warning helo-address-mismatch", "ipv4") }, LOOP, NULL,
-      { "\"address\":\"198.51.100.10\"" }, 0 },
+      { "\"address\":\"198.51.100.10\"" }, 0, { NULL } },
     /* No myhostname, short system name: Postfix announces mail.localdomain. */
     { "short-hostname", "", 2, { PF("critical helo-invalid", "-") }, LOOP, NULL,
-      { "\"name\":\"mail.localdomain\"", "smtp_helo_name=mail.example.com" }, 0 },
+      { "\"name\":\"mail.localdomain\"", "smtp_helo_name=mail.example.com" }, 0, { NULL } },
     /* Exim binds to an address the host lacks: every delivery fails. The
      * EHLO name cannot be judged until the bind is fixed (there is no source
      * to judge it against), so its own fix comes in a second round. */
@@ -163,7 +169,7 @@ static const struct sc_case cases[] = {
     /* Postfix and Exim on one host; the IPv6 PTR names another host. */
     { "both-mtas", "", 1,
       { PF("warning helo-ptr-mismatch", "ipv6"), "warning helo-ptr-mismatch exim:remote_smtp ipv6" }, LOOP, NULL,
-      { "\"mta\":\"exim\"", "\"mta\":\"postfix\"" }, 0 },
+      { "\"mta\":\"exim\"", "\"mta\":\"postfix\"" }, 0, { NULL } },
 };
 
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
@@ -369,6 +375,65 @@ START_TEST(scenario_case)
 }
 END_TEST
 
+/* Where Exim fixes go: a Debian layout is recorded on the configuration,
+ * whether it was assembled (stale or missing generated file) or the current
+ * generated file was read. No root needed. */
+static void debian_layout(const char *dir, bool want_split, const char *generated)
+{
+    char *tmp = ts_tmpdir("layout");
+    char *cmd = xasprintf("cp -a '%s/.' '%s/'", dir, tmp);
+    ck_assert_int_eq(ts_run(cmd, NULL, NULL), 0);
+    free(cmd);
+    if (generated) {
+        /* Written after the sources: update-exim4.conf's output is current. */
+        cmd = xasprintf("mkdir -p '%s/var/lib/exim4' && cp '%s' '%s/var/lib/exim4/config.autogenerated' && "
+                        "touch -d '+1 minute' '%s/var/lib/exim4/config.autogenerated'",
+                        tmp, generated, tmp, tmp);
+        ck_assert_int_eq(ts_run(cmd, NULL, NULL), 0);
+        free(cmd);
+    }
+    char *confdir = xasprintf("%s/etc/exim4", tmp);
+    struct model_host host = { "mail" };
+    struct model_set set = MODEL_SET_INIT;
+    struct diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(exim_identity_load(NULL, confdir, &host, &set, &diags), 1);
+    ck_assert_uint_eq(set.nconfigs, 1);
+    ck_assert_ptr_nonnull(set.configs[0].debian_dir);
+    ck_assert_str_eq(set.configs[0].debian_dir, confdir);
+    ck_assert(set.configs[0].debian_split == want_split);
+    ck_assert_msg(generated ? strstr(set.configs[0].how, "current") != NULL
+                            : strstr(set.configs[0].how, "assembled") != NULL,
+                  "%s", set.configs[0].how);
+    model_set_free(&set);
+    diag_list_free(&diags);
+    free(confdir);
+    ts_rmtree(tmp);
+    free(tmp);
+}
+
+START_TEST(exim_debian_layout_recorded)
+{
+    debian_layout("samples/scenarios/exim-debian", false, NULL);
+    debian_layout("samples/scenarios/exim-debian-split", true, NULL);
+    debian_layout("samples/scenarios/exim-debian", false, "samples/scenarios/exim-ipv6-first/exim/configure");
+    debian_layout("samples/scenarios/exim-debian-split", true, "samples/scenarios/exim-ipv6-first/exim/configure");
+}
+END_TEST
+
+START_TEST(exim_plain_config_has_no_debian_layout)
+{
+    struct model_host host = { "mail" };
+    struct model_set set = MODEL_SET_INIT;
+    struct diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(exim_identity_load("samples/scenarios/exim-ipv6-first/exim/configure", NULL, &host, &set, &diags),
+                     1);
+    ck_assert_uint_eq(set.nconfigs, 1);
+    ck_assert_ptr_null(set.configs[0].debian_dir);
+    model_set_free(&set);
+    diag_list_free(&diags);
+}
+END_TEST
+
 Suite *scenarios_suite(void)
 {
     Suite *s = suite_create("scenarios");
@@ -377,5 +442,9 @@ Suite *scenarios_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, scenario_case, 0, NCASES);
     suite_add_tcase(s, tc);
+    TCase *layout = tcase_create("exim-layout");
+    tcase_add_test(layout, exim_debian_layout_recorded);
+    tcase_add_test(layout, exim_plain_config_has_no_debian_layout);
+    suite_add_tcase(s, layout);
     return s;
 }
