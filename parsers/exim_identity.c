@@ -498,6 +498,11 @@ int exim_identity_load(const char *config_file, const char *debian_dir, const st
         return 0;
     }
     model_config_add(out, MODEL_EXIM, ld.cfg.path, ld.how);
+    if (ld.debian_dir) {
+        /* Fixes go into the Debian sources, not the generated file. */
+        out->configs[out->nconfigs - 1].debian_dir = xstrdup(ld.debian_dir);
+        out->configs[out->nconfigs - 1].debian_split = ld.debian_split;
+    }
     if (rc < 0 || ld.cfg.failed) {
         exim_load_free(&ld);
         return rc;

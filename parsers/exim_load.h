@@ -22,6 +22,9 @@ struct exim_loaded {
     char *how;               /* which source was used, in plain English */
     struct strlist notes;    /* facts from the assembly (dc_minimaldns...) */
     bool assembled;          /* built from Debian's sources */
+    char *debian_dir;        /* the Debian directory an admin edits (update-exim4.conf.conf
+                                exists and no exim4.conf overrides it), or NULL */
+    bool debian_split;       /* that directory uses split conf.d files */
 };
 
 /* exim_load - find and read the configuration into out (zeroed here).
