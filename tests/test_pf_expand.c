@@ -123,6 +123,19 @@ START_TEST(expand_relational)
     EXPECT("${{a} = {b}?{x}:{y}}",
            "ERR: \"==\" or \"!=\"\" or \"<\"\" or \"<=\"\" or \">=\"\" or \">\" expected at: \"...a}>>>= {b}?{x}:{y}\"");
     EXPECT("${{x}}", "ERR: \"==\" or \"!=\"\" or \"<\"\" or \"<=\"\" or \">=\"\" or \">\" expected at: \"...x}>>>\"");
+    EXPECT("${{3.6} <level {2} ? {a} : {b}}", "b");
+    EXPECT("${{1}<level{2}?{a}:{b}}", "a");
+    EXPECT("${{3.6.1} >=level {3.6} ? {a} : {b}}", "a");
+    EXPECT("${{2} ==level {2.0}?{a}:{b}}", "a");
+    EXPECT("${{2} !=level {2.0.1}?{a}:{b}}", "a");
+    EXPECT("${{3.6} <=level {3.6.0}?{a}:{b}}", "a");
+    EXPECT("${{ 1} <level {2}?{a}:{b}}", "a");
+    EXPECT("${{$undefined} <level {2} ? {old} : {new}}", "ERR: malformed compatibility level syntax: \"\"");
+    EXPECT("${{1.} <level {2}?{a}:{b}}", "ERR: malformed compatibility level syntax: \"1.\"");
+    EXPECT("${{-1} <level {2}?{a}:{b}}", "ERR: malformed compatibility level syntax: \"-1\"");
+    EXPECT("${{1} <levelx {2}?{a}:{b}}", "ERR: bad operator suffix at: \"...<>>>levelx\"");
+    EXPECT("${{1} <LEVEL {2}?{a}:{b}}", "ERR: bad operator suffix at: \"...<>>>LEVEL\"");
+    EXPECT("${{1} < level {2}?{a}:{b}}", "ERR: \"{expression}\" expected at: \"...{1} <>>> level {2}?{a}:{b}\"");
     EXPECT("${{a} == b}", "ERR: \"{expression}\" expected at: \"...{a} ==>>> b\"");
     EXPECT("${{a} == {a} x}", "ERR: \"?\" or \":\" expected at: \"...}>>>x\"");
 }
