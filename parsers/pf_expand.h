@@ -5,8 +5,10 @@
  * ${name?{text}}, ${name:text}, ${name:{text}}, ${name?{t}:{f}} (also
  * ${name?{t}:f}), and ${{a} OP {b}} with OP one of == != < <= > >=, compared
  * numerically when both sides are non-empty strings of digits, else as
- * strings; a relational test yields "true" or "" and may be followed by
- * ?{t}:{f}. Only the selected branch is expanded. Values returned by the
+ * strings. OP may carry the suffix "level" (<level, ==level, ...): then
+ * both sides are Postfix compatibility levels major[.minor[.patch]], as in
+ * the $compatibility_level tests of Postfix 3.6+ defaults. A relational
+ * test yields "true" or "" and may be followed by ?{t}:{f}. Only the selected branch is expanded. Values returned by the
  * lookup are expanded recursively (main.cf values are, in Postfix).
  * Undefined names expand to the empty string.
  *
