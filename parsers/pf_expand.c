@@ -22,6 +22,8 @@ struct pf_expand_root {
     int failed;
     char *err;
     size_t work;
+    size_t limit;      /* work allowed for this expansion */
+    int budget_limited; /* limit comes from the shared budget */
     int depth;
 };
 
@@ -59,9 +61,13 @@ static void pf_expand_fail(struct pf_expand_state *st, const char *fmt, ...)
 static int pf_expand_charge(struct pf_expand_state *st, size_t units)
 {
     st->root->work += units + 1;
-    if (st->root->work > PF_EXPAND_MAX_WORK) {
-        pf_expand_fail(st, "expansion exceeds %u bytes of work (self-multiplying $references?)",
-                       PF_EXPAND_MAX_WORK);
+    if (st->root->work > st->root->limit) {
+        if (st->root->budget_limited)
+            pf_expand_fail(st, "expansion work budget of this configuration is used up "
+                               "(self-multiplying $references?)");
+        else
+            pf_expand_fail(st, "expansion exceeds %u bytes of work (self-multiplying $references?)",
+                           PF_EXPAND_MAX_WORK);
         return -1;
     }
     return 0;
@@ -391,11 +397,18 @@ static void pf_expand_parse(struct pf_expand_state *st, const char *value)
     strbuf_release(&buf);
 }
 
-int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err)
+int pf_expand_budget(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err,
+                     size_t *budget)
 {
-    struct pf_expand_root root = { lookup, ctx, 0, NULL, 0, 0 };
+    struct pf_expand_root root = { lookup, ctx, 0, NULL, 0, PF_EXPAND_MAX_WORK, 0, 0 };
+    if (budget && *budget < root.limit) {
+        root.limit = *budget;
+        root.budget_limited = 1;
+    }
     struct pf_expand_state st = { &root, out, 0 };
     pf_expand_parse(&st, pattern);
+    if (budget)
+        *budget -= root.work < *budget ? root.work : *budget;
     if (root.failed) {
         if (err)
             *err = root.err;
@@ -406,4 +419,9 @@ int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct
     if (err)
         *err = NULL;
     return 0;
+}
+
+int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err)
+{
+    return pf_expand_budget(pattern, lookup, ctx, out, err, NULL);
 }

@@ -48,7 +48,13 @@ struct pf_identity_run {
     struct pf_relay relay;
     struct model_set *out;
     struct diag_list *diags;
+    size_t *budget; /* expansion work left for this instance */
 };
+
+/* Expansion work one instance may use in all: plenty for any real
+ * configuration (a few hundred bytes per value), and a few seconds at worst
+ * for a hostile one, however many services reference a bad value. */
+#define PF_IDENTITY_EXPAND_BUDGET (32u * 1024 * 1024)
 
 /* Record a problem unless the same one (file, line, message) is recorded:
  * a main.cf setting is seen by every service. */
@@ -386,7 +392,7 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
 
 static void pf_identity_service(struct pf_identity_run *run, const struct pf_service *svc)
 {
-    struct pf_scope sc = { run->maincf, run->mastercf, svc, run->hostname };
+    struct pf_scope sc = { run->maincf, run->mastercf, svc, run->hostname, run->budget };
     struct model_identity *id = model_identity_add(run->out, MODEL_POSTFIX);
     id->id = xasprintf("postfix:%s:%s/%s", run->dir, svc->name, svc->type);
     id->config = xstrdup(run->dir);
@@ -421,7 +427,7 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
 /* The service that routes mail: trivial-rewrite, named $rewrite_service_name. */
 static const struct pf_service *pf_identity_rewrite_service(const struct pf_identity_run *run)
 {
-    struct pf_scope main_scope = { run->maincf, run->mastercf, NULL, run->hostname };
+    struct pf_scope main_scope = { run->maincf, run->mastercf, NULL, run->hostname, run->budget };
     struct pf_value v = PF_VALUE_INIT;
     pf_scope_get(&main_scope, "rewrite_service_name", &v);
     const struct pf_service *found = NULL;
@@ -461,9 +467,11 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
         pf_identity_diag(diags, DIAG_ERROR, mastercf.path, 0,
                          "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
 
-    struct pf_identity_run run = { dir, hostname, &maincf, &mastercf, { { 0 }, { 0 }, STRLIST_INIT }, out, diags };
+    size_t budget = PF_IDENTITY_EXPAND_BUDGET;
+    struct pf_identity_run run = { dir,  hostname, &maincf, &mastercf, { { 0 }, { 0 }, STRLIST_INIT },
+                                   out,  diags,    &budget };
     const struct pf_service *rewrite = pf_identity_rewrite_service(&run);
-    struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname };
+    struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname, &budget };
     pf_relay_resolve(&rewrite_scope, &run.relay, diags);
 
     for (size_t i = 0; i < mastercf.n; i++) {
@@ -475,7 +483,7 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
 
     if (is_default) {
         /* Only the default instance's main.cf lists the others. */
-        struct pf_scope main_scope = { &maincf, &mastercf, NULL, hostname };
+        struct pf_scope main_scope = { &maincf, &mastercf, NULL, hostname, &budget };
         struct pf_value v = PF_VALUE_INIT;
         if (pf_identity_get(&run, &main_scope, "multi_instance_directories", &v) == 0 && v.value && *v.value) {
             char *copy = xstrdup(v.value);

@@ -219,7 +219,7 @@ static char *pf_oracle_setup(const struct pf_maincf *maincf, const struct pf_mas
 {
     struct strbuf setup = STRBUF_INIT, hosts = STRBUF_INIT;
     unsigned fake = 0;
-    struct pf_scope main_scope = { maincf, mastercf, NULL, host };
+    struct pf_scope main_scope = { maincf, mastercf, NULL, host, NULL };
     struct pf_value v = PF_VALUE_INIT;
     pf_scope_get(&main_scope, "inet_interfaces", &v);
     pf_oracle_interfaces(&setup, &hosts, v.value, &fake);
@@ -348,7 +348,7 @@ static long pf_oracle_dir(const char *dir, const char *host)
         const char *rcline = strstr(cp, "@@rc=");
         ck_assert_ptr_nonnull(rcline);
         int orc = atoi(rcline + 5);
-        struct pf_scope sc = { &maincf, &mastercf, svc, host };
+        struct pf_scope sc = { &maincf, &mastercf, svc, host, NULL };
         int ours_fail = 0;
         char *values[PF_ORACLE_NPARAMS];
         for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++) {
@@ -508,7 +508,7 @@ START_TEST(pf_oracle_expansion)
         struct diag_list d = DIAG_LIST_INIT;
         pf_maincf_load(&cf, sub, &d);
         pf_mastercf_load(&m, sub, &d);
-        struct pf_scope sc = { &cf, &m, NULL, host };
+        struct pf_scope sc = { &cf, &m, NULL, host, NULL };
         struct pf_value v = PF_VALUE_INIT;
         int rc = pf_scope_get(&sc, "smtp_helo_name", &v);
         if (orc == 0) {

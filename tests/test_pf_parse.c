@@ -451,6 +451,45 @@ START_TEST(mutated_samples_never_crash)
 }
 END_TEST
 
+/* A value that multiplies itself (4^20 bytes) referenced by 2 000 services:
+ * Postfix itself would run out of memory; the parser must report it and
+ * finish quickly, however many services reference the value. */
+START_TEST(self_multiplying_value_is_cheap)
+{
+    char *dir = ts_tmpdir("pf-hostile");
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "smtp_helo_name = $d1\n");
+    for (int i = 1; i <= 20; i++)
+        strbuf_addf(&sb, "d%d = $d%d$d%d$d%d$d%d\n", i, i + 1, i + 1, i + 1, i + 1);
+    strbuf_adds(&sb, "d21 = 0123456789\n");
+    char *path = xasprintf("%s/main.cf", dir);
+    ts_write_file(path, sb.buf);
+    free(path);
+    strbuf_reset(&sb);
+    int services = ts_under_valgrind() ? 50 : 2000;
+    for (int i = 0; i < services; i++)
+        strbuf_addf(&sb, "s%d unix - - n - - smtp\n", i);
+    path = xasprintf("%s/master.cf", dir);
+    ts_write_file(path, sb.buf);
+    free(path);
+    struct model_set set = MODEL_SET_INIT;
+    struct diag_list d = DIAG_LIST_INIT;
+    struct model_host host = { "h.example.net" };
+    time_t t0 = time(NULL);
+    ck_assert_int_eq(pf_identity_load(dir, &host, &set, &d), 1);
+    ck_assert_msg(time(NULL) - t0 < 10, "took %ld s", (long)(time(NULL) - t0));
+    ck_assert_uint_eq(set.n, (size_t)services);
+    ck_assert_ptr_null(set.items[0].helo_name);
+    ck_assert_uint_gt(diag_count(&d, DIAG_ERROR), 0);
+    ck_assert_ptr_nonnull(strstr(d.items[0].message, "expansion exceeds"));
+    model_set_free(&set);
+    diag_list_free(&d);
+    strbuf_release(&sb);
+    ts_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *pf_parse_suite(void)
 {
     Suite *s = suite_create("pf_parse");
@@ -469,6 +508,7 @@ Suite *pf_parse_suite(void)
     tcase_add_test(tc, defaults_sorted_and_unique);
     tcase_add_test(tc, hostname_syntax);
     tcase_add_test(tc, mutated_samples_never_crash);
+    tcase_add_test(tc, self_multiplying_value_is_cheap);
     suite_add_tcase(s, tc);
     return s;
 }
