@@ -159,6 +159,10 @@ static int pf_identity_numeric(const char *s, int *zero, int *loopback, const ch
     return family;
 }
 
+/* inet_interfaces entries examined per value: far more than any real host
+ * has, and a bound on the work for a hostile megabyte-long value. */
+#define PF_IDENTITY_MAX_INTERFACES 256
+
 /* The implicit source from inet_interfaces for one family. */
 static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct model_identity *id, int fam,
                                         const struct pf_value *ii)
@@ -170,24 +174,21 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
     if (strcmp(ii->value, "all") == 0 || strcmp(ii->value, "loopback-only") == 0)
         return;
     int want = fam == MODEL_IPV4 ? AF_INET : AF_INET6;
-    size_t count = 0;
+    size_t count = 0, entries = 0, names = 0;
     char *found = NULL;
     int found_loopback = 0;
+    struct strbuf shown = STRBUF_INIT;
     char *copy = xstrdup(ii->value);
     char *save = NULL;
     for (char *tok = strtok_r(copy, PF_IDENTITY_SEP, &save); tok; tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
+        if (++entries > PF_IDENTITY_MAX_INTERFACES)
+            break;
         char *addr = pf_identity_unbracket(tok);
         int zero, loopback;
         int af = pf_identity_numeric(addr, &zero, &loopback, NULL);
         if (af == 0) {
-            char *note = xasprintf("inet_interfaces (%s) names host '%s': which source address Postfix binds to "
-                                   "depends on what that name resolves to; mta-preflight does not resolve it and "
-                                   "counts it as no address",
-                                   ii->origin, tok);
-            if (!strlist_contains(&id->notes, note))
-                strlist_add_owned(&id->notes, note);
-            else
-                free(note);
+            if (++names <= 3)
+                strbuf_addf(&shown, "%s'%s'", shown.len ? ", " : "", tok);
         } else if (!(id->families & MODEL_FAMILY_BIT(af == AF_INET ? MODEL_IPV4 : MODEL_IPV6))) {
             /* inet_addr_host() asks only for enabled families: no answer is fatal. */
             pf_identity_diag(run->diags, DIAG_ERROR, ii->file, ii->line,
@@ -203,6 +204,28 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
         free(addr);
     }
     free(copy);
+    if (names > 0) {
+        char *note = names == 1
+                         ? xasprintf("inet_interfaces (%s) names host %s: which source address Postfix binds to "
+                                     "depends on what that name resolves to; mta-preflight does not resolve it and "
+                                     "counts it as no address",
+                                     ii->origin, shown.buf)
+                         : xasprintf("inet_interfaces (%s) names hosts %s%s: which source address Postfix binds to "
+                                     "depends on what those names resolve to; mta-preflight does not resolve them "
+                                     "and counts them as no address",
+                                     ii->origin, shown.buf, names > 3 ? " and more" : "");
+        if (!strlist_contains(&id->notes, note))
+            strlist_add_owned(&id->notes, note);
+        else
+            free(note);
+    }
+    strbuf_release(&shown);
+    if (entries > PF_IDENTITY_MAX_INTERFACES) {
+        pf_identity_diag(run->diags, DIAG_WARNING, ii->file, ii->line,
+                         "inet_interfaces has more than %d entries; only the first %d were examined",
+                         PF_IDENTITY_MAX_INTERFACES, PF_IDENTITY_MAX_INTERFACES);
+        count = 0;
+    }
     if (count == 1 && !found_loopback) {
         b->how = MODEL_BIND_INET_INTERFACES;
         b->address = found;
