@@ -213,8 +213,9 @@ static int pf_expand_logical(struct pf_expand_state *st, const char **result, ch
                 pf_expand_fail(st, "malformed compatibility level syntax: \"%s\"", l);
             else if (pf_expand_compat_level(r, rv) < 0)
                 pf_expand_fail(st, "malformed compatibility level syntax: \"%s\"", r);
-            for (int i = 0; i < 3 && cmp == 0; i++)
-                cmp = lv[i] < rv[i] ? -1 : lv[i] > rv[i];
+            else
+                for (int i = 0; i < 3 && cmp == 0; i++)
+                    cmp = lv[i] < rv[i] ? -1 : lv[i] > rv[i];
         } else if (pf_expand_alldig(l) && pf_expand_alldig(r)) {
             errno = 0;
             char *end;

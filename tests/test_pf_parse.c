@@ -477,7 +477,8 @@ START_TEST(self_multiplying_value_is_cheap)
     struct model_host host = { "h.example.net" };
     time_t t0 = time(NULL);
     ck_assert_int_eq(pf_identity_load(dir, &host, &set, &d), 1);
-    ck_assert_msg(time(NULL) - t0 < 10, "took %ld s", (long)(time(NULL) - t0));
+    /* The shared budget bounds the work (~0.4 s natively; valgrind is ~50x slower). */
+    ck_assert_msg(time(NULL) - t0 < (ts_under_valgrind() ? 300 : 10), "took %ld s", (long)(time(NULL) - t0));
     ck_assert_uint_eq(set.n, (size_t)services);
     ck_assert_ptr_null(set.items[0].helo_name);
     ck_assert_uint_gt(diag_count(&d, DIAG_ERROR), 0);
