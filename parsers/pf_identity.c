@@ -386,6 +386,11 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
                                      "relay_domains goes to %s instead",
                          *b ? b : "the recipient domain's MX hosts");
     }
+    if (pf_mastercf_override(svc, "relayhost"))
+        strlist_addf(&id->notes, "-o relayhost (%s:%u) on this service does not change where its mail goes: the "
+                                 "resolver (trivial-rewrite) chooses the next hop, smtp(8) only uses relayhost "
+                                 "for a warning",
+                     run->mastercf->path, svc->line);
     if (!is_def && !is_rel)
         strlist_add(&id->notes, "neither default_transport nor relay_transport names this transport: it gets mail "
                                 "only from tables or filters that name it (transport_maps, content_filter, "
@@ -467,6 +472,32 @@ static const struct pf_service *pf_identity_rewrite_service(const struct pf_iden
     return NULL;
 }
 
+/* The queue manager hands mail to private/TRANSPORT: a transport without a
+ * "TRANSPORT unix" entry in master.cf leaves that class of mail queued. */
+static void pf_identity_check_transports(struct pf_identity_run *run)
+{
+    const struct pf_relay_class *classes[] = { &run->relay.def, &run->relay.rel };
+    static const char *const params[] = { "default_transport", "relay_transport" };
+    static const char *const what[] = { "mail for remote domains", "mail for relay_domains" };
+    /* The relay class only matters when relay_domains is set (its
+     * compatibility-level default gives no domains beyond mydestination). */
+    struct pf_scope main_scope = { run->maincf, run->mastercf, NULL, run->hostname, run->budget };
+    struct pf_value rd = PF_VALUE_INIT;
+    pf_scope_get(&main_scope, "relay_domains", &rd);
+    int relay_used = rd.from != PF_FROM_UNDEF && rd.from != PF_FROM_DEFAULT && rd.value && *rd.value;
+    pf_value_free(&rd);
+    for (int i = 0; i < 2; i++) {
+        const struct pf_relay_class *c = classes[i];
+        if (i == 1 && !relay_used)
+            continue;
+        if (!c->transport || !*c->transport || pf_mastercf_find(run->mastercf, c->transport, "unix"))
+            continue;
+        pf_identity_diag(run->diags, DIAG_ERROR, c->file, c->line,
+                         "%s names transport '%s', but %s has no '%s unix' service: %s stays in the queue",
+                         params[i], c->transport, run->mastercf->path, c->transport, what[i]);
+    }
+}
+
 static char *pf_identity_trim_dir(const char *dir)
 {
     size_t len = strlen(dir);
@@ -497,6 +528,8 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
     struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname, &budget };
     pf_relay_resolve(&rewrite_scope, &run.relay, diags);
 
+    if (mastercf.n > 0)
+        pf_identity_check_transports(&run);
     for (size_t i = 0; i < mastercf.n; i++) {
         const struct pf_service *svc = &mastercf.items[i];
         if (!svc->replaced && strcmp(pf_mastercf_command_base(svc), "smtp") == 0)
@@ -546,6 +579,10 @@ int pf_identity_load(const char *config_dir, const struct model_host *host, stru
             given = "/etc/postfix";
             how = "default location";
         }
+    }
+    if (*given == '\0') {
+        diag_add(diags, DIAG_ERROR, NULL, 0, "empty Postfix configuration directory name");
+        return -1;
     }
     char *dir = pf_identity_trim_dir(given);
     char hostbuf[256];

@@ -184,6 +184,7 @@ START_TEST(files_missing_directory_and_unreadable)
     ck_assert_int_eq(mkdir(empty, 0755), 0);
     struct model_host host = { "h.example.net" };
     ck_assert_int_eq(pf_identity_load(empty, &host, &set, &d), -1);
+    ck_assert_int_eq(pf_identity_load("", &host, &set, &d), -1);
     ck_assert_uint_eq(set.n, 0);
     ck_assert_uint_eq(set.nconfigs, 0);
     /* unreadable main.cf (only meaningful when not root) */
@@ -482,7 +483,10 @@ START_TEST(self_multiplying_value_is_cheap)
     ck_assert_uint_eq(set.n, (size_t)services);
     ck_assert_ptr_null(set.items[0].helo_name);
     ck_assert_uint_gt(diag_count(&d, DIAG_ERROR), 0);
-    ck_assert_ptr_nonnull(strstr(d.items[0].message, "expansion exceeds"));
+    int exceeded = 0;
+    for (size_t i = 0; i < d.n; i++)
+        exceeded |= strstr(d.items[i].message, "expansion exceeds") != NULL;
+    ck_assert(exceeded);
     model_set_free(&set);
     diag_list_free(&d);
     strbuf_release(&sb);
