@@ -15,7 +15,11 @@
  *   relay  see pf_relay.h.
  * Values Postfix would refuse (bad myhostname, empty required parameters,
  * unknown words, macro errors) are DIAG_ERRORs at the file:line that set
- * them; one problem shared by several services is recorded once.
+ * them; one problem shared by several services is recorded once. So is a
+ * default_transport (or, when relay_domains is set, relay_transport) that
+ * names no "unix" service of master.cf: that mail would stay queued.
+ * All expansions of one instance share a work budget, so that a hostile
+ * value referenced by every service cannot make the run slow.
  */
 #include "parsers/pf_identity.h"
 
