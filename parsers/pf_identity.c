@@ -290,24 +290,28 @@ static void pf_identity_bind(struct pf_identity_run *run, const struct pf_scope 
 static void pf_identity_families(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id)
 {
     struct pf_value v = PF_VALUE_INIT;
+    int bad = 0;
     id->families = 0;
     if (pf_identity_get(run, sc, "inet_protocols", &v) == 0) {
         char *copy = xstrdup(v.value ? v.value : "");
         char *save = NULL;
         for (char *tok = strtok_r(copy, PF_IDENTITY_SEP, &save); tok;
              tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
-            if (strcasecmp(tok, "ipv4") == 0)
+            /* name_mask() without NAME_MASK_ANY_CASE: "IPv4" is an error. */
+            if (strcmp(tok, "ipv4") == 0)
                 id->families |= MODEL_FAMILY_BIT(MODEL_IPV4);
-            else if (strcasecmp(tok, "ipv6") == 0)
+            else if (strcmp(tok, "ipv6") == 0)
                 id->families |= MODEL_FAMILY_BIT(MODEL_IPV6);
-            else if (strcasecmp(tok, "all") == 0)
+            else if (strcmp(tok, "all") == 0)
                 id->families |= MODEL_FAMILY_BIT(MODEL_IPV4) | MODEL_FAMILY_BIT(MODEL_IPV6);
-            else
+            else {
                 pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
                                  tok, v.value);
+                bad = 1;
+            }
         }
         free(copy);
-        if (v.value && id->families == 0)
+        if (v.value && id->families == 0 && !bad)
             strlist_addf(&id->notes, "inet_protocols (%s) enables no address family: this transport cannot "
                                      "deliver over the network",
                          v.origin);
