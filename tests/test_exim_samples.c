@@ -346,7 +346,12 @@ static void exim_oracle_refused(const struct exim_oracle *o, const char *conf, c
             first = &diags->items[i];
     ck_assert_msg(first != NULL, "%s: the reader found no error", o->name);
     const char *at = strstr(err, "Exim configuration error in line ");
-    if (at) {
+    /* In an include loop Exim fails wherever it runs out of file
+     * descriptors, which depends on the limit: only the message is kept. */
+    if (at && strstr(first->message, "include loop"))
+        ck_assert_msg(strstr(err, "failed to open included configuration file") != NULL,
+                      "%s (%s Exim): unexpected error for an include loop: %s", o->name, o->label, err);
+    else if (at) {
         unsigned line = 0;
         char file[4096] = "";
         ck_assert_int_eq(sscanf(at, "Exim configuration error in line %u of %4095[^:\n]:", &line, file), 2);
