@@ -268,6 +268,46 @@ START_TEST(huge_and_binary_lines)
 }
 END_TEST
 
+/* An unreadable file, read by an unprivileged user (root reads anything):
+ * the tool reports it with the file and exits 2. */
+START_TEST(unreadable_files)
+{
+    if (!ts_is_root()) {
+        printf("exim unreadable files: skipped (needs root to switch to nobody)\n");
+        return;
+    }
+    char *dir = ts_tmpdir("exim-perm");
+    char *conf = xasprintf("%s/configure", dir);
+    char *inc = xasprintf("%s/secret.conf", dir);
+    ts_write_file(conf, ".include secret.conf\n");
+    ts_write_file(inc, "primary_hostname = x\n");
+    char *tool = ts_tool("exim_bp");
+    char *cmd = xasprintf("chmod 755 '%s' && chmod 644 '%s' && chmod 000 '%s' && "
+                          "setpriv --reuid=nobody --regid=nogroup --clear-groups '%s' -C '%s'",
+                          dir, conf, inc, tool, conf);
+    char *err = NULL;
+    ck_assert_int_eq(ts_run(cmd, NULL, &err), 1);
+    char *want = xasprintf("error: %s:1: failed to open included configuration file %s: Permission denied", conf, inc);
+    ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+    free(want);
+    free(err);
+    free(cmd);
+    cmd = xasprintf("chmod 000 '%s' && setpriv --reuid=nobody --regid=nogroup --clear-groups '%s' -C '%s'", conf,
+                    tool, conf);
+    ck_assert_int_eq(ts_run(cmd, NULL, &err), 2);
+    want = xasprintf("could not open configuration file '%s': Permission denied", conf);
+    ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+    free(want);
+    free(err);
+    free(cmd);
+    free(tool);
+    ts_rmtree(dir);
+    free(inc);
+    free(conf);
+    free(dir);
+}
+END_TEST
+
 START_TEST(random_garbage_never_crashes)
 {
     /* whatever the bytes, the reader ends with a result or an error */
@@ -500,6 +540,7 @@ Suite *exim_reader_suite(void)
     tcase_add_test(tc, conditionals);
     tcase_add_test(tc, includes);
     tcase_add_test(tc, huge_and_binary_lines);
+    tcase_add_test(tc, unreadable_files);
     tcase_add_test(tc, random_garbage_never_crashes);
     suite_add_tcase(s, tc);
     tc = tcase_create("options");
