@@ -301,29 +301,33 @@ static size_t exim_reader_expand(struct exim_reader *r, struct strbuf *sb, size_
                 s++;
             if (!sb->buf[s])
                 break;
-            size_t t = s;
-            const char *p;
-            size_t replen = strlen(m->value);
-            while ((p = strstr(sb->buf + t, m->name)) != NULL) {
+            /* Exim replaces in place and goes on after the replacement, so
+             * the occurrences are those of the text before this macro,
+             * left to right, without overlap: one pass builds the result. */
+            const char *p = strstr(sb->buf + s, m->name);
+            if (!p)
+                continue;
+            struct strbuf nb = STRBUF_INIT;
+            strbuf_add(&nb, sb->buf, s);
+            size_t pos = s;
+            while (p) {
                 size_t at = (size_t)(p - sb->buf);
-                struct strbuf nb = STRBUF_INIT;
-                strbuf_add(&nb, sb->buf, at);
-                strbuf_add(&nb, m->value, replen);
-                strbuf_adds(&nb, sb->buf + at + m->namelen);
-                strbuf_release(sb);
-                *sb = nb;
-                t = at + replen;
-                while (sb->buf[t] && !exim_reader_macro_start(sb->buf + t))
-                    t++;
-                *found = true;
-                if (i >= r->nbuiltin) {
-                    char *used = m->line ? xasprintf("%s (%s:%u)", m->name, m->file, m->line)
-                                         : xasprintf("%s (%s)", m->name, m->file ? m->file : "built in");
-                    if (!strlist_contains(&r->phys_macros, used))
-                        strlist_add_owned(&r->phys_macros, used);
-                    else
-                        free(used);
-                }
+                strbuf_add(&nb, sb->buf + pos, at - pos);
+                strbuf_adds(&nb, m->value);
+                pos = at + m->namelen;
+                p = strstr(sb->buf + pos, m->name);
+            }
+            strbuf_adds(&nb, sb->buf + pos);
+            strbuf_release(sb);
+            *sb = nb;
+            *found = true;
+            if (i >= r->nbuiltin) {
+                char *used = m->line ? xasprintf("%s (%s:%u)", m->name, m->file, m->line)
+                                     : xasprintf("%s (%s)", m->name, m->file ? m->file : "built in");
+                if (!strlist_contains(&r->phys_macros, used))
+                    strlist_add_owned(&r->phys_macros, used);
+                else
+                    free(used);
             }
         }
     }

@@ -241,6 +241,17 @@ START_TEST(huge_and_binary_lines)
     ck_assert(!t.ld.cfg.failed);
     ck_assert_uint_eq(strlen(main_value(&t, "primary_hostname")), n);
     load_free(&t);
+    /* many substitutions on one long line stay linear (Exim 4.96 itself
+     * crashes on this one) */
+    strbuf_reset(&sb);
+    strbuf_adds(&sb, "A = bb\nprimary_hostname = ");
+    for (size_t i = 0; i < n / 2; i++)
+        strbuf_adds(&sb, "A ");
+    strbuf_addc(&sb, '\n');
+    load_text(&t, sb.buf);
+    ck_assert(!t.ld.cfg.failed);
+    ck_assert_uint_eq(strlen(main_value(&t, "primary_hostname")), n / 2 * 3 - 1);
+    load_free(&t);
     strbuf_reset(&sb);
     for (size_t i = 0; i < n; i++)
         strbuf_addc(&sb, 'x');
