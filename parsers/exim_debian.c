@@ -260,18 +260,34 @@ static char *exim_debian_words(const char *x)
     return strbuf_detach(&sb);
 }
 
-/* lowercase (optional) then check_ascii_pipe: word-split, characters other
- * than -0-9A-Za-z/.!*@_~:;< [] become '_'. */
+/* lowercase (optional) then check_ascii_pipe: word-split, then its sed
+ * 's/[^-0-9A..Za..z\/\.!*@_~:;< \[\]]/_/g'. In a POSIX bracket expression
+ * a backslash is an ordinary character, so the bracket ends at the first
+ * ']' and a literal ']' follows it: only a character outside the set that
+ * is followed by ']' is replaced, together with the ']', by one '_'.
+ * Everything else passes unchanged (as it does in the real script). */
 static char *exim_debian_clean(const char *x, bool lower)
 {
     char *w = exim_debian_words(x);
-    for (char *c = w; *c; c++) {
-        if (lower && *c >= 'A' && *c <= 'Z')
-            *c = (char)(*c - 'A' + 'a');
-        if (!(isalnum((unsigned char)*c) && !(*c & 0x80)) && !strchr("-/.!*@_~:;< []", *c))
-            *c = '_';
+    if (lower)
+        for (char *c = w; *c; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
+    struct strbuf sb = STRBUF_INIT;
+    for (const char *c = w; *c; c++) {
+        bool allowed = (*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+                       strchr("-\\/.!*@_~:;< [", *c);
+        if (!allowed && c[1] == ']') {
+            strbuf_addc(&sb, '_');
+            c++;
+        } else {
+            strbuf_addc(&sb, *c);
+        }
     }
-    return w;
+    free(w);
+    char *out = exim_debian_words(sb.buf);
+    strbuf_release(&sb);
+    return out;
 }
 
 struct exim_debian_out {

@@ -70,8 +70,8 @@ struct exim_config {
     struct exim_driver_list routers, transports, authenticators;
     bool failed;                /* Exim would refuse this configuration */
     struct strlist files;       /* owns the file names options point to */
-    struct strlist macro_names; /* user macros in definition order */
-    struct strlist macro_values;
+    struct strlist macro_names; /* user macros in definition order, as exim -bP macros lists them */
+    struct strlist macro_values; /* their final values */
 };
 
 /* exim_options_read - read every logical line of r into cfg (zeroed by the

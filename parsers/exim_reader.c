@@ -618,3 +618,12 @@ const char *exim_reader_macro(const struct exim_reader *r, const char *name, con
     }
     return NULL;
 }
+
+bool exim_reader_user_macro(const struct exim_reader *r, size_t i, const char **name, const char **value)
+{
+    if (i >= r->nmacros - r->nbuiltin)
+        return false;
+    *name = r->macros[r->nbuiltin + i].name;
+    *value = r->macros[r->nbuiltin + i].value;
+    return true;
+}

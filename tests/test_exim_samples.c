@@ -7,7 +7,8 @@
  *   exim -bP output (primary_hostname, disable_ipv6, dns_ipv4_lookup, the
  *   transport and router lists, each smtp transport's helo_data,
  *   interface, hosts and hosts_override, each router's driver, transport,
- *   route_list, route_data) equals what the reader holds. Debian layouts
+ *   route_list, route_data, and every user macro with its final value from
+ *   exim -bP macros) equals what the reader holds. Debian layouts
  *   are also compared with a path-fixed copy of update-exim4.conf. Cases
  *   named bad-* must make Exim fail too, at the same file and line.
  *
@@ -287,6 +288,24 @@ static void exim_oracle_compare(const struct exim_oracle *o, const char *conf, c
     ck_assert_msg(strcmp(out, ours) == 0, "%s (%s Exim): router_list: Exim says\n%s\nthe reader holds\n%s", o->name,
                   o->label, out, ours);
     free(ours);
+    free(out);
+    free(err);
+
+    /* every user macro, in order, with its final value */
+    ck_assert_int_eq(exim_oracle_run(o, conf, "-bP macros", &out, &err), 0);
+    struct strbuf theirs = STRBUF_INIT, mine = STRBUF_INIT;
+    for (const char *l = out; *l;) {
+        size_t len = strcspn(l, "\n");
+        if (*l != '_')
+            strbuf_addf(&theirs, "%.*s\n", (int)len, l);
+        l += len + (l[len] ? 1 : 0);
+    }
+    for (size_t i = 0; i < cfg->macro_names.n; i++)
+        strbuf_addf(&mine, "%s=%s\n", cfg->macro_names.items[i], cfg->macro_values.items[i]);
+    ck_assert_msg(strcmp(theirs.buf, mine.buf) == 0, "%s (%s Exim): macros: Exim has\n%s\nthe reader has\n%s", o->name,
+                  o->label, theirs.buf, mine.buf);
+    strbuf_release(&theirs);
+    strbuf_release(&mine);
     free(out);
     free(err);
 
