@@ -14,6 +14,9 @@
  *    ipv4_prefer;
  *  - relay: hosts with hosts_override, else manualroute routers' hosts, else
  *    the transport's hosts.
+ * A configuration Exim would refuse to start with gives no identities: its
+ * error is in the diag list (the config-error finding) and the
+ * model_config is still recorded.
  */
 #include "parsers/exim_identity.h"
 
