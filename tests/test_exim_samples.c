@@ -293,18 +293,18 @@ static void exim_oracle_compare(const struct exim_oracle *o, const char *conf, c
 
     /* every user macro, in order, with its final value */
     ck_assert_int_eq(exim_oracle_run(o, conf, "-bP macros", &out, &err), 0);
-    struct strbuf theirs = STRBUF_INIT, mine = STRBUF_INIT;
+    struct strbuf exim_macros = STRBUF_INIT, mine = STRBUF_INIT;
     for (const char *l = out; *l;) {
         size_t len = strcspn(l, "\n");
         if (*l != '_')
-            strbuf_addf(&theirs, "%.*s\n", (int)len, l);
+            strbuf_addf(&exim_macros, "%.*s\n", (int)len, l);
         l += len + (l[len] ? 1 : 0);
     }
     for (size_t i = 0; i < cfg->macro_names.n; i++)
         strbuf_addf(&mine, "%s=%s\n", cfg->macro_names.items[i], cfg->macro_values.items[i]);
-    ck_assert_msg(strcmp(theirs.buf, mine.buf) == 0, "%s (%s Exim): macros: Exim has\n%s\nthe reader has\n%s", o->name,
-                  o->label, theirs.buf, mine.buf);
-    strbuf_release(&theirs);
+    ck_assert_msg(strcmp(exim_macros.buf, mine.buf) == 0, "%s (%s Exim): macros: Exim has\n%s\nthe reader has\n%s",
+                  o->name, o->label, exim_macros.buf, mine.buf);
+    strbuf_release(&exim_macros);
     strbuf_release(&mine);
     free(out);
     free(err);
