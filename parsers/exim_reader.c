@@ -270,6 +270,23 @@ static bool exim_reader_macro_start(const char *s)
     return isupper((unsigned char)s[0]) || (s[0] == '_' && isupper((unsigned char)s[1]));
 }
 
+/* The first occurrence of name (of length n, n > 0) in s[0..len), or NULL.
+ * Not strstr(): sanitizers check the whole remaining string on each call,
+ * which makes many occurrences in one long line quadratic. */
+static const char *exim_reader_find(const char *s, size_t len, const char *name, size_t n)
+{
+    const char *end = s + len;
+    while ((size_t)(end - s) >= n) {
+        const char *p = memchr(s, name[0], (size_t)(end - s) - n + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, name, n) == 0)
+            return p;
+        s = p + 1;
+    }
+    return NULL;
+}
+
 /* macros_expand(): substitute macros in the physical line held in sb from
  * offset start. Returns the offset of its first non-blank character and
  * whether any substitution happened. */
@@ -304,7 +321,7 @@ static size_t exim_reader_expand(struct exim_reader *r, struct strbuf *sb, size_
             /* Exim replaces in place and goes on after the replacement, so
              * the occurrences are those of the text before this macro,
              * left to right, without overlap: one pass builds the result. */
-            const char *p = strstr(sb->buf + s, m->name);
+            const char *p = exim_reader_find(sb->buf + s, sb->len - s, m->name, m->namelen);
             if (!p)
                 continue;
             struct strbuf nb = STRBUF_INIT;
@@ -315,9 +332,9 @@ static size_t exim_reader_expand(struct exim_reader *r, struct strbuf *sb, size_
                 strbuf_add(&nb, sb->buf + pos, at - pos);
                 strbuf_adds(&nb, m->value);
                 pos = at + m->namelen;
-                p = strstr(sb->buf + pos, m->name);
+                p = exim_reader_find(sb->buf + pos, sb->len - pos, m->name, m->namelen);
             }
-            strbuf_adds(&nb, sb->buf + pos);
+            strbuf_add(&nb, sb->buf + pos, sb->len - pos);
             strbuf_release(sb);
             *sb = nb;
             *found = true;
