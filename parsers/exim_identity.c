@@ -411,6 +411,9 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
     for (size_t i = 0; i < nroutes; i++) {
         if (i == chosen)
             continue;
+        /* the same hosts written out again (Debian's hub_user_smarthost) */
+        if (chosen < nroutes && !strchr(routes[i]->value, '$') && strcmp(routes[i]->value, routes[chosen]->value) == 0)
+            continue;
         id->nexthop_varies = true;
         strlist_addf(&id->notes, "manualroute router %s sends some mail through this transport to %s hosts",
                      routers[i]->name, strchr(routes[i]->value, '$') ? "computed" : "other");
