@@ -170,7 +170,12 @@ struct exim_oracle {
 static int exim_oracle_run(const struct exim_oracle *o, const char *conf, const char *args, char **out, char **err)
 {
     struct strbuf setup = STRBUF_INIT;
-    strbuf_addf(&setup, "ip link set lo up && hostname %s", o->hostname);
+    /* the host's own /etc/hosts and resolver must not decide what Exim
+     * makes of a host name without a dot */
+    strbuf_addf(&setup,
+                "ip link set lo up && hostname %s && printf '127.0.0.1 localhost\\\\n::1 localhost\\\\n' > %s/.hosts && "
+                ": > %s/.resolv.conf && mount --bind %s/.hosts /etc/hosts && mount --bind %s/.resolv.conf /etc/resolv.conf",
+                o->hostname, o->tmp, o->tmp, o->tmp, o->tmp);
     if (o->users && *o->users) {
         strbuf_addf(&setup, " && cp /etc/passwd %s/.passwd && cp /etc/group %s/.group", o->tmp, o->tmp);
         unsigned uid = 64000;
