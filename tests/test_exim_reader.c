@@ -182,6 +182,14 @@ START_TEST(includes)
     exim_load_free(&ld);
     diag_list_free(&diags);
 
+    /* an include inside a continued value goes on with the included lines */
+    ts_write_file(main_path, "primary_hostname = a\\\n.include sub/b.conf\n  c\n");
+    ts_write_file(b, "  b\\\n");
+    ck_assert_int_eq(exim_load(main_path, NULL, "h", &ld, &diags), 1);
+    ck_assert_str_eq(exim_options_main(&ld.cfg, "primary_hostname")->value, "abc");
+    exim_load_free(&ld);
+    diag_list_free(&diags);
+
     /* relative .include_if_exists is refused */
     ts_write_file(main_path, ".include_if_exists sub/a.conf\n");
     ck_assert_int_eq(exim_load(main_path, NULL, "h", &ld, &diags), 1);
