@@ -209,6 +209,17 @@ START_TEST(assembly_macros_and_parts)
 }
 END_TEST
 
+START_TEST(owner_and_mode)
+{
+    ck_assert(exim_load_owner_ok(0, 0, 0100644));
+    ck_assert(exim_load_owner_ok(0, 0, 0100664));   /* root's group may write */
+    ck_assert(exim_load_owner_ok(0, 101, 0100640)); /* Debian: root:Debian-exim 640 */
+    ck_assert(!exim_load_owner_ok(0, 101, 0100660));
+    ck_assert(!exim_load_owner_ok(0, 0, 0100646));
+    ck_assert(!exim_load_owner_ok(1000, 0, 0100644));
+}
+END_TEST
+
 START_TEST(no_layout)
 {
     char *root = ts_tmpdir("exim-deb");
@@ -231,6 +242,7 @@ Suite *exim_debian_suite(void)
     tcase_add_test(tc, paths);
     tcase_add_test(tc, staleness);
     tcase_add_test(tc, assembly_macros_and_parts);
+    tcase_add_test(tc, owner_and_mode);
     tcase_add_test(tc, no_layout);
     suite_add_tcase(s, tc);
     return s;
