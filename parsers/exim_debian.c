@@ -260,18 +260,34 @@ static char *exim_debian_words(const char *x)
     return strbuf_detach(&sb);
 }
 
-/* lowercase (optional) then check_ascii_pipe: word-split, characters other
- * than -0-9A-Za-z/.!*@_~:;< [] become '_'. */
+/* lowercase (optional) then check_ascii_pipe: word-split, then its sed
+ * 's/[^-0-9A..Za..z\/\.!*@_~:;< \[\]]/_/g'. In a POSIX bracket expression
+ * a backslash is an ordinary character, so the bracket ends at the first
+ * ']' and a literal ']' follows it: only a character outside the set that
+ * is followed by ']' is replaced, together with the ']', by one '_'.
+ * Everything else passes unchanged (as it does in the real script). */
 static char *exim_debian_clean(const char *x, bool lower)
 {
     char *w = exim_debian_words(x);
-    for (char *c = w; *c; c++) {
-        if (lower && *c >= 'A' && *c <= 'Z')
-            *c = (char)(*c - 'A' + 'a');
-        if (!(isalnum((unsigned char)*c) && !(*c & 0x80)) && !strchr("-/.!*@_~:;< []", *c))
-            *c = '_';
+    if (lower)
+        for (char *c = w; *c; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
+    struct strbuf sb = STRBUF_INIT;
+    for (const char *c = w; *c; c++) {
+        bool allowed = (*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+                       strchr("-\\/.!*@_~:;< [", *c);
+        if (!allowed && c[1] == ']') {
+            strbuf_addc(&sb, '_');
+            c++;
+        } else {
+            strbuf_addc(&sb, *c);
+        }
     }
-    return w;
+    free(w);
+    char *out = exim_debian_words(sb.buf);
+    strbuf_release(&sb);
+    return out;
 }
 
 struct exim_debian_out {
@@ -374,15 +390,31 @@ static int exim_debian_cat_parts(struct exim_debian_conf *c, struct strbuf *sb, 
     return 0;
 }
 
-static void exim_debian_seed(struct strlist *names, struct strlist *values, struct exim_debian_conf *c,
-                             struct strlist *vfiles, unsigned *vlines, size_t *nv, const char *name,
-                             const char *value, const char *file, unsigned line)
+/* The macros update-exim4.conf generates, each with the line it comes
+ * from. */
+struct exim_debian_seeds {
+    struct strlist names, values, files;
+    unsigned *lines;
+    size_t n, cap;
+};
+
+/* seed_macro/preprocess_macro: the value lower-cased and sanitised. */
+static void exim_debian_seed(struct exim_debian_seeds *sd, const char *name, const char *value, const char *file,
+                             unsigned line)
 {
-    strlist_add(names, name);
-    strlist_add_owned(values, exim_debian_clean(value, true));
-    strlist_add(vfiles, file);
-    vlines[(*nv)++] = line;
-    (void)c;
+    strlist_add(&sd->names, name);
+    strlist_add_owned(&sd->values, exim_debian_clean(value, true));
+    strlist_add(&sd->files, file);
+    XGROW(sd->lines, sd->cap, sd->n + 1);
+    sd->lines[sd->n++] = line;
+}
+
+static void exim_debian_seeds_free(struct exim_debian_seeds *sd)
+{
+    strlist_free(&sd->names);
+    strlist_free(&sd->values);
+    strlist_free(&sd->files);
+    free(sd->lines);
 }
 
 int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname, struct exim_debian_conf *out,
@@ -517,20 +549,19 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
 
     if (rc == 0) {
         /* the generated macros, each "origin" the ue4cc line it comes from */
-        struct strlist names = STRLIST_INIT, values = STRLIST_INIT, vfiles = STRLIST_INIT;
-        unsigned vlines[64];
-        size_t nv = 0;
+        struct exim_debian_seeds sd;
+        memset(&sd, 0, sizeof(sd));
 #define VLINE(n) (exim_debian_var(&v, n) ? exim_debian_var(&v, n)->line : 0)
         if (macros) {
             if (*semival[0])
-                exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "MAIN_LOCAL_INTERFACES", semival[0],
+                exim_debian_seed(&sd, "MAIN_LOCAL_INTERFACES", semival[0],
                                  ue4cc, VLINE("dc_local_interfaces"));
             if (strcmp(exim_debian_get(&v, "dc_minimaldns"), "true") == 0) {
-                exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "DC_minimaldns", "1", ue4cc,
+                exim_debian_seed(&sd, "DC_minimaldns", "1", ue4cc,
                                  VLINE("dc_minimaldns"));
                 char *fqdn = exim_debian_clean(hostname ? hostname : "", true);
                 if (strchr(fqdn, '.')) {
-                    exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "MAIN_HARDCODE_PRIMARY_HOSTNAME",
+                    exim_debian_seed(&sd, "MAIN_HARDCODE_PRIMARY_HOSTNAME",
                                      fqdn, ue4cc, VLINE("dc_minimaldns"));
                     strlist_addf(&out->notes,
                                  "dc_minimaldns: update-exim4.conf hard-codes the output of 'hostname --fqdn' as "
@@ -545,9 +576,9 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
                 free(fqdn);
             }
             if (hide_mailname)
-                exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "HIDE_MAILNAME", "1", ue4cc,
+                exim_debian_seed(&sd, "HIDE_MAILNAME", "1", ue4cc,
                                  VLINE("dc_hide_mailname"));
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "MAIN_PACKAGE_VERSION",
+            exim_debian_seed(&sd, "MAIN_PACKAGE_VERSION",
                              EXIM_DEBIAN_VERSION, ue4cc, 0);
             char *others = exim_debian_clean(exim_debian_get(&v, "dc_other_hostnames"), true);
             struct strbuf ld = STRBUF_INIT;
@@ -557,30 +588,30 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
             for (char *c = ld.buf; *c; c++)
                 if (*c == ';')
                     *c = ':';
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "MAIN_LOCAL_DOMAINS", ld.buf, ue4cc,
+            exim_debian_seed(&sd, "MAIN_LOCAL_DOMAINS", ld.buf, ue4cc,
                              VLINE("dc_other_hostnames"));
             strbuf_release(&ld);
             free(others);
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "MAIN_RELAY_TO_DOMAINS", semival[2], ue4cc,
+            exim_debian_seed(&sd, "MAIN_RELAY_TO_DOMAINS", semival[2], ue4cc,
                              VLINE("dc_relay_domains"));
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "ETC_MAILNAME", mailname, p->mailname, 1);
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "LOCAL_DELIVERY", localdelivery, ue4cc,
+            exim_debian_seed(&sd, "ETC_MAILNAME", mailname, p->mailname, 1);
+            exim_debian_seed(&sd, "LOCAL_DELIVERY", localdelivery, ue4cc,
                              VLINE("dc_localdelivery"));
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "MAIN_RELAY_NETS", relay_nets, ue4cc,
+            exim_debian_seed(&sd, "MAIN_RELAY_NETS", relay_nets, ue4cc,
                              VLINE("dc_relay_nets"));
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "DCreadhost", readhost, ue4cc,
+            exim_debian_seed(&sd, "DCreadhost", readhost, ue4cc,
                              VLINE("dc_readhost"));
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "DCsmarthost", smarthost, ue4cc,
+            exim_debian_seed(&sd, "DCsmarthost", smarthost, ue4cc,
                              VLINE("dc_smarthost"));
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, "DC_eximconfig_configtype", type, ue4cc,
+            exim_debian_seed(&sd, "DC_eximconfig_configtype", type, ue4cc,
                              VLINE("dc_eximconfig_configtype"));
             char *dcname = xasprintf("DCconfig_%s", type);
-            exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, dcname, "1", ue4cc,
+            exim_debian_seed(&sd, dcname, "1", ue4cc,
                              VLINE("dc_eximconfig_configtype"));
             free(dcname);
             /* file2macros: other lines of ue4cc that start with an upper-case letter */
             unsigned lineno = 0;
-            for (const char *s = utext; *s && nv < sizeof(vlines) / sizeof(vlines[0]);) {
+            for (const char *s = utext; *s;) {
                 lineno++;
                 const char *eol = strchr(s, '\n');
                 size_t len = eol ? (size_t)(eol - s) : strlen(s);
@@ -590,7 +621,7 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
                     char *eq = strchr(w, '=');
                     char *left = eq ? xstrndup(w, (size_t)(eq - w)) : xstrdup(w);
                     const char *right = eq ? eq + 1 : w;
-                    exim_debian_seed(&names, &values, out, &vfiles, vlines, &nv, left, right, ue4cc, lineno);
+                    exim_debian_seed(&sd, left, right, ue4cc, lineno);
                     strlist_addf(&out->notes, "%s:%u: update-exim4.conf turns the undocumented line into macro %s",
                                  ue4cc, lineno, left);
                     free(left);
@@ -617,12 +648,12 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
                 if (!eol)
                     exim_debian_raw(out, &fin, "\n", 1, o ? o->file : ue4cc, o ? o->line : 0);
                 exim_debian_line(out, &fin, "##############################################", ue4cc, 0);
-                for (size_t i = 0; i < names.n; i++) {
-                    char *a = xasprintf(".ifndef %s", names.items[i]);
-                    char *b = xasprintf("%s=%s", names.items[i], values.items[i]);
-                    exim_debian_line(out, &fin, a, vfiles.items[i], vlines[i]);
-                    exim_debian_line(out, &fin, b, vfiles.items[i], vlines[i]);
-                    exim_debian_line(out, &fin, ".endif", vfiles.items[i], vlines[i]);
+                for (size_t i = 0; i < sd.n; i++) {
+                    char *a = xasprintf(".ifndef %s", sd.names.items[i]);
+                    char *b = xasprintf("%s=%s", sd.names.items[i], sd.values.items[i]);
+                    exim_debian_line(out, &fin, a, sd.files.items[i], sd.lines[i]);
+                    exim_debian_line(out, &fin, b, sd.files.items[i], sd.lines[i]);
+                    exim_debian_line(out, &fin, ".endif", sd.files.items[i], sd.lines[i]);
                     free(a);
                     free(b);
                 }
@@ -631,9 +662,7 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
         }
         out->len = fin.len;
         out->text = strbuf_detach(&fin);
-        strlist_free(&names);
-        strlist_free(&values);
-        strlist_free(&vfiles);
+        exim_debian_seeds_free(&sd);
     }
 
     strbuf_release(&raw);

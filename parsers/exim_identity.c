@@ -14,6 +14,9 @@
  *    ipv4_prefer;
  *  - relay: hosts with hosts_override, else manualroute routers' hosts, else
  *    the transport's hosts.
+ * A configuration Exim would refuse to start with gives no identities: its
+ * error is in the diag list (the config-error finding) and the
+ * model_config is still recorded.
  */
 #include "parsers/exim_identity.h"
 
@@ -174,6 +177,8 @@ static void exim_identity_bind(struct model_identity *id, const struct exim_driv
     struct exim_list it;
     exim_list_init(&it, o->value);
     char *item;
+    bool invalid = false;
+    size_t extra[MODEL_NFAMILIES] = { 0, 0 };
     while ((item = exim_list_next(&it)) != NULL) {
         int fam;
         if (!*item) {
@@ -181,8 +186,10 @@ static void exim_identity_bind(struct model_identity *id, const struct exim_driv
             continue;
         }
         if (!exim_list_is_ip(item, &fam)) {
+            /* Exim finds this when it delivers, and defers the message */
             diag_add(diags, DIAG_ERROR, o->file, o->line,
                      "\"%s\" is not a valid IP address for the \"interface\" option for %s transport", item, t->name);
+            invalid = true;
             free(item);
             continue;
         }
@@ -192,12 +199,22 @@ static void exim_identity_bind(struct model_identity *id, const struct exim_driv
             id->bind[f].address = item;
             id->bind[f].origin = xstrdup(origin);
         } else {
+            extra[f]++;
             free(item);
         }
     }
-    if (strchr(o->value, ':') && !strchr(o->value, '<') && id->bind[MODEL_IPV6].how == MODEL_BIND_NONE) {
-        /* an IPv6 address in a ':' list is cut into pieces */
+    if (invalid && strchr(o->value, ':') && !strchr(o->value, '<'))
         strlist_add(&id->notes, "interface uses ':' as separator: IPv6 addresses need '<;' in front of the list");
+    for (int f = 0; f < MODEL_NFAMILIES; f++) {
+        const char *fname = f == MODEL_IPV4 ? "IPv4" : "IPv6";
+        if (extra[f])
+            strlist_addf(&id->notes, "interface lists more than one %s address: Exim binds to the first, %s", fname,
+                         id->bind[f].address);
+        if (id->bind[f].how == MODEL_BIND_NONE && !invalid &&
+            id->bind[f == MODEL_IPV4 ? MODEL_IPV6 : MODEL_IPV4].how == MODEL_BIND_PARAM)
+            strlist_addf(&id->notes, "interface has no %s address: %s connections are not bound and the kernel "
+                                     "chooses their source",
+                         fname, fname);
     }
     free(origin);
 }
@@ -316,6 +333,28 @@ static char *exim_identity_first_host(const char *hostlist, const char *port, si
     return first;
 }
 
+/* Whether router r sends mail to transport tname: 1 when its transport
+ * option names it, 2 when the option is an expansion that mentions it (the
+ * router picks it or another one at routing time), else 0. */
+static int exim_identity_router_uses(const struct exim_driver *r, const char *tname)
+{
+    const struct exim_option *tr = exim_options_find(&r->opts, "transport");
+    if (!tr)
+        return 0;
+    if (strcmp(tr->value, tname) == 0)
+        return 1;
+    if (!strchr(tr->value, '$'))
+        return 0;
+    size_t n = strlen(tname);
+    for (const char *p = strstr(tr->value, tname); p; p = strstr(p + 1, tname)) {
+        bool before = p > tr->value && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
+        if (!before && !after)
+            return 2;
+    }
+    return 0;
+}
+
 static void exim_identity_relay(struct model_identity *id, const struct exim_config *cfg,
                                 const struct exim_driver *t)
 {
@@ -332,8 +371,7 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
 
     for (size_t i = 0; i < cfg->routers.n; i++) {
         const struct exim_driver *r = &cfg->routers.items[i];
-        const struct exim_option *tr = exim_options_find(&r->opts, "transport");
-        if (!tr || strcmp(tr->value, t->name) != 0)
+        if (!exim_identity_router_uses(r, t->name))
             continue;
         const struct exim_option *drv = exim_options_find(&r->opts, "driver");
         if (drv && strcmp(drv->value, "manualroute") == 0) {
@@ -372,6 +410,9 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
         chosen = 0;
     for (size_t i = 0; i < nroutes; i++) {
         if (i == chosen)
+            continue;
+        /* the same hosts written out again (Debian's hub_user_smarthost) */
+        if (chosen < nroutes && !strchr(routes[i]->value, '$') && strcmp(routes[i]->value, routes[chosen]->value) == 0)
             continue;
         id->nexthop_varies = true;
         strlist_addf(&id->notes, "manualroute router %s sends some mail through this transport to %s hosts",
@@ -438,9 +479,11 @@ static void exim_identity_families(struct model_identity *id, const struct exim_
     const struct exim_option *only_o = NULL, *prefer_o = NULL;
     for (size_t i = 0; i < cfg->routers.n; i++) {
         const struct exim_driver *r = &cfg->routers.items[i];
-        const struct exim_option *tr = exim_options_find(&r->opts, "transport");
-        if (!tr || strcmp(tr->value, t->name) != 0)
+        int uses = exim_identity_router_uses(r, t->name);
+        if (!uses)
             continue;
+        if (uses == 2)
+            strlist_addf(&id->notes, "router %s picks this transport or another at routing time", r->name);
         users++;
         const struct exim_option *o4 = exim_options_find(&r->opts, "ipv4_only");
         const struct exim_option *p4 = exim_options_find(&r->opts, "ipv4_prefer");

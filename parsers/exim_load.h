@@ -37,4 +37,13 @@ int exim_load(const char *config_file, const char *debian_dir, const char *hostn
               struct diag_list *diags);
 void exim_load_free(struct exim_loaded *out);
 
+/* exim_load_owner_ok - Exim's check of its own (not -C) configuration
+ * file: owned by root, not writable by others, and not writable by a group
+ * other than root's. Otherwise Exim refuses to start with "Exim
+ * configuration file F has the wrong owner, group, or mode". Debian builds
+ * no CONFIGURE_OWNER or CONFIGURE_GROUP. Only meaningful for files on this
+ * host: exim_load applies it to the default locations, not to a given file
+ * or directory (a copy from elsewhere). */
+bool exim_load_owner_ok(unsigned uid, unsigned gid, unsigned mode);
+
 #endif

@@ -632,6 +632,11 @@ int exim_options_read(struct exim_reader *r, const char *path, struct exim_confi
                                          : sec == EXIM_SEC_TRANSPORTS ? "transport"
                                                                       : "authenticator");
     free(st.type);
+    const char *mname, *mvalue;
+    for (size_t i = 0; exim_reader_user_macro(r, i, &mname, &mvalue); i++) {
+        strlist_add(&cfg->macro_names, mname);
+        strlist_add(&cfg->macro_values, mvalue);
+    }
     cfg->failed = exim_reader_failed(r);
     return cfg->failed ? -1 : 0;
 }

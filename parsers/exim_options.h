@@ -9,9 +9,12 @@
  * negated, or "= true|false|yes|no"; a value in double quotes has its
  * backslash escapes processed; setting an option twice in the main section
  * or in one driver is fatal (except the repeatable headers_add,
- * headers_remove, and the routers' condition and set). Main option names
- * are checked against the binary's table (exim_builtin); driver option names
- * are not checked (no per-driver tables).
+ * headers_remove, and the routers' condition and set). Option and driver
+ * names and the boolean type are checked against the binary's own tables
+ * (exim_builtin: main options; the _OPT_ and _DRIVER_ built-in macros for
+ * routers, transports and authenticators). Not checked: the values of
+ * numeric, time and list options, and the checks drivers make when they are
+ * initialised (a router without a required transport, say).
  *
  * The first fatal error is recorded (DIAG_ERROR, file:line) and reading
  * stops there, as Exim stops.
@@ -70,8 +73,8 @@ struct exim_config {
     struct exim_driver_list routers, transports, authenticators;
     bool failed;                /* Exim would refuse this configuration */
     struct strlist files;       /* owns the file names options point to */
-    struct strlist macro_names; /* user macros in definition order */
-    struct strlist macro_values;
+    struct strlist macro_names; /* user macros in definition order, as exim -bP macros lists them */
+    struct strlist macro_values; /* their final values */
 };
 
 /* exim_options_read - read every logical line of r into cfg (zeroed by the

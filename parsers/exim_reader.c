@@ -270,6 +270,23 @@ static bool exim_reader_macro_start(const char *s)
     return isupper((unsigned char)s[0]) || (s[0] == '_' && isupper((unsigned char)s[1]));
 }
 
+/* The first occurrence of name (of length n, n > 0) in s[0..len), or NULL.
+ * Not strstr(): sanitizers check the whole remaining string on each call,
+ * which makes many occurrences in one long line quadratic. */
+static const char *exim_reader_find(const char *s, size_t len, const char *name, size_t n)
+{
+    const char *end = s + len;
+    while ((size_t)(end - s) >= n) {
+        const char *p = memchr(s, name[0], (size_t)(end - s) - n + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, name, n) == 0)
+            return p;
+        s = p + 1;
+    }
+    return NULL;
+}
+
 /* macros_expand(): substitute macros in the physical line held in sb from
  * offset start. Returns the offset of its first non-blank character and
  * whether any substitution happened. */
@@ -301,29 +318,33 @@ static size_t exim_reader_expand(struct exim_reader *r, struct strbuf *sb, size_
                 s++;
             if (!sb->buf[s])
                 break;
-            size_t t = s;
-            const char *p;
-            size_t replen = strlen(m->value);
-            while ((p = strstr(sb->buf + t, m->name)) != NULL) {
+            /* Exim replaces in place and goes on after the replacement, so
+             * the occurrences are those of the text before this macro,
+             * left to right, without overlap: one pass builds the result. */
+            const char *p = exim_reader_find(sb->buf + s, sb->len - s, m->name, m->namelen);
+            if (!p)
+                continue;
+            struct strbuf nb = STRBUF_INIT;
+            strbuf_add(&nb, sb->buf, s);
+            size_t pos = s;
+            while (p) {
                 size_t at = (size_t)(p - sb->buf);
-                struct strbuf nb = STRBUF_INIT;
-                strbuf_add(&nb, sb->buf, at);
-                strbuf_add(&nb, m->value, replen);
-                strbuf_adds(&nb, sb->buf + at + m->namelen);
-                strbuf_release(sb);
-                *sb = nb;
-                t = at + replen;
-                while (sb->buf[t] && !exim_reader_macro_start(sb->buf + t))
-                    t++;
-                *found = true;
-                if (i >= r->nbuiltin) {
-                    char *used = m->line ? xasprintf("%s (%s:%u)", m->name, m->file, m->line)
-                                         : xasprintf("%s (%s)", m->name, m->file ? m->file : "built in");
-                    if (!strlist_contains(&r->phys_macros, used))
-                        strlist_add_owned(&r->phys_macros, used);
-                    else
-                        free(used);
-                }
+                strbuf_add(&nb, sb->buf + pos, at - pos);
+                strbuf_adds(&nb, m->value);
+                pos = at + m->namelen;
+                p = exim_reader_find(sb->buf + pos, sb->len - pos, m->name, m->namelen);
+            }
+            strbuf_add(&nb, sb->buf + pos, sb->len - pos);
+            strbuf_release(sb);
+            *sb = nb;
+            *found = true;
+            if (i >= r->nbuiltin) {
+                char *used = m->line ? xasprintf("%s (%s:%u)", m->name, m->file, m->line)
+                                     : xasprintf("%s (%s)", m->name, m->file ? m->file : "built in");
+                if (!strlist_contains(&r->phys_macros, used))
+                    strlist_add_owned(&r->phys_macros, used);
+                else
+                    free(used);
             }
         }
     }
@@ -613,4 +634,13 @@ const char *exim_reader_macro(const struct exim_reader *r, const char *name, con
         }
     }
     return NULL;
+}
+
+bool exim_reader_user_macro(const struct exim_reader *r, size_t i, const char **name, const char **value)
+{
+    if (i >= r->nmacros - r->nbuiltin)
+        return false;
+    *name = r->macros[r->nbuiltin + i].name;
+    *value = r->macros[r->nbuiltin + i].value;
+    return true;
 }

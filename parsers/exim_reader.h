@@ -84,6 +84,10 @@ bool exim_reader_failed(const struct exim_reader *r);
 const char *exim_reader_macro(const struct exim_reader *r, const char *name, const char **file,
                               unsigned *line);
 
+/* exim_reader_user_macro - the i-th user macro in definition order (a
+ * redefinition keeps its place); false past the last one. */
+bool exim_reader_user_macro(const struct exim_reader *r, size_t i, const char **name, const char **value);
+
 /* exim_reader_intern - a copy of s that lives as long as the reader. */
 const char *exim_reader_intern(struct exim_reader *r, const char *s);
 

@@ -7,6 +7,7 @@
 /* Keep sorted by name (strcmp order): pf_defaults_find searches it. */
 static const struct pf_default pf_defaults[] = {
     { "alternate_config_directories", "" },
+    { "compatibility_level", "0" },
     { "default_transport", "smtp" },
     { "fallback_relay", "" },
     { "inet_interfaces", "all" },

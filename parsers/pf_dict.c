@@ -36,7 +36,7 @@ struct pf_param *pf_dict_find(const struct pf_dict *dict, const char *name)
 
 static void pf_dict_grow(struct pf_dict *dict)
 {
-    size_t cap = dict->cap ? dict->cap * 2 : 64;
+    size_t cap = dict->cap ? dict->cap * 2 : 8;
     struct pf_param *slots = xcalloc(cap, sizeof(*slots));
     for (size_t i = 0; i < dict->cap; i++)
         if (dict->slots[i].name)

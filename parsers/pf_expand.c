@@ -22,6 +22,8 @@ struct pf_expand_root {
     int failed;
     char *err;
     size_t work;
+    size_t limit;      /* work allowed for this expansion */
+    int budget_limited; /* limit comes from the shared budget */
     int depth;
 };
 
@@ -59,9 +61,13 @@ static void pf_expand_fail(struct pf_expand_state *st, const char *fmt, ...)
 static int pf_expand_charge(struct pf_expand_state *st, size_t units)
 {
     st->root->work += units + 1;
-    if (st->root->work > PF_EXPAND_MAX_WORK) {
-        pf_expand_fail(st, "expansion exceeds %u bytes of work (self-multiplying $references?)",
-                       PF_EXPAND_MAX_WORK);
+    if (st->root->work > st->root->limit) {
+        if (st->root->budget_limited)
+            pf_expand_fail(st, "expansion work budget of this configuration is used up "
+                               "(self-multiplying $references?)");
+        else
+            pf_expand_fail(st, "expansion exceeds %u bytes of work (self-multiplying $references?)",
+                           PF_EXPAND_MAX_WORK);
         return -1;
     }
     return 0;
@@ -108,6 +114,41 @@ static int pf_expand_alldig(const char *s)
     return 1;
 }
 
+/* One number of a compatibility level: optional leading blanks, digits. */
+static int pf_expand_level_part(const char **cp, long *out)
+{
+    const char *p = *cp;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    errno = 0;
+    char *end;
+    long v = strtol(p, &end, 10);
+    if (errno != 0 || v > 100000)
+        return -1;
+    *out = v;
+    *cp = end;
+    return 0;
+}
+
+/* Parse "major[.minor[.patch]]" (Postfix compat_level_from_string). */
+static int pf_expand_compat_level(const char *s, long level[3])
+{
+    level[0] = level[1] = level[2] = 0;
+    const char *cp = s;
+    for (int i = 0; i < 3; i++) {
+        if (pf_expand_level_part(&cp, &level[i]) < 0)
+            return -1;
+        if (*cp == '\0')
+            return 0;
+        if (*cp != '.' || i == 2)
+            return -1;
+        cp++;
+    }
+    return -1;
+}
+
 /* Expand an operand in a fresh expansion, as Postfix does. */
 static char *pf_expand_operand(struct pf_expand_state *st, const char *text)
 {
@@ -141,6 +182,19 @@ static int pf_expand_logical(struct pf_expand_state *st, const char **result, ch
     }
     char *opstart = *cp;
     *cp += oplen;
+    /* "<level" etc.: compare Postfix compatibility levels (major[.minor[.patch]]). */
+    size_t suffix = 0;
+    while (isalnum((unsigned char)(*cp)[suffix]))
+        suffix++;
+    int by_level = 0;
+    if (suffix > 0) {
+        if (suffix != 5 || strncmp(*cp, "level", 5) != 0) {
+            pf_expand_fail(st, "bad operator suffix at: \"...%.*s>>>%.*s\"", (int)oplen, opstart, (int)suffix, *cp);
+            return -1;
+        }
+        by_level = 1;
+        *cp += suffix;
+    }
     if (!pf_expand_find_curly(cp)) {
         pf_expand_fail(st, "\"{expression}\" expected at: \"...{%s} %.*s>>>%.20s\"", left, (int)oplen, opstart,
                        *cp);
@@ -153,7 +207,16 @@ static int pf_expand_logical(struct pf_expand_state *st, const char **result, ch
     char *r = pf_expand_operand(st, right);
     int cmp = 0;
     if (!st->root->failed) {
-        if (pf_expand_alldig(l) && pf_expand_alldig(r)) {
+        if (by_level) {
+            long lv[3], rv[3];
+            if (pf_expand_compat_level(l, lv) < 0)
+                pf_expand_fail(st, "malformed compatibility level syntax: \"%s\"", l);
+            else if (pf_expand_compat_level(r, rv) < 0)
+                pf_expand_fail(st, "malformed compatibility level syntax: \"%s\"", r);
+            else
+                for (int i = 0; i < 3 && cmp == 0; i++)
+                    cmp = lv[i] < rv[i] ? -1 : lv[i] > rv[i];
+        } else if (pf_expand_alldig(l) && pf_expand_alldig(r)) {
             errno = 0;
             char *end;
             long lv = strtol(l, &end, 10);
@@ -335,11 +398,18 @@ static void pf_expand_parse(struct pf_expand_state *st, const char *value)
     strbuf_release(&buf);
 }
 
-int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err)
+int pf_expand_budget(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err,
+                     size_t *budget)
 {
-    struct pf_expand_root root = { lookup, ctx, 0, NULL, 0, 0 };
+    struct pf_expand_root root = { lookup, ctx, 0, NULL, 0, PF_EXPAND_MAX_WORK, 0, 0 };
+    if (budget && *budget < root.limit) {
+        root.limit = *budget;
+        root.budget_limited = 1;
+    }
     struct pf_expand_state st = { &root, out, 0 };
     pf_expand_parse(&st, pattern);
+    if (budget)
+        *budget -= root.work < *budget ? root.work : *budget;
     if (root.failed) {
         if (err)
             *err = root.err;
@@ -350,4 +420,9 @@ int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct
     if (err)
         *err = NULL;
     return 0;
+}
+
+int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err)
+{
+    return pf_expand_budget(pattern, lookup, ctx, out, err, NULL);
 }

@@ -5,8 +5,10 @@
  * ${name?{text}}, ${name:text}, ${name:{text}}, ${name?{t}:{f}} (also
  * ${name?{t}:f}), and ${{a} OP {b}} with OP one of == != < <= > >=, compared
  * numerically when both sides are non-empty strings of digits, else as
- * strings; a relational test yields "true" or "" and may be followed by
- * ?{t}:{f}. Only the selected branch is expanded. Values returned by the
+ * strings. OP may carry the suffix "level" (<level, ==level, ...): then
+ * both sides are Postfix compatibility levels major[.minor[.patch]], as in
+ * the $compatibility_level tests of Postfix 3.6+ defaults. A relational
+ * test yields "true" or "" and may be followed by ?{t}:{f}. Only the selected branch is expanded. Values returned by the
  * lookup are expanded recursively (main.cf values are, in Postfix).
  * Undefined names expand to the empty string.
  *
@@ -24,7 +26,7 @@
 #include "auditor/strbuf.h"
 
 #define PF_EXPAND_MAX_NESTING 100
-#define PF_EXPAND_MAX_WORK (16u * 1024 * 1024)
+#define PF_EXPAND_MAX_WORK (4u * 1024 * 1024)
 
 /* The raw value of name, or NULL when undefined. The string must stay valid
  * until the expansion returns. */
@@ -33,5 +35,12 @@ typedef const char *(*pf_expand_lookup_fn)(void *ctx, const char *name);
 /* pf_expand - expand pattern, appending to out. Returns 0, or -1 with a newly
  * allocated message in *err (free() it; err may be NULL). */
 int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err);
+
+/* pf_expand_budget - the same, charging the work to *budget (shared by many
+ * expansions of one configuration, so that a self-multiplying value
+ * referenced by thousands of services cannot make the whole run slow); an
+ * exhausted budget is an error. budget may be NULL. */
+int pf_expand_budget(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err,
+                     size_t *budget);
 
 #endif

@@ -15,7 +15,11 @@
  *   relay  see pf_relay.h.
  * Values Postfix would refuse (bad myhostname, empty required parameters,
  * unknown words, macro errors) are DIAG_ERRORs at the file:line that set
- * them; one problem shared by several services is recorded once.
+ * them; one problem shared by several services is recorded once. So is a
+ * default_transport (or, when relay_domains is set, relay_transport) that
+ * names no "unix" service of master.cf: that mail would stay queued.
+ * All expansions of one instance share a work budget, so that a hostile
+ * value referenced by every service cannot make the run slow.
  */
 #include "parsers/pf_identity.h"
 
@@ -48,7 +52,13 @@ struct pf_identity_run {
     struct pf_relay relay;
     struct model_set *out;
     struct diag_list *diags;
+    size_t *budget; /* expansion work left for this instance */
 };
+
+/* Expansion work one instance may use in all: plenty for any real
+ * configuration (a few hundred bytes per value), and a few seconds at worst
+ * for a hostile one, however many services reference a bad value. */
+#define PF_IDENTITY_EXPAND_BUDGET (32u * 1024 * 1024)
 
 /* Record a problem unless the same one (file, line, message) is recorded:
  * a main.cf setting is seen by every service. */
@@ -153,6 +163,10 @@ static int pf_identity_numeric(const char *s, int *zero, int *loopback, const ch
     return family;
 }
 
+/* inet_interfaces entries examined per value: far more than any real host
+ * has, and a bound on the work for a hostile megabyte-long value. */
+#define PF_IDENTITY_MAX_INTERFACES 256
+
 /* The implicit source from inet_interfaces for one family. */
 static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct model_identity *id, int fam,
                                         const struct pf_value *ii)
@@ -164,24 +178,21 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
     if (strcmp(ii->value, "all") == 0 || strcmp(ii->value, "loopback-only") == 0)
         return;
     int want = fam == MODEL_IPV4 ? AF_INET : AF_INET6;
-    size_t count = 0;
+    size_t count = 0, entries = 0, names = 0;
     char *found = NULL;
     int found_loopback = 0;
+    struct strbuf shown = STRBUF_INIT;
     char *copy = xstrdup(ii->value);
     char *save = NULL;
     for (char *tok = strtok_r(copy, PF_IDENTITY_SEP, &save); tok; tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
+        if (++entries > PF_IDENTITY_MAX_INTERFACES)
+            break;
         char *addr = pf_identity_unbracket(tok);
         int zero, loopback;
         int af = pf_identity_numeric(addr, &zero, &loopback, NULL);
         if (af == 0) {
-            char *note = xasprintf("inet_interfaces (%s) names host '%s': which source address Postfix binds to "
-                                   "depends on what that name resolves to; mta-preflight does not resolve it and "
-                                   "counts it as no address",
-                                   ii->origin, tok);
-            if (!strlist_contains(&id->notes, note))
-                strlist_add_owned(&id->notes, note);
-            else
-                free(note);
+            if (++names <= 3)
+                strbuf_addf(&shown, "%s'%s'", shown.len ? ", " : "", tok);
         } else if (!(id->families & MODEL_FAMILY_BIT(af == AF_INET ? MODEL_IPV4 : MODEL_IPV6))) {
             /* inet_addr_host() asks only for enabled families: no answer is fatal. */
             pf_identity_diag(run->diags, DIAG_ERROR, ii->file, ii->line,
@@ -197,6 +208,28 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
         free(addr);
     }
     free(copy);
+    if (names > 0) {
+        char *note = names == 1
+                         ? xasprintf("inet_interfaces (%s) names host %s: which source address Postfix binds to "
+                                     "depends on what that name resolves to; mta-preflight does not resolve it and "
+                                     "counts it as no address",
+                                     ii->origin, shown.buf)
+                         : xasprintf("inet_interfaces (%s) names hosts %s%s: which source address Postfix binds to "
+                                     "depends on what those names resolve to; mta-preflight does not resolve them "
+                                     "and counts them as no address",
+                                     ii->origin, shown.buf, names > 3 ? " and more" : "");
+        if (!strlist_contains(&id->notes, note))
+            strlist_add_owned(&id->notes, note);
+        else
+            free(note);
+    }
+    strbuf_release(&shown);
+    if (entries > PF_IDENTITY_MAX_INTERFACES) {
+        pf_identity_diag(run->diags, DIAG_WARNING, ii->file, ii->line,
+                         "inet_interfaces has more than %d entries; only the first %d were examined",
+                         PF_IDENTITY_MAX_INTERFACES, PF_IDENTITY_MAX_INTERFACES);
+        count = 0;
+    }
     if (count == 1 && !found_loopback) {
         b->how = MODEL_BIND_INET_INTERFACES;
         b->address = found;
@@ -257,24 +290,28 @@ static void pf_identity_bind(struct pf_identity_run *run, const struct pf_scope 
 static void pf_identity_families(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id)
 {
     struct pf_value v = PF_VALUE_INIT;
+    int bad = 0;
     id->families = 0;
     if (pf_identity_get(run, sc, "inet_protocols", &v) == 0) {
         char *copy = xstrdup(v.value ? v.value : "");
         char *save = NULL;
         for (char *tok = strtok_r(copy, PF_IDENTITY_SEP, &save); tok;
              tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
-            if (strcasecmp(tok, "ipv4") == 0)
+            /* name_mask() without NAME_MASK_ANY_CASE: "IPv4" is an error. */
+            if (strcmp(tok, "ipv4") == 0)
                 id->families |= MODEL_FAMILY_BIT(MODEL_IPV4);
-            else if (strcasecmp(tok, "ipv6") == 0)
+            else if (strcmp(tok, "ipv6") == 0)
                 id->families |= MODEL_FAMILY_BIT(MODEL_IPV6);
-            else if (strcasecmp(tok, "all") == 0)
+            else if (strcmp(tok, "all") == 0)
                 id->families |= MODEL_FAMILY_BIT(MODEL_IPV4) | MODEL_FAMILY_BIT(MODEL_IPV6);
-            else
+            else {
                 pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
                                  tok, v.value);
+                bad = 1;
+            }
         }
         free(copy);
-        if (v.value && id->families == 0)
+        if (v.value && id->families == 0 && !bad)
             strlist_addf(&id->notes, "inet_protocols (%s) enables no address family: this transport cannot "
                                      "deliver over the network",
                          v.origin);
@@ -357,6 +394,11 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
                                      "relay_domains goes to %s instead",
                          *b ? b : "the recipient domain's MX hosts");
     }
+    if (pf_mastercf_override(svc, "relayhost"))
+        strlist_addf(&id->notes, "-o relayhost (%s:%u) on this service does not change where its mail goes: the "
+                                 "resolver (trivial-rewrite) chooses the next hop, smtp(8) only uses relayhost "
+                                 "for a warning",
+                     run->mastercf->path, svc->line);
     if (!is_def && !is_rel)
         strlist_add(&id->notes, "neither default_transport nor relay_transport names this transport: it gets mail "
                                 "only from tables or filters that name it (transport_maps, content_filter, "
@@ -386,7 +428,7 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
 
 static void pf_identity_service(struct pf_identity_run *run, const struct pf_service *svc)
 {
-    struct pf_scope sc = { run->maincf, run->mastercf, svc, run->hostname };
+    struct pf_scope sc = { run->maincf, run->mastercf, svc, run->hostname, run->budget };
     struct model_identity *id = model_identity_add(run->out, MODEL_POSTFIX);
     id->id = xasprintf("postfix:%s:%s/%s", run->dir, svc->name, svc->type);
     id->config = xstrdup(run->dir);
@@ -421,7 +463,7 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
 /* The service that routes mail: trivial-rewrite, named $rewrite_service_name. */
 static const struct pf_service *pf_identity_rewrite_service(const struct pf_identity_run *run)
 {
-    struct pf_scope main_scope = { run->maincf, run->mastercf, NULL, run->hostname };
+    struct pf_scope main_scope = { run->maincf, run->mastercf, NULL, run->hostname, run->budget };
     struct pf_value v = PF_VALUE_INIT;
     pf_scope_get(&main_scope, "rewrite_service_name", &v);
     const struct pf_service *found = NULL;
@@ -436,6 +478,32 @@ static const struct pf_service *pf_identity_rewrite_service(const struct pf_iden
             return s;
     }
     return NULL;
+}
+
+/* The queue manager hands mail to private/TRANSPORT: a transport without a
+ * "TRANSPORT unix" entry in master.cf leaves that class of mail queued. */
+static void pf_identity_check_transports(struct pf_identity_run *run)
+{
+    const struct pf_relay_class *classes[] = { &run->relay.def, &run->relay.rel };
+    static const char *const params[] = { "default_transport", "relay_transport" };
+    static const char *const what[] = { "mail for remote domains", "mail for relay_domains" };
+    /* The relay class only matters when relay_domains is set (its
+     * compatibility-level default gives no domains beyond mydestination). */
+    struct pf_scope main_scope = { run->maincf, run->mastercf, NULL, run->hostname, run->budget };
+    struct pf_value rd = PF_VALUE_INIT;
+    pf_scope_get(&main_scope, "relay_domains", &rd);
+    int relay_used = rd.from != PF_FROM_UNDEF && rd.from != PF_FROM_DEFAULT && rd.value && *rd.value;
+    pf_value_free(&rd);
+    for (int i = 0; i < 2; i++) {
+        const struct pf_relay_class *c = classes[i];
+        if (i == 1 && !relay_used)
+            continue;
+        if (!c->transport || !*c->transport || pf_mastercf_find(run->mastercf, c->transport, "unix"))
+            continue;
+        pf_identity_diag(run->diags, DIAG_ERROR, c->file, c->line,
+                         "%s names transport '%s', but %s has no '%s unix' service: %s stays in the queue",
+                         params[i], c->transport, run->mastercf->path, c->transport, what[i]);
+    }
 }
 
 static char *pf_identity_trim_dir(const char *dir)
@@ -461,11 +529,15 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
         pf_identity_diag(diags, DIAG_ERROR, mastercf.path, 0,
                          "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
 
-    struct pf_identity_run run = { dir, hostname, &maincf, &mastercf, { { 0 }, { 0 }, STRLIST_INIT }, out, diags };
+    size_t budget = PF_IDENTITY_EXPAND_BUDGET;
+    struct pf_identity_run run = { dir,  hostname, &maincf, &mastercf, { { 0 }, { 0 }, STRLIST_INIT },
+                                   out,  diags,    &budget };
     const struct pf_service *rewrite = pf_identity_rewrite_service(&run);
-    struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname };
+    struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname, &budget };
     pf_relay_resolve(&rewrite_scope, &run.relay, diags);
 
+    if (mastercf.n > 0)
+        pf_identity_check_transports(&run);
     for (size_t i = 0; i < mastercf.n; i++) {
         const struct pf_service *svc = &mastercf.items[i];
         if (!svc->replaced && strcmp(pf_mastercf_command_base(svc), "smtp") == 0)
@@ -475,7 +547,7 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
 
     if (is_default) {
         /* Only the default instance's main.cf lists the others. */
-        struct pf_scope main_scope = { &maincf, &mastercf, NULL, hostname };
+        struct pf_scope main_scope = { &maincf, &mastercf, NULL, hostname, &budget };
         struct pf_value v = PF_VALUE_INIT;
         if (pf_identity_get(&run, &main_scope, "multi_instance_directories", &v) == 0 && v.value && *v.value) {
             char *copy = xstrdup(v.value);
@@ -515,6 +587,10 @@ int pf_identity_load(const char *config_dir, const struct model_host *host, stru
             given = "/etc/postfix";
             how = "default location";
         }
+    }
+    if (*given == '\0') {
+        diag_add(diags, DIAG_ERROR, NULL, 0, "empty Postfix configuration directory name");
+        return -1;
     }
     char *dir = pf_identity_trim_dir(given);
     char hostbuf[256];

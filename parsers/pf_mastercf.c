@@ -102,6 +102,7 @@ static void pf_mastercf_add_override(struct pf_service *svc, const char *path, u
         XGROW(svc->overrides, svc->overrides_cap, svc->noverrides + 1);
         svc->overrides[svc->noverrides].name = xstrdup(name);
         svc->overrides[svc->noverrides].value = xstrdup(value);
+        pf_dict_set(&svc->override_index, name, "", NULL, 0)->aux = svc->noverrides;
         svc->noverrides++;
     }
     free(copy);
@@ -237,10 +238,8 @@ const struct pf_service *pf_mastercf_find(const struct pf_mastercf *m, const cha
 
 const char *pf_mastercf_override(const struct pf_service *svc, const char *name)
 {
-    for (size_t i = svc->noverrides; i-- > 0;)
-        if (strcmp(svc->overrides[i].name, name) == 0)
-            return svc->overrides[i].value;
-    return NULL;
+    const struct pf_param *p = pf_dict_find(&svc->override_index, name);
+    return p ? svc->overrides[p->aux].value : NULL;
 }
 
 const char *pf_mastercf_command_base(const struct pf_service *svc)
@@ -258,6 +257,7 @@ void pf_mastercf_free(struct pf_mastercf *m)
             free(svc->overrides[j].value);
         }
         free(svc->overrides);
+        pf_dict_free(&svc->override_index);
         free(svc->name);
         free(svc->type);
         free(svc->command);

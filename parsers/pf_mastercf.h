@@ -36,6 +36,7 @@ struct pf_service {
     unsigned line;   /* first line of the entry */
     struct pf_override *overrides; /* in the order given; the last of a name wins */
     size_t noverrides, overrides_cap;
+    struct pf_dict override_index; /* name -> index of its last -o (aux) */
     int replaced;    /* a later entry with the same name/type replaces this one */
 };
 

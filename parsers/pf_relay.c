@@ -18,6 +18,9 @@ static void pf_relay_class(const struct pf_scope *scope, const char *param, cons
     }
     const char *val = v.value ? v.value : "";
     const char *colon = strchr(val, ':');
+    c->transport_origin = xstrdup(v.origin);
+    c->file = v.file;
+    c->line = v.line;
     c->transport = colon ? xstrndup(val, (size_t)(colon - val)) : xstrdup(val);
     if (colon && colon[1]) {
         c->nexthop = xstrdup(colon + 1);
@@ -62,6 +65,7 @@ static void pf_relay_class_free(struct pf_relay_class *c)
     free(c->transport);
     free(c->nexthop);
     free(c->origin);
+    free(c->transport_origin);
 }
 
 void pf_relay_free(struct pf_relay *r)

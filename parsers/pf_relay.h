@@ -32,6 +32,9 @@ struct pf_relay_class {
     char *transport; /* transport name; NULL when the setting could not be evaluated */
     char *nexthop;   /* NULL: the recipient domain */
     char *origin;    /* origin of the setting that gave the next hop */
+    char *transport_origin; /* origin of default_transport / relay_transport */
+    const char *file;       /* where that setting is (borrowed), NULL for the default */
+    unsigned line;
 };
 
 struct pf_relay {

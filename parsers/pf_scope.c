@@ -32,7 +32,7 @@ static const char *pf_scope_expand_kept(struct pf_scope_ctx *ctx, const char *te
 {
     struct strbuf sb = STRBUF_INIT;
     char *err = NULL;
-    if (pf_expand(text, pf_scope_lookup, ctx, &sb, &err) < 0) {
+    if (pf_expand_budget(text, pf_scope_lookup, ctx, &sb, &err, ctx->scope->budget) < 0) {
         free(err);
         strbuf_release(&sb);
         return NULL;
@@ -173,7 +173,7 @@ int pf_scope_get(const struct pf_scope *scope, const char *name, struct pf_value
         v->raw = xstrdup(r.raw);
         v->origin = r.origin;
         struct strbuf sb = STRBUF_INIT;
-        if (pf_expand(v->raw, pf_scope_lookup, &ctx, &sb, &v->error) < 0) {
+        if (pf_expand_budget(v->raw, pf_scope_lookup, &ctx, &sb, &v->error, scope->budget) < 0) {
             strbuf_release(&sb);
             rc = -1;
         } else {

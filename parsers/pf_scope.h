@@ -24,6 +24,7 @@ struct pf_scope {
     const struct pf_mastercf *mastercf; /* NULL or the file of service */
     const struct pf_service *service;   /* NULL: the main.cf scope */
     const char *hostname;               /* gethostname() or --system-hostname */
+    size_t *budget;                     /* NULL, or expansion work shared by many lookups (pf_expand_budget) */
 };
 
 enum pf_from { PF_FROM_UNDEF, PF_FROM_DEFAULT, PF_FROM_MAINCF, PF_FROM_OVERRIDE, PF_FROM_SERVICE };

@@ -7,7 +7,8 @@
  *   exim -bP output (primary_hostname, disable_ipv6, dns_ipv4_lookup, the
  *   transport and router lists, each smtp transport's helo_data,
  *   interface, hosts and hosts_override, each router's driver, transport,
- *   route_list, route_data) equals what the reader holds. Debian layouts
+ *   route_list, route_data, and every user macro with its final value from
+ *   exim -bP macros) equals what the reader holds. Debian layouts
  *   are also compared with a path-fixed copy of update-exim4.conf. Cases
  *   named bad-* must make Exim fail too, at the same file and line.
  *
@@ -169,7 +170,12 @@ struct exim_oracle {
 static int exim_oracle_run(const struct exim_oracle *o, const char *conf, const char *args, char **out, char **err)
 {
     struct strbuf setup = STRBUF_INIT;
-    strbuf_addf(&setup, "ip link set lo up && hostname %s", o->hostname);
+    /* the host's own /etc/hosts and resolver must not decide what Exim
+     * makes of a host name without a dot */
+    strbuf_addf(&setup,
+                "ip link set lo up && hostname %s && printf '127.0.0.1 localhost\\\\n::1 localhost\\\\n' > %s/.hosts && "
+                ": > %s/.resolv.conf && mount --bind %s/.hosts /etc/hosts && mount --bind %s/.resolv.conf /etc/resolv.conf",
+                o->hostname, o->tmp, o->tmp, o->tmp, o->tmp);
     if (o->users && *o->users) {
         strbuf_addf(&setup, " && cp /etc/passwd %s/.passwd && cp /etc/group %s/.group", o->tmp, o->tmp);
         unsigned uid = 64000;
@@ -290,6 +296,24 @@ static void exim_oracle_compare(const struct exim_oracle *o, const char *conf, c
     free(out);
     free(err);
 
+    /* every user macro, in order, with its final value */
+    ck_assert_int_eq(exim_oracle_run(o, conf, "-bP macros", &out, &err), 0);
+    struct strbuf exim_macros = STRBUF_INIT, mine = STRBUF_INIT;
+    for (const char *l = out; *l;) {
+        size_t len = strcspn(l, "\n");
+        if (*l != '_')
+            strbuf_addf(&exim_macros, "%.*s\n", (int)len, l);
+        l += len + (l[len] ? 1 : 0);
+    }
+    for (size_t i = 0; i < cfg->macro_names.n; i++)
+        strbuf_addf(&mine, "%s=%s\n", cfg->macro_names.items[i], cfg->macro_values.items[i]);
+    ck_assert_msg(strcmp(exim_macros.buf, mine.buf) == 0, "%s (%s Exim): macros: Exim has\n%s\nthe reader has\n%s",
+                  o->name, o->label, exim_macros.buf, mine.buf);
+    strbuf_release(&exim_macros);
+    strbuf_release(&mine);
+    free(out);
+    free(err);
+
     for (size_t i = 0; i < cfg->transports.n; i++) {
         const struct exim_driver *t = &cfg->transports.items[i];
         const struct exim_option *drv = exim_options_find(&t->opts, "driver");
@@ -346,7 +370,12 @@ static void exim_oracle_refused(const struct exim_oracle *o, const char *conf, c
             first = &diags->items[i];
     ck_assert_msg(first != NULL, "%s: the reader found no error", o->name);
     const char *at = strstr(err, "Exim configuration error in line ");
-    if (at) {
+    /* In an include loop Exim fails wherever it runs out of file
+     * descriptors, which depends on the limit: only the message is kept. */
+    if (at && strstr(first->message, "include loop"))
+        ck_assert_msg(strstr(err, "failed to open included configuration file") != NULL,
+                      "%s (%s Exim): unexpected error for an include loop: %s", o->name, o->label, err);
+    else if (at) {
         unsigned line = 0;
         char file[4096] = "";
         ck_assert_int_eq(sscanf(at, "Exim configuration error in line %u of %4095[^:\n]:", &line, file), 2);

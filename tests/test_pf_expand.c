@@ -123,6 +123,19 @@ START_TEST(expand_relational)
     EXPECT("${{a} = {b}?{x}:{y}}",
            "ERR: \"==\" or \"!=\"\" or \"<\"\" or \"<=\"\" or \">=\"\" or \">\" expected at: \"...a}>>>= {b}?{x}:{y}\"");
     EXPECT("${{x}}", "ERR: \"==\" or \"!=\"\" or \"<\"\" or \"<=\"\" or \">=\"\" or \">\" expected at: \"...x}>>>\"");
+    EXPECT("${{3.6} <level {2} ? {a} : {b}}", "b");
+    EXPECT("${{1}<level{2}?{a}:{b}}", "a");
+    EXPECT("${{3.6.1} >=level {3.6} ? {a} : {b}}", "a");
+    EXPECT("${{2} ==level {2.0}?{a}:{b}}", "a");
+    EXPECT("${{2} !=level {2.0.1}?{a}:{b}}", "a");
+    EXPECT("${{3.6} <=level {3.6.0}?{a}:{b}}", "a");
+    EXPECT("${{ 1} <level {2}?{a}:{b}}", "a");
+    EXPECT("${{$undefined} <level {2} ? {old} : {new}}", "ERR: malformed compatibility level syntax: \"\"");
+    EXPECT("${{1.} <level {2}?{a}:{b}}", "ERR: malformed compatibility level syntax: \"1.\"");
+    EXPECT("${{-1} <level {2}?{a}:{b}}", "ERR: malformed compatibility level syntax: \"-1\"");
+    EXPECT("${{1} <levelx {2}?{a}:{b}}", "ERR: bad operator suffix at: \"...<>>>levelx\"");
+    EXPECT("${{1} <LEVEL {2}?{a}:{b}}", "ERR: bad operator suffix at: \"...<>>>LEVEL\"");
+    EXPECT("${{1} < level {2}?{a}:{b}}", "ERR: \"{expression}\" expected at: \"...{1} <>>> level {2}?{a}:{b}\"");
     EXPECT("${{a} == b}", "ERR: \"{expression}\" expected at: \"...{a} ==>>> b\"");
     EXPECT("${{a} == {a} x}", "ERR: \"?\" or \":\" expected at: \"...}>>>x\"");
 }
@@ -191,14 +204,14 @@ START_TEST(scope_precedence_and_origins)
                      "smtp_helo_name = helo.$mydomain\n",
                  "smtp unix - - n - - smtp\n"
                  "out unix - - n - - smtp -o smtp_helo_name=$service_name.$myhostname -o myhostname=o.example.net\n");
-    struct pf_scope main_scope = { &f.cf, &f.m, NULL, "host" };
+    struct pf_scope main_scope = { &f.cf, &f.m, NULL, "host", NULL };
     struct pf_value v = PF_VALUE_INIT;
     ck_assert_int_eq(pf_scope_get(&main_scope, "smtp_helo_name", &v), 0);
     ck_assert_str_eq(v.value, "helo.example.com");
     ck_assert_str_eq(v.origin, "/cfg/main.cf:2");
     ck_assert_int_eq(v.from, PF_FROM_MAINCF);
     pf_value_free(&v);
-    struct pf_scope out = { &f.cf, &f.m, pf_mastercf_find(&f.m, "out", "unix"), "host" };
+    struct pf_scope out = { &f.cf, &f.m, pf_mastercf_find(&f.m, "out", "unix"), "host", NULL };
     ck_assert_int_eq(pf_scope_get(&out, "smtp_helo_name", &v), 0);
     ck_assert_str_eq(v.value, "out.o.example.net");
     ck_assert_str_eq(v.origin, "/cfg/master.cf:2 (-o)");
@@ -226,7 +239,7 @@ START_TEST(scope_derived_myhostname)
 {
     struct fixture f;
     fixture_load(&f, "", "smtp unix - - n - - smtp -o mydomain=corp.example\n");
-    struct pf_scope main_scope = { &f.cf, &f.m, NULL, "box" };
+    struct pf_scope main_scope = { &f.cf, &f.m, NULL, "box", NULL };
     struct pf_value v = PF_VALUE_INIT;
     ck_assert_int_eq(pf_scope_get(&main_scope, "smtp_helo_name", &v), 0);
     ck_assert_str_eq(v.value, "box.localdomain");
@@ -237,12 +250,12 @@ START_TEST(scope_derived_myhostname)
     ck_assert_int_eq(pf_scope_get(&main_scope, "mydomain", &v), 0);
     ck_assert_str_eq(v.value, "localdomain");
     pf_value_free(&v);
-    struct pf_scope svc = { &f.cf, &f.m, pf_mastercf_find(&f.m, "smtp", "unix"), "box" };
+    struct pf_scope svc = { &f.cf, &f.m, pf_mastercf_find(&f.m, "smtp", "unix"), "box", NULL };
     ck_assert_int_eq(pf_scope_get(&svc, "myhostname", &v), 0);
     ck_assert_str_eq(v.value, "box.corp.example");
     ck_assert_str_eq(v.origin, "default (gethostname() + . + mydomain from /cfg/master.cf:1 (-o))");
     pf_value_free(&v);
-    struct pf_scope fq = { &f.cf, &f.m, NULL, "full.example.org" };
+    struct pf_scope fq = { &f.cf, &f.m, NULL, "full.example.org", NULL };
     ck_assert_int_eq(pf_scope_get(&fq, "myhostname", &v), 0);
     ck_assert_str_eq(v.value, "full.example.org");
     ck_assert_str_eq(v.origin, "default (gethostname())");
@@ -255,7 +268,7 @@ START_TEST(scope_self_references_terminate)
 {
     struct fixture f;
     fixture_load(&f, "myhostname = $mydomain\nmydomain = $myhostname\n", "smtp unix - - n - - smtp\n");
-    struct pf_scope sc = { &f.cf, &f.m, NULL, "box" };
+    struct pf_scope sc = { &f.cf, &f.m, NULL, "box", NULL };
     struct pf_value v = PF_VALUE_INIT;
     ck_assert_int_eq(pf_scope_get(&sc, "smtp_helo_name", &v), -1);
     ck_assert_ptr_nonnull(strstr(v.error, "unreasonable macro call nesting"));
@@ -263,7 +276,7 @@ START_TEST(scope_self_references_terminate)
     fixture_free(&f);
     /* No main.cf value: the derived defaults must not chase each other. */
     fixture_load(&f, "myhostname = $mydomain\n", "smtp unix - - n - - smtp\n");
-    struct pf_scope sc2 = { &f.cf, &f.m, NULL, "box" };
+    struct pf_scope sc2 = { &f.cf, &f.m, NULL, "box", NULL };
     ck_assert_int_eq(pf_scope_get(&sc2, "myhostname", &v), 0);
     pf_value_free(&v);
     fixture_free(&f);

@@ -219,7 +219,7 @@ static char *pf_oracle_setup(const struct pf_maincf *maincf, const struct pf_mas
 {
     struct strbuf setup = STRBUF_INIT, hosts = STRBUF_INIT;
     unsigned fake = 0;
-    struct pf_scope main_scope = { maincf, mastercf, NULL, host };
+    struct pf_scope main_scope = { maincf, mastercf, NULL, host, NULL };
     struct pf_value v = PF_VALUE_INIT;
     pf_scope_get(&main_scope, "inet_interfaces", &v);
     pf_oracle_interfaces(&setup, &hosts, v.value, &fake);
@@ -348,7 +348,7 @@ static long pf_oracle_dir(const char *dir, const char *host)
         const char *rcline = strstr(cp, "@@rc=");
         ck_assert_ptr_nonnull(rcline);
         int orc = atoi(rcline + 5);
-        struct pf_scope sc = { &maincf, &mastercf, svc, host };
+        struct pf_scope sc = { &maincf, &mastercf, svc, host, NULL };
         int ours_fail = 0;
         char *values[PF_ORACLE_NPARAMS];
         for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++) {
@@ -434,6 +434,114 @@ START_TEST(pf_oracle_case)
 }
 END_TEST
 
+/* Expansion against postconf: each pattern becomes smtp_helo_name in a
+ * main.cf that defines a few parameters; values must match, and for a
+ * pattern postconf rejects, our message must be postconf's first warning
+ * (undefined-parameter notes aside). */
+static const char *const pf_expand_patterns[] = {
+    "$myhostname", "${myhostname}", "$(myhostname)x", "a$$b", "$site.$undefined.", "${site?yes}", "${empty?yes}",
+    "${site:no}", "${empty:{no}}", "${undefined:{no}}", "${site?{A}:{B}}", "${empty?{A}:B}", "x${site?{{y}}}",
+    "${site??foo:{b}ar}", "${site?{A} : {B}}", "${{10} < {9} ? {y} : {n}}", "${{abc} <= {abd}?{y}:{n}}",
+    "${{02} == {2}?{num}:{str}}", "${{} == {0}?{num}:{str}}", "${{ 5 } == {5}?{eq}:{ne}}", "${{1} != {2}}",
+    "${{$site} == {eu} ? {eu-$myhostname} : {$myhostname}}", "${{3.6} <level {2} ? {a} : {b}}",
+    "${{3.6.1} >=level {3.6}?{a}:{b}}", "$loop_a", "x$self", "a$", "$ {x}", "${}", "${site", "${mail-name}",
+    "${myhostname?{a}x}", "${empty?{a}:{b}c}", "$(site:{x)", "${{a} = {b}?{x}:{y}}", "${{x}}", "${{a} == b}",
+    "${{a} == {a} x}", "${{1} <levelx {2}}", "${{1.} <level {2}}", "${{99999999999999999999} > {1}?{g}:{l}}",
+    "# hash $site", "$site$site$site", "${site?{${empty:{deep}}}}",
+};
+
+START_TEST(pf_oracle_expansion)
+{
+    if (!ts_is_root()) {
+        fprintf(stderr, "pf_oracle_expansion: skipped, needs root (unshare -u to pin the host name)\n");
+        return;
+    }
+    const char *host = "oracle-host.example.net";
+    char *dir = ts_tmpdir("pf-expand");
+    char *master_path = xasprintf("%s/master.cf", dir);
+    ts_write_file(master_path, "smtp unix - - n - - smtp\n");
+    char *main_path = xasprintf("%s/main.cf", dir);
+    struct strbuf script = STRBUF_INIT;
+    size_t n = sizeof(pf_expand_patterns) / sizeof(pf_expand_patterns[0]);
+    const char *defs = "myhostname = mx.example.com\nsite = eu\nempty =\nloop_a = $loop_b\nloop_b = $loop_a\n"
+                       "self = x$self\n";
+    for (size_t i = 0; i < n; i++) {
+        char *sub = xasprintf("%s/p%zu", dir, i);
+        char *cmd = xasprintf("mkdir -p '%s' && cp '%s' '%s/'", sub, master_path, sub);
+        ck_assert_int_eq(ts_run(cmd, NULL, NULL), 0);
+        char *mc = xasprintf("%s/main.cf", sub);
+        char *text = xasprintf("%ssmtp_helo_name = %s\n", defs, pf_expand_patterns[i]);
+        ts_write_file(mc, text);
+        strbuf_addf(&script, "echo '@@'; postconf -c '%s' -xh smtp_helo_name 2>&1; echo \"@@rc=$?\"; ", sub);
+        free(text);
+        free(mc);
+        free(cmd);
+        free(sub);
+    }
+    char *out = NULL;
+    ck_assert_int_eq(pf_oracle_run(host, "", script.buf, &out, NULL), 0);
+    const char *cp = out;
+    for (size_t i = 0; i < n; i++) {
+        cp = strstr(cp, "@@\n");
+        ck_assert_ptr_nonnull(cp);
+        cp += 3;
+        const char *end = strstr(cp, "@@rc=");
+        ck_assert_ptr_nonnull(end);
+        int orc = atoi(end + 5);
+        /* postconf's lines: warnings, then the value (when it succeeded). */
+        char *block = xstrndup(cp, (size_t)(end - cp));
+        char *first_warning = NULL, *value = NULL;
+        char *save = NULL;
+        for (char *line = strtok_r(block, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            if (strncmp(line, "postconf: warning: ", 19) == 0) {
+                if (!first_warning && !strstr(line, "undefined parameter"))
+                    first_warning = xstrdup(line + 19);
+            } else if (strncmp(line, "postconf: ", 10) != 0) {
+                value = xstrdup(line);
+            }
+        }
+        if (orc == 0 && !value)
+            value = xstrdup(""); /* an empty value prints an empty line */
+        char *sub = xasprintf("%s/p%zu", dir, i);
+        struct pf_maincf cf;
+        struct pf_mastercf m;
+        struct diag_list d = DIAG_LIST_INIT;
+        pf_maincf_load(&cf, sub, &d);
+        pf_mastercf_load(&m, sub, &d);
+        struct pf_scope sc = { &cf, &m, NULL, host, NULL };
+        struct pf_value v = PF_VALUE_INIT;
+        int rc = pf_scope_get(&sc, "smtp_helo_name", &v);
+        if (orc == 0) {
+            ck_assert_msg(rc == 0, "'%s': postconf gave '%s', parser failed: %s", pf_expand_patterns[i], value,
+                          v.error);
+            ck_assert_msg(strcmp(v.value, value) == 0, "'%s': postconf '%s', parser '%s'", pf_expand_patterns[i],
+                          value, v.value);
+        } else {
+            ck_assert_msg(rc < 0, "'%s': postconf failed (%s), parser gave '%s'", pf_expand_patterns[i],
+                          first_warning ? first_warning : "?", v.value);
+            if (first_warning)
+                ck_assert_msg(strcmp(first_warning, v.error) == 0, "'%s': postconf says '%s', parser '%s'",
+                              pf_expand_patterns[i], first_warning, v.error);
+        }
+        pf_value_free(&v);
+        pf_maincf_free(&cf);
+        pf_mastercf_free(&m);
+        diag_list_free(&d);
+        free(sub);
+        free(block);
+        free(first_warning);
+        free(value);
+        cp = end + 5;
+    }
+    free(out);
+    strbuf_release(&script);
+    free(main_path);
+    free(master_path);
+    ts_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *pf_identity_suite(void)
 {
     Suite *s = suite_create("pf_identity");
@@ -445,6 +553,7 @@ Suite *pf_identity_suite(void)
     TCase *o = tcase_create("oracle");
     tcase_set_timeout(o, 60);
     tcase_add_loop_test(o, pf_oracle_case, 0, n);
+    tcase_add_test(o, pf_oracle_expansion);
     suite_add_tcase(s, o);
     return s;
 }

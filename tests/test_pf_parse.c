@@ -184,6 +184,7 @@ START_TEST(files_missing_directory_and_unreadable)
     ck_assert_int_eq(mkdir(empty, 0755), 0);
     struct model_host host = { "h.example.net" };
     ck_assert_int_eq(pf_identity_load(empty, &host, &set, &d), -1);
+    ck_assert_int_eq(pf_identity_load("", &host, &set, &d), -1);
     ck_assert_uint_eq(set.n, 0);
     ck_assert_uint_eq(set.nconfigs, 0);
     /* unreadable main.cf (only meaningful when not root) */
@@ -366,6 +367,134 @@ START_TEST(hostname_syntax)
 }
 END_TEST
 
+/* Random mutations of real samples: the parser must never crash, hang or
+ * leak (run under ASan and valgrind by make asan-check / valgrind-check). */
+static void mutate(struct strbuf *out, const char *text, size_t len, unsigned *seed)
+{
+    static const char pieces[] = "${}()?:=#\n \t\0[]-o,";
+    strbuf_reset(out);
+    strbuf_add(out, text, len);
+    int edits = 1 + (int)(rand_r(seed) % 8);
+    for (int e = 0; e < edits && out->len > 0; e++) {
+        size_t at = (size_t)rand_r(seed) % out->len;
+        switch (rand_r(seed) % 4) {
+        case 0: /* overwrite with a syntax character */
+            out->buf[at] = pieces[(size_t)rand_r(seed) % (sizeof(pieces) - 1)];
+            break;
+        case 1: /* random byte */
+            out->buf[at] = (char)(rand_r(seed) & 0xff);
+            break;
+        case 2: /* cut the rest of the line */
+            while (at < out->len && out->buf[at] != '\n')
+                out->buf[at++] = ' ';
+            break;
+        default: { /* repeat a chunk (self references, continuation lines) */
+            size_t n = (size_t)rand_r(seed) % 40;
+            if (at + n > out->len)
+                n = out->len - at;
+            char *chunk = xmalloc(n + 1); /* the chunk may hold NUL bytes */
+            memcpy(chunk, out->buf + at, n);
+            strbuf_add(out, chunk, n);
+            free(chunk);
+            break;
+        }
+        }
+    }
+}
+
+START_TEST(mutated_samples_never_crash)
+{
+    static const char *const cases[] = { "debian-default", "expansion-corners", "long-form-options",
+                                         "sender-bind-ehlo", "corpus-mailcow", "corpus-danwin-onion" };
+    int rounds = ts_under_valgrind() ? 15 : 150;
+    char *dir = ts_tmpdir("pf-mutate");
+    char *main_path = xasprintf("%s/main.cf", dir);
+    char *master_path = xasprintf("%s/master.cf", dir);
+    struct strbuf buf = STRBUF_INIT;
+    unsigned seed = 20261128;
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        char *src_main = xasprintf("samples/postfix/%s/main.cf", cases[c]);
+        char *src_master = xasprintf("samples/postfix/%s/master.cf", cases[c]);
+        size_t main_len = 0, master_len = 0;
+        char *main_text = ts_read_file(src_main, &main_len);
+        char *master_text = ts_read_file(src_master, &master_len);
+        ck_assert_ptr_nonnull(main_text);
+        ck_assert_ptr_nonnull(master_text);
+        for (int r = 0; r < rounds; r++) {
+            FILE *fp = fopen(main_path, "wb");
+            ck_assert_ptr_nonnull(fp);
+            mutate(&buf, main_text, main_len, &seed);
+            fwrite(buf.buf, 1, buf.len, fp);
+            fclose(fp);
+            fp = fopen(master_path, "wb");
+            ck_assert_ptr_nonnull(fp);
+            mutate(&buf, master_text, master_len, &seed);
+            fwrite(buf.buf, 1, buf.len, fp);
+            fclose(fp);
+            struct model_set set = MODEL_SET_INIT;
+            struct diag_list d = DIAG_LIST_INIT;
+            struct model_host host = { "mutant.example.net" };
+            int rc = pf_identity_load(dir, &host, &set, &d);
+            ck_assert_int_eq(rc, 1);
+            model_set_free(&set);
+            diag_list_free(&d);
+        }
+        free(main_text);
+        free(master_text);
+        free(src_main);
+        free(src_master);
+    }
+    strbuf_release(&buf);
+    free(main_path);
+    free(master_path);
+    ts_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A value that multiplies itself (4^20 bytes) referenced by 2 000 services:
+ * Postfix itself would run out of memory; the parser must report it and
+ * finish quickly, however many services reference the value. */
+START_TEST(self_multiplying_value_is_cheap)
+{
+    char *dir = ts_tmpdir("pf-hostile");
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "smtp_helo_name = $d1\n");
+    for (int i = 1; i <= 20; i++)
+        strbuf_addf(&sb, "d%d = $d%d$d%d$d%d$d%d\n", i, i + 1, i + 1, i + 1, i + 1);
+    strbuf_adds(&sb, "d21 = 0123456789\n");
+    char *path = xasprintf("%s/main.cf", dir);
+    ts_write_file(path, sb.buf);
+    free(path);
+    strbuf_reset(&sb);
+    int services = ts_under_valgrind() ? 50 : 2000;
+    for (int i = 0; i < services; i++)
+        strbuf_addf(&sb, "s%d unix - - n - - smtp\n", i);
+    path = xasprintf("%s/master.cf", dir);
+    ts_write_file(path, sb.buf);
+    free(path);
+    struct model_set set = MODEL_SET_INIT;
+    struct diag_list d = DIAG_LIST_INIT;
+    struct model_host host = { "h.example.net" };
+    time_t t0 = time(NULL);
+    ck_assert_int_eq(pf_identity_load(dir, &host, &set, &d), 1);
+    /* The shared budget bounds the work (~0.4 s natively; valgrind is ~50x slower). */
+    ck_assert_msg(time(NULL) - t0 < (ts_under_valgrind() ? 300 : 10), "took %ld s", (long)(time(NULL) - t0));
+    ck_assert_uint_eq(set.n, (size_t)services);
+    ck_assert_ptr_null(set.items[0].helo_name);
+    ck_assert_uint_gt(diag_count(&d, DIAG_ERROR), 0);
+    int exceeded = 0;
+    for (size_t i = 0; i < d.n; i++)
+        exceeded |= strstr(d.items[i].message, "expansion exceeds") != NULL;
+    ck_assert(exceeded);
+    model_set_free(&set);
+    diag_list_free(&d);
+    strbuf_release(&sb);
+    ts_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *pf_parse_suite(void)
 {
     Suite *s = suite_create("pf_parse");
@@ -383,6 +512,8 @@ Suite *pf_parse_suite(void)
     tcase_add_test(tc, mastercf_many_services);
     tcase_add_test(tc, defaults_sorted_and_unique);
     tcase_add_test(tc, hostname_syntax);
+    tcase_add_test(tc, mutated_samples_never_crash);
+    tcase_add_test(tc, self_multiplying_value_is_cheap);
     suite_add_tcase(s, tc);
     return s;
 }
