@@ -399,10 +399,18 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
                                  "resolver (trivial-rewrite) chooses the next hop, smtp(8) only uses relayhost "
                                  "for a warning",
                      run->mastercf->path, svc->line);
-    if (!is_def && !is_rel)
-        strlist_add(&id->notes, "neither default_transport nor relay_transport names this transport: it gets mail "
-                                "only from tables or filters that name it (transport_maps, content_filter, "
-                                "sender-dependent maps), whose next hop is not shown here");
+    if (!is_def && !is_rel) {
+        if (r->relayhost)
+            strlist_addf(&id->notes, "neither default_transport nor relay_transport names this transport: it gets "
+                                     "mail only from tables or filters that name it (transport_maps, content_filter, "
+                                     "sender-dependent maps); an entry that names no next hop sends it to "
+                                     "relayhost %s (%s)",
+                         r->relayhost, r->relayhost_origin);
+        else
+            strlist_add(&id->notes, "neither default_transport nor relay_transport names this transport: it gets "
+                                    "mail only from tables or filters that name it (transport_maps, content_filter, "
+                                    "sender-dependent maps), whose next hop is not shown here");
+    }
     if (r->varies.n > 0) {
         id->nexthop_varies = true;
         for (size_t i = 0; i < r->varies.n; i++)
@@ -530,7 +538,7 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
                          "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
 
     size_t budget = PF_IDENTITY_EXPAND_BUDGET;
-    struct pf_identity_run run = { dir,  hostname, &maincf, &mastercf, { { 0 }, { 0 }, STRLIST_INIT },
+    struct pf_identity_run run = { dir,  hostname, &maincf, &mastercf, { { 0 }, { 0 }, STRLIST_INIT, NULL, NULL },
                                    out,  diags,    &budget };
     const struct pf_service *rewrite = pf_identity_rewrite_service(&run);
     struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname, &budget };

@@ -41,6 +41,10 @@ void pf_relay_resolve(const struct pf_scope *scope, struct pf_relay *out, struct
                  relayhost.error);
     pf_relay_class(scope, "default_transport", &relayhost, &out->def, diags);
     pf_relay_class(scope, "relay_transport", &relayhost, &out->rel, diags);
+    if (relayhost.value && *relayhost.value) {
+        out->relayhost = xstrdup(relayhost.value);
+        out->relayhost_origin = xstrdup(relayhost.origin);
+    }
     pf_value_free(&relayhost);
 
     static const struct {
@@ -73,4 +77,6 @@ void pf_relay_free(struct pf_relay *r)
     pf_relay_class_free(&r->def);
     pf_relay_class_free(&r->rel);
     strlist_free(&r->varies);
+    free(r->relayhost);
+    free(r->relayhost_origin);
 }

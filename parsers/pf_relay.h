@@ -19,7 +19,8 @@
  * A transport is the master.cf service of that name and type unix (the queue
  * manager connects to private/NAME). Transports that neither class uses get
  * mail only through tables or content filters; their next hop is not known
- * from configuration alone.
+ * from configuration alone (a table entry without a next hop falls back to
+ * relayhost, which is kept for that explanation).
  */
 #ifndef MP_PF_RELAY_H
 #define MP_PF_RELAY_H
@@ -41,6 +42,8 @@ struct pf_relay {
     struct pf_relay_class def;  /* default_transport class */
     struct pf_relay_class rel;  /* relay_transport class */
     struct strlist varies;      /* why next hops may vary, one sentence each */
+    char *relayhost;            /* relayhost when set, else NULL */
+    char *relayhost_origin;
 };
 
 /* pf_relay_resolve - evaluate the routing rule in scope (the trivial-rewrite
