@@ -1,7 +1,9 @@
 /* report_prometheus - metrics output; see report_prometheus.h. */
 #include "auditor/report_prometheus.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "auditor/hostname.h"
 #include "auditor/strbuf.h"
@@ -25,6 +27,18 @@ static void report_prometheus_head(struct strbuf *sb, const char *metric, const 
     strbuf_addf(sb, "# HELP %s %s\n# TYPE %s gauge\n", metric, help, metric);
 }
 
+static bool report_prometheus_streq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool report_prometheus_same_series(const struct finding *a, const struct finding *b)
+{
+    return a->id == b->id && a->severity == b->severity && a->family == b->family &&
+           report_prometheus_streq(a->identity, b->identity) && report_prometheus_streq(a->address, b->address) &&
+           report_prometheus_streq(a->hostname, b->hostname);
+}
+
 char *report_prometheus(const struct model_set *set, const struct facts *facts, const struct finding_list *findings)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -39,9 +53,22 @@ char *report_prometheus(const struct model_set *set, const struct facts *facts, 
         strbuf_addf(&sb, "mta_preflight_findings{severity=\"%s\"} %zu\n", finding_severity_tostr((enum finding_severity)s),
                     count[s]);
 
-    report_prometheus_head(&sb, "mta_preflight_finding", "One series per finding.");
+    /* A series must be unique per label set: findings that share every
+     * label (the A and the AAAA failure of one EHLO name) add up. */
+    report_prometheus_head(&sb, "mta_preflight_finding", "Findings by id, identity, family, address and host name.");
     for (size_t i = 0; i < findings->n; i++) {
         const struct finding *f = &findings->items[i];
+        size_t same = 0;
+        bool first = true;
+        for (size_t j = 0; j < findings->n; j++) {
+            if (!report_prometheus_same_series(f, &findings->items[j]))
+                continue;
+            if (j < i)
+                first = false;
+            same++;
+        }
+        if (!first)
+            continue;
         strbuf_adds(&sb, "mta_preflight_finding{");
         report_prometheus_label(&sb, "id", finding_id_tostr(f->id), true);
         report_prometheus_label(&sb, "severity", finding_severity_tostr(f->severity), false);
@@ -49,7 +76,8 @@ char *report_prometheus(const struct model_set *set, const struct facts *facts, 
         report_prometheus_label(&sb, "family", f->family < 0 ? "" : model_family_tostr((enum model_family)f->family),
                                 false);
         report_prometheus_label(&sb, "address", f->address, false);
-        strbuf_adds(&sb, "} 1\n");
+        report_prometheus_label(&sb, "hostname", f->hostname, false);
+        strbuf_addf(&sb, "} %zu\n", same);
     }
 
     report_prometheus_head(&sb, "mta_preflight_identities", "Outbound SMTP identities audited.");

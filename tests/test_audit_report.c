@@ -11,6 +11,7 @@
 #include "auditor/report_json.h"
 #include "auditor/report_nagios.h"
 #include "auditor/report_prometheus.h"
+#include "auditor/xalloc.h"
 #include "auditor/report_text.h"
 #include "tests/support/audit_fixture.h"
 #include "tests/support/suites.h"
@@ -229,7 +230,8 @@ START_TEST(prometheus_metrics)
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_findings{severity=\"critical\"} 2\n"));
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_findings{severity=\"unknown\"} 0\n"));
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_finding{id=\"ipv6-without-ptr\",severity=\"critical\","
-                                    "identity=\"postfix:/etc/postfix:smtp/unix\",family=\"ipv6\",address=\"2001:db8::10\"} 1\n"));
+                                    "identity=\"postfix:/etc/postfix:smtp/unix\",family=\"ipv6\",address=\"2001:db8::10\","
+                                    "hostname=\"mail.example.com\"} 1\n"));
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_source_ptr_confirmed{identity=\"postfix:/etc/postfix:smtp/unix\","
                                     "family=\"ipv4\",address=\"192.0.2.10\"} 1\n"));
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_source_ptr_confirmed{identity=\"postfix:/etc/postfix:smtp/unix\","
@@ -237,16 +239,36 @@ START_TEST(prometheus_metrics)
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_dns_lookup_seconds{name=\"10.2.0.192.in-addr.arpa\",type=\"PTR\","
                                     "status=\"ok\"} 0.003\n"));
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_identities 2\n"));
-    /* Every non-comment line is NAME{...} VALUE or NAME VALUE. */
+    /* Every non-comment line is NAME{...} VALUE or NAME VALUE, and no series
+     * (name and labels) appears twice: Prometheus rejects such a scrape. */
+    char *copy = xstrdup(m);
     for (char *line = strtok(m, "\n"); line; line = strtok(NULL, "\n")) {
         if (line[0] == '#')
             continue;
+        char *name = xstrndup(line, (size_t)(strrchr(line, ' ') - line));
+        char *series = xasprintf("\n%s ", name);
+        char *first = strstr(copy, series);
+        ck_assert_ptr_nonnull(first);
+        ck_assert_msg(!strstr(first + 1, series), "series '%s' appears twice", name);
+        free(series);
+        free(name);
         char *sp = strrchr(line, ' ');
         ck_assert_ptr_nonnull(sp);
         char *end;
         strtod(sp + 1, &end);
         ck_assert_msg(*end == '\0', "bad value in '%s'", line);
     }
+    free(copy);
+    free(m);
+
+    /* The A and the AAAA failure of one EHLO name share every label: one series, value 2. */
+    for (int i = 0; i < 2; i++)
+        finding_add(&a.findings, FINDING_DNS_FAILURE, "postfix:/etc/postfix:smtp/unix", -1, NULL, "mail.example.com",
+                    "lookup failed");
+    m = report_prometheus(&a.set, &a.facts, &a.findings);
+    ck_assert_ptr_nonnull(strstr(m, "mta_preflight_finding{id=\"dns-failure\",severity=\"unknown\","
+                                    "identity=\"postfix:/etc/postfix:smtp/unix\",family=\"\",address=\"\","
+                                    "hostname=\"mail.example.com\"} 2\n"));
     free(m);
     af_free(&a);
 }
