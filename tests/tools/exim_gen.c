@@ -69,11 +69,20 @@ int main(int argc, char **argv)
     exim_gen_state = strtoull(argv[1], NULL, 10) * 2654435761ULL + 1;
     char line[512];
     size_t nm = sizeof(exim_gen_macros) / sizeof(exim_gen_macros[0]);
+    /* distinct macro names, in a random order */
+    size_t order[sizeof(exim_gen_macros) / sizeof(exim_gen_macros[0])];
+    for (size_t i = 0; i < nm; i++)
+        order[i] = i;
+    for (size_t i = nm; i > 1; i--) {
+        size_t j = exim_gen_rand() % i, t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
     for (size_t i = 0, n = exim_gen_rand() % 5; i < n; i++) {
         static const char *const mvals[] = { "h.example.net", "X", "192.0.2.7", "<; 2001:db8::1 ; 192.0.2.1",
                                              "smtp.example.org", "" };
-        snprintf(line, sizeof(line), "%s %s %s", exim_gen_macros[exim_gen_rand() % nm],
-                 exim_gen_unit() < 0.75 ? "=" : "==", PICK(mvals));
+        snprintf(line, sizeof(line), "%s %s %s", exim_gen_macros[order[i]], exim_gen_unit() < 0.9 ? "=" : "==",
+                 PICK(mvals));
         exim_gen_line(line);
     }
     if (exim_gen_unit() < 0.7) {
@@ -96,14 +105,14 @@ int main(int argc, char **argv)
         printf("# comment\nHOST_COMMENT = #\nHOST_COMMENT primary_hostname = z\n");
     printf("begin routers\n");
     for (unsigned i = 0, n = exim_gen_rand() % 4; i < n; i++) {
-        static const char *const drivers[] = { "dnslookup", "manualroute", "accept", "bogus" };
-        const char *drv = PICK(drivers);
+        static const char *const drivers[] = { "dnslookup", "dnslookup", "manualroute", "accept" };
+        const char *drv = exim_gen_unit() < 0.05 ? "bogus" : PICK(drivers);
         printf("r%u:\n  driver = %s\n  transport = t%u\n", i, drv, exim_gen_rand() % 3);
         if (strcmp(drv, "manualroute") == 0) {
             static const char *const routes[] = { "h.example::587", "HOST", "a:b" };
             printf("  route_list = * %s\n", PICK(routes));
         }
-        if (exim_gen_unit() < 0.2)
+        if (exim_gen_unit() < (strcmp(drv, "dnslookup") == 0 ? 0.3 : 0.03))
             exim_gen_line("  ipv4_only = true");
     }
     printf("begin transports\n");
@@ -115,11 +124,12 @@ int main(int argc, char **argv)
             printf("  file = /var/mail/$local_part\n");
         if (strcmp(drv, "pipe") == 0 && exim_gen_unit() < 0.5)
             printf("  command = /bin/true\n");
-        if (exim_gen_unit() < 0.5) {
+        bool smtp = strcmp(drv, "smtp") == 0;
+        if (exim_gen_unit() < (smtp ? 0.5 : 0.02)) {
             snprintf(line, sizeof(line), "  helo_data = %s", exim_gen_value());
             exim_gen_line(line);
         }
-        if (exim_gen_unit() < 0.4) {
+        if (exim_gen_unit() < (smtp ? 0.4 : 0.02)) {
             static const char *const ifs[] = { "IFACE", "192.0.2.1", "<; 2001:db8::1 ; 192.0.2.1",
                                                "${if true{192.0.2.1}}" };
             snprintf(line, sizeof(line), "  interface = %s", PICK(ifs));
