@@ -581,6 +581,77 @@ START_TEST(exim_differential)
 }
 END_TEST
 
+/* Differential for Debian's layout: random debconf answers (odd case,
+ * separators, characters the script's sed is meant to sanitise) with the
+ * package's own conf.d and template; the path-fixed update-exim4.conf and
+ * the in-memory assembly must give Exim the same configuration. */
+#define EXIM_DEBIAN_SEEDS 25
+
+static const char *exim_debian_pick(unsigned *seed, const char *const *values, size_t n)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return values[(*seed >> 16) % n];
+}
+
+START_TEST(exim_debian_differential)
+{
+    if (!ts_is_root()) {
+        printf("exim debian differential test: skipped (needs root for namespaces)\n");
+        return;
+    }
+    char top[4096];
+    ck_assert_ptr_nonnull(getcwd(top, sizeof(top)));
+    int nseeds = ts_under_valgrind() ? 3 : EXIM_DEBIAN_SEEDS;
+    static const char *const types[] = { "internet", "smarthost", "satellite", "local", "none", "Internet" };
+    static const char *const bools[] = { "true", "false", "", "True" };
+    static const char *const hosts[] = { "", "Relay.Example.NET::587", "a.example;b.example::2525", "relay+x].example",
+                                         "  spaced.example   other.example " };
+    static const char *const nets[] = { "", "192.0.2.0/24", "192.0.2.0/24 ; 2001:db8::/32", "<; 10.0.0.0/8",
+                                        "10.0.0.0/8:172.16.0.0/12" };
+    static const char *const names[] = { "", "Example.ORG", "a.example;b.example;", "x:]Y.example" };
+    static const char *const mailnames[] = { "mail.example.org\n", "  Mixed.Case.example trailing\n", "",
+                                             "@weird]name\n" };
+    for (int seed = 1; seed <= nseeds; seed++) {
+        unsigned st = (unsigned)seed * 2654435761u;
+        char *tmp = ts_tmpdir("exim-debdiff");
+        char *cmd = xasprintf("mkdir -p '%s/etc/exim4' && cp -R '%s/build/oracle/exim/etc/exim4/conf.d' "
+                              "'%s/build/oracle/exim/etc/exim4/exim4.conf.template' '%s/etc/exim4/'",
+                              tmp, top, top, tmp);
+        ck_assert_int_eq(ts_run(cmd, NULL, NULL), 0);
+        free(cmd);
+        char *ue = xasprintf("%s/etc/exim4/update-exim4.conf.conf", tmp);
+        char *text = xasprintf("dc_eximconfig_configtype='%s'\ndc_other_hostnames='%s'\ndc_local_interfaces='%s'\n"
+                               "dc_readhost='%s'\ndc_relay_domains='%s'\ndc_minimaldns='%s'\ndc_relay_nets='%s'\n"
+                               "dc_smarthost='%s'\nCFILEMODE='644'\ndc_use_split_config='%s'\ndc_hide_mailname='%s'\n"
+                               "dc_localdelivery='%s'\n%s",
+                               exim_debian_pick(&st, types, 6), exim_debian_pick(&st, names, 4),
+                               exim_debian_pick(&st, nets, 5), exim_debian_pick(&st, names, 4),
+                               exim_debian_pick(&st, names, 4), exim_debian_pick(&st, bools, 4),
+                               exim_debian_pick(&st, nets, 5), exim_debian_pick(&st, hosts, 5),
+                               exim_debian_pick(&st, bools, 3), exim_debian_pick(&st, bools, 4),
+                               seed % 3 ? "mail_spool" : "maildir_home",
+                               seed % 4 ? "" : "REMOTE_SMTP_HELO_DATA='Helo.Example'\n");
+        ts_write_file(ue, text);
+        char *mn = xasprintf("%s/etc/mailname", tmp);
+        ts_write_file(mn, exim_debian_pick(&st, mailnames, 4));
+        cmd = xasprintf("chmod -R u=rwX,go=rX '%s'", tmp);
+        ck_assert_int_eq(ts_run(cmd, NULL, NULL), 0);
+        free(cmd);
+        char name[64];
+        snprintf(name, sizeof(name), "debian seed %d", seed);
+        struct exim_oracle o = { "light", NULL, tmp, DEFAULT_HOSTNAME, NULL, name };
+        o.exim = xasprintf("env -i %s/build/oracle/exim/usr/sbin/exim4", top);
+        exim_oracle_case(&o, NULL);
+        free(o.exim);
+        free(mn);
+        free(text);
+        free(ue);
+        ts_rmtree(tmp);
+        free(tmp);
+    }
+}
+END_TEST
+
 Suite *exim_samples_suite(void)
 {
     Suite *s = suite_create("exim_samples");
@@ -596,6 +667,7 @@ Suite *exim_samples_suite(void)
     tc = tcase_create("differential");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, exim_differential);
+    tcase_add_test(tc, exim_debian_differential);
     suite_add_tcase(s, tc);
     return s;
 }
