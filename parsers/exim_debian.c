@@ -290,12 +290,6 @@ static char *exim_debian_clean(const char *x, bool lower)
     return out;
 }
 
-struct exim_debian_out {
-    struct exim_debian_conf *c;
-    unsigned lineno; /* line within the current source */
-    const char *file;
-};
-
 static const char *exim_debian_file(struct exim_debian_conf *c, const char *file)
 {
     for (size_t i = c->files.n; i-- > 0;)

@@ -261,7 +261,7 @@ static int exim_identity_condition(const struct exim_option *o)
 }
 
 /* route_list items "domains hosts options"; the hosts field of each. */
-static void exim_identity_route_hosts(const char *route_list, struct strlist *hosts, struct strlist *options)
+static void exim_identity_route_hosts(const char *route_list, struct strlist *hosts)
 {
     struct exim_list it;
     /* route_list items are separated by ';' (a list with ';' as default) */
@@ -291,7 +291,6 @@ static void exim_identity_route_hosts(const char *route_list, struct strlist *ho
             s++;
         if (h.len)
             strlist_add(hosts, h.buf);
-        strlist_add(options, s);
         strbuf_release(&h);
         free(item);
     }
@@ -299,10 +298,10 @@ static void exim_identity_route_hosts(const char *route_list, struct strlist *ho
 }
 
 /* route_data "hosts options" (already one route). */
-static void exim_identity_route_data(const char *data, struct strlist *hosts, struct strlist *options)
+static void exim_identity_route_data(const char *data, struct strlist *hosts)
 {
     char *wrapped = xasprintf("* %s", data);
-    exim_identity_route_hosts(wrapped, hosts, options);
+    exim_identity_route_hosts(wrapped, hosts);
     free(wrapped);
 }
 
@@ -420,11 +419,11 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
     }
     if (chosen < nroutes && !direct) {
         const struct exim_option *route = routes[chosen];
-        struct strlist hl = STRLIST_INIT, ol = STRLIST_INIT;
+        struct strlist hl = STRLIST_INIT;
         if (strcmp(route->name, "route_list") == 0)
-            exim_identity_route_hosts(route->value, &hl, &ol);
+            exim_identity_route_hosts(route->value, &hl);
         else
-            exim_identity_route_data(route->value, &hl, &ol);
+            exim_identity_route_data(route->value, &hl);
         exim_identity_macro_notes(id, route->name, route);
         if (strchr(route->value, '$')) {
             id->relay = xstrdup(hl.n ? hl.items[0] : route->value);
@@ -445,7 +444,6 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
         }
         id->relay_origin = exim_identity_opt_origin(route);
         strlist_free(&hl);
-        strlist_free(&ol);
         return;
     }
     if (chosen < nroutes) {

@@ -115,6 +115,11 @@ static int exim_load_debian(const char *dir, const char *hostname, bool given, s
                                      p.confdir,
                                      flag, why);
                 out->debian_split = c.split;
+                if (exim_load_exists(p.generated))
+                    strlist_addf(&out->notes,
+                                 "Exim reads the older '%s' until update-exim4.conf runs again (Debian's exim4 "
+                                 "service runs it when it starts or reloads); shown is what it would generate",
+                                 p.generated);
                 for (size_t i = 0; i < c.notes.n; i++)
                     strlist_add(&out->notes, c.notes.items[i]);
                 struct exim_reader *r = exim_reader_new(diags);
