@@ -33,19 +33,6 @@ const struct facts_source *facts_source_find(const struct facts *facts, size_t i
     return NULL;
 }
 
-/* facts_name_normal - lowercase copy without one trailing dot. */
-static char *facts_name_normal(const char *name)
-{
-    char *s = xstrdup(name);
-    size_t len = strlen(s);
-    if (len > 1 && s[len - 1] == '.')
-        s[len - 1] = '\0';
-    for (char *p = s; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return s;
-}
-
 static int facts_strcmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -72,7 +59,7 @@ struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enu
         l = &facts->lookups[facts->nlookups++];
     }
     memset(l, 0, sizeof(*l));
-    l->name = facts_name_normal(name);
+    l->name = hostname_normal(name);
     l->type = type;
     l->status = status;
     l->ms = ms;

@@ -64,13 +64,7 @@ void fix_note(struct fix_list *out, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *text = xmalloc(len > 0 ? (size_t)len + 1 : 1);
-    text[0] = '\0';
-    va_start(ap, fmt);
-    if (len > 0)
-        vsnprintf(text, (size_t)len + 1, fmt, ap);
+    char *text = xvasprintf(fmt, ap);
     va_end(ap);
     fix_add(out, FIX_NOTE, text, NULL, NULL, NULL, NULL);
     free(text);
@@ -106,19 +100,6 @@ static bool fix_token_ok(const char *s)
     return s && *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s);
 }
 
-/* fix_name_plain - the name without its trailing dot, lowercased. */
-static char *fix_name_plain(const char *name)
-{
-    char *s = xstrdup(name);
-    size_t len = strlen(s);
-    if (len > 1 && s[len - 1] == '.')
-        s[len - 1] = '\0';
-    for (char *p = s; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return s;
-}
-
 static bool fix_name_ok(const char *name)
 {
     return hostname_is_fqdn(name) && !hostname_is_local(name);
@@ -140,7 +121,7 @@ void fix_ptr_record(struct fix_list *out, const char *address, const char *name)
         free(rev);
         return;
     }
-    char *plain = fix_name_plain(name);
+    char *plain = hostname_normal(name);
     char *text = xasprintf("ask the owner of %s (your hosting or access provider) to set its PTR to %s",
                            address, plain);
     char *record = xasprintf("%s. IN PTR %s.", rev, plain);
@@ -161,7 +142,7 @@ void fix_forward_record(struct fix_list *out, const char *name, const char *addr
         free(ea);
         return;
     }
-    char *plain = fix_name_plain(name);
+    char *plain = hostname_normal(name);
     const char *type = af == AF_INET6 ? "AAAA" : "A";
     char *text = xasprintf("add the %s record of %s to its zone", type, plain);
     char *record = xasprintf("%s. IN %s %s", plain, type, address);
@@ -268,7 +249,7 @@ void fix_set_helo(struct fix_list *out, const struct model_identity *id, const c
         fix_note(out, "announce a fully qualified name of this host in EHLO (for example mail.YOUR-DOMAIN)");
         return;
     }
-    char *plain = fix_name_plain(name);
+    char *plain = hostname_normal(name);
     char *what = xasprintf("announce %s in EHLO", plain);
     if (id->mta == MODEL_POSTFIX) {
         bool per_service = fix_origin_is_override(id->helo_origin) || other_default_users > 0;

@@ -162,3 +162,15 @@ char *hostname_escape(const char *s)
     term_escape_ascii(&sb, s);
     return strbuf_detach(&sb);
 }
+
+char *hostname_normal(const char *name)
+{
+    char *s = xstrdup(name);
+    size_t len = strlen(s);
+    if (len > 1 && s[len - 1] == '.')
+        s[len - 1] = '\0';
+    for (char *p = s; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return s;
+}

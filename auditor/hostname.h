@@ -51,4 +51,8 @@ int hostname_literal_parse(const char *name, char *out, size_t outlen);
  * \xNN). NULL gives "(none)". Newly allocated; free() it. */
 char *hostname_escape(const char *s);
 
+/* hostname_normal - a lowercase copy of name without one trailing dot
+ * (ASCII case only); free() it. */
+char *hostname_normal(const char *name);
+
 #endif

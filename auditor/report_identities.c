@@ -245,37 +245,7 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
 char *report_identities_json(const struct model_set *set, const struct diag_list *diags)
 {
     struct json_object *root = json_object_new_object();
-    json_object_object_add(root, "schema", json_object_new_int(1));
-    json_object_object_add(root, "tool", json_object_new_string("mta-preflight"));
-    json_object_object_add(root, "version", json_object_new_string(MP_VERSION));
-    json_object_object_add(root, "status", json_object_new_string(set->n ? "ok" : "unknown"));
-
-    struct json_object *configs = json_object_new_array();
-    for (size_t c = 0; c < set->nconfigs; c++) {
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "mta", json_object_new_string(model_mta_tostr(set->configs[c].mta)));
-        json_object_object_add(o, "path", json_object_new_string(set->configs[c].path));
-        json_object_object_add(o, "how", json_object_new_string(set->configs[c].how));
-        json_object_array_add(configs, o);
-    }
-    json_object_object_add(root, "configs", configs);
-
-    struct json_object *ids = json_object_new_array();
-    for (size_t i = 0; i < set->n; i++)
-        json_object_array_add(ids, identity_json(&set->items[i]));
-    json_object_object_add(root, "identities", ids);
-
-    struct json_object *problems = json_object_new_array();
-    for (size_t i = 0; diags && i < diags->n; i++) {
-        const struct diag *d = &diags->items[i];
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "level", json_object_new_string(diag_level_tostr(d->level)));
-        json_object_object_add(o, "file", d->file ? json_object_new_string(d->file) : NULL);
-        json_object_object_add(o, "line", d->line ? json_object_new_int((int)d->line) : NULL);
-        json_object_object_add(o, "message", json_object_new_string(d->message));
-        json_object_array_add(problems, o);
-    }
-    json_object_object_add(root, "problems", problems);
+    identity_json_add_head(root, set->n ? "ok" : "unknown", set, diags);
 
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *copy = xasprintf("%s\n", text);

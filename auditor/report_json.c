@@ -92,35 +92,7 @@ struct json_object *report_json_object(const struct model_set *set, const struct
                                        const struct finding_list *findings)
 {
     struct json_object *root = json_object_new_object();
-    json_object_object_add(root, "schema", json_object_new_int(1));
-    json_object_object_add(root, "tool", json_object_new_string("mta-preflight"));
-    json_object_object_add(root, "version", json_object_new_string(MP_VERSION));
-    json_object_object_add(root, "status", json_object_new_string(finding_status_tostr(finding_status_of(findings))));
-    /* configs and problems have the shape of the identities report. */
-    struct json_object *configs = json_object_new_array();
-    for (size_t i = 0; i < set->nconfigs; i++) {
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "mta", json_object_new_string(model_mta_tostr(set->configs[i].mta)));
-        json_object_object_add(o, "path", report_json_str(set->configs[i].path));
-        json_object_object_add(o, "how", report_json_str(set->configs[i].how));
-        json_object_array_add(configs, o);
-    }
-    json_object_object_add(root, "configs", configs);
-    struct json_object *ids = json_object_new_array();
-    for (size_t i = 0; i < set->n; i++)
-        json_object_array_add(ids, identity_json(&set->items[i]));
-    json_object_object_add(root, "identities", ids);
-    struct json_object *problems = json_object_new_array();
-    for (size_t i = 0; facts->diags && i < facts->diags->n; i++) {
-        const struct diag *d = &facts->diags->items[i];
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "level", json_object_new_string(diag_level_tostr(d->level)));
-        json_object_object_add(o, "file", report_json_str(d->file));
-        json_object_object_add(o, "line", d->line ? json_object_new_int((int)d->line) : NULL);
-        json_object_object_add(o, "message", report_json_str(d->message));
-        json_object_array_add(problems, o);
-    }
-    json_object_object_add(root, "problems", problems);
+    identity_json_add_head(root, finding_status_tostr(finding_status_of(findings)), set, facts->diags);
     struct json_object *sources = json_object_new_array();
     for (size_t i = 0; i < facts->nsources; i++)
         json_object_array_add(sources, report_json_source(set, &facts->sources[i]));

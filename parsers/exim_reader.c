@@ -134,15 +134,8 @@ void exim_reader_fail(struct exim_reader *r, const char *file, unsigned line, co
         return;
     va_list ap;
     va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
-    char *msg = xmalloc(len > 0 ? (size_t)len + 1 : 1);
-    msg[0] = '\0';
-    if (len > 0) {
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)len + 1, fmt, ap);
-        va_end(ap);
-    }
     diag_add(r->diags, DIAG_ERROR, file, line, "%s", msg);
     free(msg);
     r->failed = true;

@@ -43,16 +43,8 @@ static void pf_expand_fail(struct pf_expand_state *st, const char *fmt, ...)
     if (!root->failed) {
         va_list ap;
         va_start(ap, fmt);
-        char tmp[1];
-        int len = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+        char *msg = xvasprintf(fmt, ap);
         va_end(ap);
-        char *msg = xmalloc(len > 0 ? (size_t)len + 1 : 1);
-        msg[0] = '\0';
-        if (len > 0) {
-            va_start(ap, fmt);
-            vsnprintf(msg, (size_t)len + 1, fmt, ap);
-            va_end(ap);
-        }
         root->err = msg;
     }
     root->failed = 1;

@@ -70,16 +70,8 @@ static void pf_identity_diag(struct diag_list *diags, enum diag_level level, con
 {
     va_list ap;
     va_start(ap, fmt);
-    char tmp[1];
-    int len = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
-    char *msg = xmalloc(len > 0 ? (size_t)len + 1 : 1);
-    msg[0] = '\0';
-    if (len > 0) {
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)len + 1, fmt, ap);
-        va_end(ap);
-    }
     for (size_t i = 0; i < diags->n; i++) {
         const struct diag *d = &diags->items[i];
         if (d->level == level && d->line == line && strcmp(d->message, msg) == 0 &&
