@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "auditor/slurp.h"
 #include "auditor/strbuf.h"
 #include "auditor/xalloc.h"
 
@@ -330,30 +331,8 @@ static void exim_debian_line(struct exim_debian_conf *c, struct strbuf *sb, cons
 
 static char *exim_debian_slurp(const char *path, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    struct strbuf sb = STRBUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        if (sb.len + n > EXIM_READER_MAX_FILE) {
-            fclose(fp);
-            strbuf_release(&sb);
-            errno = EFBIG;
-            return NULL;
-        }
-        strbuf_add(&sb, chunk, n);
-    }
-    int err = ferror(fp) ? EIO : 0;
-    fclose(fp);
-    if (err) {
-        strbuf_release(&sb);
-        errno = err;
-        return NULL;
-    }
-    *len = sb.len;
-    return strbuf_detach(&sb);
+    const char *step;
+    return slurp_file(path, EXIM_READER_MAX_FILE, len, &step);
 }
 
 /* cat_parts: a conf.d section directory, each file followed by the empty

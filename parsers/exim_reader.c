@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "auditor/slurp.h"
 #include "auditor/strbuf.h"
 #include "auditor/strlist.h"
 #include "auditor/xalloc.h"
@@ -179,36 +180,8 @@ static void exim_reader_push(struct exim_reader *r, const char *path, char *text
 /* Read a whole file; NULL with errno set when it cannot be read. */
 static char *exim_reader_slurp(const char *path, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(fp);
-        errno = EISDIR;
-        return NULL;
-    }
-    struct strbuf sb = STRBUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        if (sb.len + n > EXIM_READER_MAX_FILE) {
-            fclose(fp);
-            strbuf_release(&sb);
-            errno = EFBIG;
-            return NULL;
-        }
-        strbuf_add(&sb, chunk, n);
-    }
-    int err = ferror(fp) ? errno : 0;
-    fclose(fp);
-    if (err) {
-        strbuf_release(&sb);
-        errno = err;
-        return NULL;
-    }
-    *len = sb.len;
-    return strbuf_detach(&sb);
+    const char *step;
+    return slurp_file(path, EXIM_READER_MAX_FILE, len, &step);
 }
 
 int exim_reader_open_file(struct exim_reader *r, const char *path)

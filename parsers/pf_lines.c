@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auditor/slurp.h"
 #include "auditor/strbuf.h"
 #include "auditor/xalloc.h"
 
@@ -71,44 +72,19 @@ void pf_lines_split(const char *path, const char *data, size_t len, struct pf_li
 int pf_lines_read_file(const char *path, enum diag_level open_level, struct pf_lines *out,
                        struct diag_list *diags)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
+    size_t len = 0;
+    const char *step = "open";
+    char *text = slurp_file(path, 0, &len, &step);
+    if (!text) {
         int err = errno;
-        diag_add(diags, open_level, NULL, 0, "cannot open '%s': %s", path, strerror(err));
-        errno = err;
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
         /* A FIFO or device could block or never end: Postfix expects a file. */
-        int err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        diag_add(diags, open_level, NULL, 0, "cannot read '%s': %s", path,
-                 err == EISDIR ? strerror(err) : "not a regular file");
-        close(fd);
+        diag_add(diags, open_level, NULL, 0, "cannot %s '%s': %s", step, path,
+                 err == EINVAL ? "not a regular file" : strerror(err));
         errno = err;
         return -1;
     }
-    struct strbuf sb = STRBUF_INIT;
-    char buf[65536];
-    for (;;) {
-        ssize_t got = read(fd, buf, sizeof(buf));
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            int err = errno;
-            diag_add(diags, open_level, NULL, 0, "cannot read '%s': %s", path, strerror(err));
-            close(fd);
-            strbuf_release(&sb);
-            errno = err;
-            return -1;
-        }
-        if (got == 0)
-            break;
-        strbuf_add(&sb, buf, (size_t)got);
-    }
-    close(fd);
-    pf_lines_split(path, sb.buf, sb.len, out, diags);
-    strbuf_release(&sb);
+    pf_lines_split(path, text, len, out, diags);
+    free(text);
     return 0;
 }
 
