@@ -44,15 +44,8 @@ if [ "${MP_BENCH_INNER:-}" != 1 ]; then
 fi
 
 # --- inside the namespace: the mail host --------------------------------------
-sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 2>/dev/null || true
-ip link set lo up
-ip link add mp0 type veth peer name mp1
-ip link set mp0 up
-ip link set mp1 up
-ip addr add 192.0.2.10/24 dev mp0
-ip -6 addr add 2001:db8::10/64 dev mp0 nodad
-ip route add default via 192.0.2.1
-ip -6 route add default via 2001:db8::1
+. "$top/tests/shlib.sh"
+mailhost_net
 
 delay_ms=50            # each direction: 100 ms round trip
 rtt=$((2 * delay_ms))
@@ -63,8 +56,8 @@ nsd_pid=
 relay_pid=
 silent_pid=
 cleanup() {
-    for p in $relay_pid $silent_pid $nsd_pid; do kill "$p" 2>/dev/null || true; done
-    [ -n "$nsd_pid" ] && wait "$nsd_pid" 2>/dev/null || true
+    for p in $relay_pid $silent_pid; do kill "$p" 2>/dev/null || true; done
+    nsd_stop
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -72,35 +65,11 @@ trap cleanup EXIT INT TERM
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # --- nsd with the scenario's zones --------------------------------------------
-cat > "$tmp/nsd.conf" <<CONF
-server:
-  port: $port
-  ip-address: 127.0.0.1
-  username: ""
-  chroot: ""
-  zonesdir: "$scenario/zones"
-  database: ""
-  zonelistfile: ""
-  xfrdfile: ""
-  xfrdir: "$tmp"
-  pidfile: ""
-  logfile: "$tmp/nsd.log"
-  server-count: 1
-  reuseport: no
-remote-control:
-  control-enable: no
-CONF
-for z in "$scenario"/zones/*.zone; do
-    printf 'zone:\n  name: "%s."\n  zonefile: "%s"\n' "$(basename "$z" .zone)" "$(basename "$z")" >> "$tmp/nsd.conf"
-done
-nsd -d -c "$tmp/nsd.conf" >>"$tmp/nsd.log" 2>&1 &
-nsd_pid=$!
-i=0
-until dig +short +time=1 +tries=1 -p "$port" @127.0.0.1 mail.example.com A 2>/dev/null | grep -q 192.0.2.10; do
-    i=$((i + 1))
-    if [ "$i" -gt 100 ]; then echo "bench_audit: nsd did not start:" >&2; cat "$tmp/nsd.log" >&2; exit 2; fi
-    sleep 0.05
-done
+if ! nsd_start "$scenario/zones" "$port" "$tmp"; then
+    echo "bench_audit: nsd did not start:" >&2
+    cat "$tmp/nsd.log" >&2
+    exit 2
+fi
 
 # start_relay DELAY_MS VAR: a udp_delay in front of nsd; its port into VAR.
 start_relay() {

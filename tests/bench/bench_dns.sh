@@ -16,6 +16,7 @@
 set -eu
 
 build=${1:-build/release}
+top=$(cd "$(dirname "$0")/../.." && pwd)
 tools=$build/tools
 for t in dns_probe udp_delay; do
     [ -x "$tools/$t" ] || { echo "bench_dns: missing $tools/$t (build first)" >&2; exit 2; }
@@ -28,12 +29,12 @@ delay_ms=50            # each direction: 100 ms round trip
 rtt=$((2 * delay_ms))
 runs=5
 tmp=$(mktemp -d /tmp/mp-bench-dns-XXXXXX)
+mkdir "$tmp/zones"
 nsd_pid=
 relay_pid=
 cleanup() {
     [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null || true
-    [ -n "$nsd_pid" ] && kill "$nsd_pid" 2>/dev/null || true
-    [ -n "$nsd_pid" ] && wait "$nsd_pid" 2>/dev/null || true
+    nsd_stop
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -50,7 +51,7 @@ soa='@ 300 IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300
     echo "mx2 IN A 192.0.2.11"; echo "mx2 IN AAAA 2001:db8::11"
     echo "out2 IN A 192.0.2.11"; echo "out2 IN AAAA 2001:db8::11"
     i=0; while [ $i -lt 256 ]; do echo "pool-$i IN A 192.0.2.$i"; i=$((i + 1)); done
-} > "$tmp/forward.zone"
+} > "$tmp/zones/example.test.zone"
 {
     echo "$soa"
     i=0; while [ $i -lt 256 ]; do
@@ -61,62 +62,19 @@ soa='@ 300 IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300
         esac
         i=$((i + 1))
     done
-} > "$tmp/reverse4.zone"
+} > "$tmp/zones/2.0.192.in-addr.arpa.zone"
 {
     echo "$soa"
     echo "0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 IN PTR mail.example.test."
     echo "1.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 IN PTR out2.example.test."
-} > "$tmp/reverse6.zone"
+} > "$tmp/zones/8.b.d.0.1.0.0.2.ip6.arpa.zone"
 
 # --- nsd on a free loopback port --------------------------------------------
-start_nsd() {
-    cat > "$tmp/nsd.conf" <<CONF
-server:
-  port: $1
-  ip-address: 127.0.0.1
-  username: ""
-  chroot: ""
-  zonesdir: "$tmp"
-  database: ""
-  zonelistfile: ""
-  xfrdfile: ""
-  xfrdir: "$tmp"
-  pidfile: ""
-  logfile: "$tmp/nsd.log"
-  server-count: 1
-  reuseport: no
-remote-control:
-  control-enable: no
-zone:
-  name: "example.test."
-  zonefile: "forward.zone"
-zone:
-  name: "2.0.192.in-addr.arpa."
-  zonefile: "reverse4.zone"
-zone:
-  name: "8.b.d.0.1.0.0.2.ip6.arpa."
-  zonefile: "reverse6.zone"
-CONF
-    nsd -d -c "$tmp/nsd.conf" >>"$tmp/nsd.log" 2>&1 &
-    nsd_pid=$!
-    i=0
-    while [ $i -lt 100 ]; do
-        if dig -p "$1" @127.0.0.1 +tries=1 +time=1 +short example.test SOA 2>/dev/null | grep -q hostmaster; then
-            return 0
-        fi
-        kill -0 "$nsd_pid" 2>/dev/null || break
-        sleep 0.05
-        i=$((i + 1))
-    done
-    kill "$nsd_pid" 2>/dev/null || true
-    wait "$nsd_pid" 2>/dev/null || true
-    nsd_pid=
-    return 1
-}
+. "$top/tests/shlib.sh"
 port=
 for try in 1 2 3 4 5; do
     p=$(( 20000 + ($$ * 7 + try * 7919) % 40000 ))
-    if start_nsd "$p"; then port=$p; break; fi
+    if nsd_start "$tmp/zones" "$p" "$tmp"; then port=$p; break; fi
 done
 [ -n "$port" ] || { echo "bench_dns: nsd did not start:" >&2; cat "$tmp/nsd.log" >&2; exit 2; }
 

@@ -20,6 +20,7 @@ awk 'BEGIN {
         printf "# comment %d\n", i
     }
     print "relayhost ="
+    print "default_transport = pool0"
     print "inet_protocols = all"
 }' > "$dir/main.cf"
 
