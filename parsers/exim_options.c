@@ -4,6 +4,7 @@
 #include "parsers/exim_options.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -46,9 +47,16 @@ static const char *exim_options_file(struct exim_config *cfg, const char *file)
     return cfg->files.items[cfg->files.n - 1];
 }
 
-static void exim_options_fail(struct exim_parse *p, const char *msg)
+static void exim_options_fail(struct exim_parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void exim_options_fail(struct exim_parse *p, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
     exim_reader_fail(p->r, p->line->file, p->line->last_line, "%s", msg);
+    free(msg);
 }
 
 /* readconf_readname: an optional name starting with a letter, then letters,
@@ -105,7 +113,7 @@ static char exim_options_escape(const char **pp)
 
 /* Config text quoted in a message, with non-printing characters escaped
  * as Exim's string_printing() does (\n, \t, \ooo). */
-static char *exim_options_printable(const char *s)
+char *exim_options_printable(const char *s)
 {
     struct strbuf sb = STRBUF_INIT;
     for (; *s; s++) {
@@ -124,10 +132,8 @@ static char *exim_options_printable(const char *s)
 
 static void exim_options_extra(struct exim_parse *p, const char *s, const char *what)
 {
-    char *msg = xasprintf("extra characters follow %s%s", what,
+    exim_options_fail(p, "extra characters follow %s%s", what,
                           *s == '#' ? " (# is comment only at line start)" : "");
-    exim_options_fail(p, msg);
-    free(msg);
 }
 
 /* read_string: verbatim, or a double-quoted string with escapes. NULL after
@@ -147,9 +153,7 @@ static char *exim_options_string(struct exim_parse *p, const char *s, const char
         }
     }
     if (*q != '"') {
-        char *msg = xasprintf("missing quote at end of string value for %s", name);
-        exim_options_fail(p, msg);
-        free(msg);
+        exim_options_fail(p, "missing quote at end of string value for %s", name);
         strbuf_release(&sb);
         return NULL;
     }
@@ -213,10 +217,8 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
         s++;
     if (!isalpha((unsigned char)*s)) {
         char *shown = exim_options_printable(s);
-        char *msg = xasprintf("option setting expected: %s", shown);
+        exim_options_fail(p, "option setting expected: %s", shown);
         free(shown);
-        exim_options_fail(p, msg);
-        free(msg);
         return false;
     }
     char name[64];
@@ -247,9 +249,7 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
     if (sec == EXIM_SEC_MAIN) {
         const struct exim_builtin_option *bo = exim_builtin_main_option(base);
         if (!bo) {
-            char *msg = xasprintf("main option \"%s\" unknown", name);
-            exim_options_fail(p, msg);
-            free(msg);
+            exim_options_fail(p, "main option \"%s\" unknown", name);
             return false;
         }
         boolean = bo->boolean;
@@ -267,12 +267,8 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
             known = exim_builtin_macro_defined(key);
         }
         if (!known) {
-            char *msg = drv_type ? xasprintf("option \"%s\" unknown", name)
-                                 : xasprintf("option \"%s\" unknown (\"driver\" must be specified before any "
-                                             "private options)",
-                                             name);
-            exim_options_fail(p, msg);
-            free(msg);
+            exim_options_fail(p, "option \"%s\" unknown%s", name,
+                              drv_type ? "" : " (\"driver\" must be specified before any private options)");
             free(key);
             return false;
         }
@@ -282,9 +278,7 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
     }
 
     if (!exim_options_repeatable(sec, base) && exim_options_find(list, base)) {
-        char *msg = xasprintf("\"%s\" option set for the second time", name);
-        exim_options_fail(p, msg);
-        free(msg);
+        exim_options_fail(p, "\"%s\" option set for the second time", name);
         return false;
     }
 
@@ -294,15 +288,11 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
             return false;
         }
         if (!*s) {
-            char *msg = xasprintf("unexpected end of line (data missing) after %s", name);
-            exim_options_fail(p, msg);
-            free(msg);
+            exim_options_fail(p, "unexpected end of line (data missing) after %s", name);
             return false;
         }
         if (*s != '=') {
-            char *msg = xasprintf("missing \"=\" after %s", name);
-            exim_options_fail(p, msg);
-            free(msg);
+            exim_options_fail(p, "missing \"=\" after %s", name);
             return false;
         }
         s++;
@@ -344,9 +334,7 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
         } else if (strcasecmp(word, "false") == 0 || strcasecmp(word, "no") == 0) {
             value = false;
         } else {
-            char *msg = xasprintf("\"%s\" is not a valid value for the \"%s\" option", word, name);
-            exim_options_fail(p, msg);
-            free(msg);
+            exim_options_fail(p, "\"%s\" is not a valid value for the \"%s\" option", word, name);
             return false;
         }
         if (*s) {
@@ -378,16 +366,12 @@ static bool exim_options_named(struct exim_parse *p, const char *kind, const cha
     while (isspace((unsigned char)*s))
         s++;
     if (exim_options_named_list(p->cfg, kind, name)) {
-        char *msg = xasprintf("duplicate name \"%s\" for a named %s", name, tname);
-        exim_options_fail(p, msg);
-        free(msg);
+        exim_options_fail(p, "duplicate name \"%s\" for a named %s", name, tname);
         free(name);
         return false;
     }
     if (*s++ != '=') {
-        char *msg = xasprintf("missing '=' after \"%s\"", name);
-        exim_options_fail(p, msg);
-        free(msg);
+        exim_options_fail(p, "missing '=' after \"%s\"", name);
         free(name);
         return false;
     }
@@ -473,9 +457,7 @@ static bool exim_options_driver_line(struct exim_parse *p, enum exim_section sec
         if (!exim_options_driver_end(p, st, class_lc))
             return false;
         if (exim_options_driver(list, name)) {
-            char *msg = xasprintf("there are two %ss called \"%s\"", class_lc, name);
-            exim_options_fail(p, msg);
-            free(msg);
+            exim_options_fail(p, "there are two %ss called \"%s\"", class_lc, name);
             return false;
         }
         s++;
@@ -496,9 +478,7 @@ static bool exim_options_driver_line(struct exim_parse *p, enum exim_section sec
         return true;
     }
     if (!st->cur) {
-        char *msg = xasprintf("%s name missing", class_lc);
-        exim_options_fail(p, msg);
-        free(msg);
+        exim_options_fail(p, "%s name missing", class_lc);
         return false;
     }
     if (!exim_options_option(p, sec, class_uc, st->type, &st->cur->opts))
@@ -509,9 +489,7 @@ static bool exim_options_driver_line(struct exim_parse *p, enum exim_section sec
         bool known = exim_builtin_macro_defined(drv);
         free(drv);
         if (!known) {
-            char *msg = xasprintf("%s %s: cannot find %s driver \"%s\"", class_lc, st->cur->name, class_lc, o->value);
-            exim_options_fail(p, msg);
-            free(msg);
+            exim_options_fail(p, "%s %s: cannot find %s driver \"%s\"", class_lc, st->cur->name, class_lc, o->value);
             return false;
         }
         st->type = xstrdup(o->value);
@@ -554,9 +532,7 @@ static int exim_options_section(struct exim_parse *p, const char *s)
         }
     }
     free(want);
-    char *msg = xasprintf("\"%s\" is not a known configuration section name", s);
-    exim_options_fail(p, msg);
-    free(msg);
+    exim_options_fail(p, "\"%s\" is not a known configuration section name", s);
     return -1;
 }
 
@@ -591,10 +567,8 @@ int exim_options_read(struct exim_reader *r, const char *path, struct exim_confi
                 break;
             }
             if (had & (1u << next)) {
-                char *msg = xasprintf("\"%s\" section is repeated in the configuration file",
-                                      exim_options_sections[next - 1]);
-                exim_options_fail(&p, msg);
-                free(msg);
+                exim_options_fail(&p, "\"%s\" section is repeated in the configuration file",
+                                  exim_options_sections[next - 1]);
                 ok = false;
                 break;
             }

@@ -99,4 +99,9 @@ bool exim_options_bool(const struct exim_option *opt, bool def);
 const struct exim_named_list *exim_options_named_list(const struct exim_config *cfg, const char *kind,
                                                       const char *name);
 
+/* exim_options_printable - s with non-printing characters escaped as
+ * Exim's string_printing() does (\n, \t, \ooo), as it quotes config text
+ * in messages and prints string values with -bP; free() it. */
+char *exim_options_printable(const char *s);
+
 #endif

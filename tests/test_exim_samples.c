@@ -203,24 +203,6 @@ static int exim_oracle_run(const struct exim_oracle *o, const char *conf, const 
     return rc;
 }
 
-/* Exim's -bP value of a string option: non-printing characters escaped. */
-static char *exim_oracle_printable(const char *s)
-{
-    struct strbuf sb = STRBUF_INIT;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\n')
-            strbuf_adds(&sb, "\\n");
-        else if (c == '\t')
-            strbuf_adds(&sb, "\\t");
-        else if (c < 0x20 || c >= 0x7f)
-            strbuf_addf(&sb, "\\%03o", c);
-        else
-            strbuf_addc(&sb, (char)c);
-    }
-    return strbuf_detach(&sb);
-}
-
 /* The line "name = value" (or "name" / "no_name") of a -bP listing. */
 static char *exim_oracle_line(const char *listing, const char *name)
 {
@@ -238,7 +220,7 @@ static char *exim_oracle_line(const char *listing, const char *name)
 
 static char *exim_ours_string(const char *name, const struct exim_option *o)
 {
-    char *v = exim_oracle_printable(o ? o->value : "");
+    char *v = exim_options_printable(o ? o->value : "");
     char *line = xasprintf("%s = %s", name, v);
     free(v);
     return line;
@@ -326,7 +308,7 @@ static void exim_oracle_compare(const struct exim_oracle *o, const char *conf, c
         ck_assert_int_eq(exim_oracle_run(o, conf, args, &out, &err), 0);
         char *what = xasprintf("transport %s", t->name);
         const struct exim_option *helo = exim_options_find(&t->opts, "helo_data");
-        char *v = exim_oracle_printable(helo ? helo->value : "$primary_hostname");
+        char *v = exim_options_printable(helo ? helo->value : "$primary_hostname");
         exim_oracle_expect(o, what, out, xasprintf("helo_data = %s", v), "helo_data");
         free(v);
         exim_oracle_expect(o, what, out, exim_ours_string("interface", exim_options_find(&t->opts, "interface")),
