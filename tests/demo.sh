@@ -12,22 +12,18 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/$build/mta-preflight"
 demo="$top/samples/demo"
 
+. "$top/tests/shlib.sh"
 if [ "${MP_DEMO_INNER:-}" != 1 ]; then
     echo "== The outbound identities Postfix would use (mta-preflight identities)"
     echo
     "$bin" identities --postfix-dir "$demo/postfix" --no-exim --system-hostname mail || true
     echo
-    if [ "$(id -u)" -eq 0 ]; then
-        exec env MP_DEMO_INNER=1 unshare -n sh "$0" "$build"
-    elif unshare -rn true 2>/dev/null; then
-        exec env MP_DEMO_INNER=1 unshare -rn sh "$0" "$build"
-    fi
+    rerun_in_netns MP_DEMO_INNER "$0" "$build" ||
     echo "The audit part of the demo needs root or user namespaces (unshare -rn)." >&2
     exit 1
 fi
 
 # Inside the namespace from here on.
-. "$top/tests/shlib.sh"
 mailhost_net
 
 tmp=$(mktemp -d)

@@ -1,5 +1,9 @@
 # shlib - shell functions shared by the demo and the benchmarks (sourced).
 #
+#   rerun_in_netns VAR SCRIPT ARGS...
+#                         run SCRIPT again with VAR=1 in a new network
+#                         namespace (root: unshare -n, else unshare -rn);
+#                         returns 1 only when neither is possible
 #   mailhost_net          inside a fresh network namespace: lo up, a veth
 #                         pair mp0/mp1, 192.0.2.10/24 and 2001:db8::10/64 on
 #                         mp0 (DAD off), default routes for both families
@@ -9,6 +13,17 @@
 #                         nsd_pid; returns 1 when nsd does not answer the
 #                         first zone's SOA within 5 s (the log is WORK/nsd.log)
 #   nsd_stop              stop the nsd started by nsd_start
+
+rerun_in_netns() {
+    _var=$1
+    shift
+    if [ "$(id -u)" -eq 0 ]; then
+        exec env "$_var=1" unshare -n sh "$@"
+    elif unshare -rn true 2>/dev/null; then
+        exec env "$_var=1" unshare -rn sh "$@"
+    fi
+    return 1
+}
 
 mailhost_net() {
     sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 2>/dev/null || true

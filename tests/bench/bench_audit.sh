@@ -33,18 +33,14 @@ done
 command -v nsd >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
 command -v nsd >/dev/null || { echo "bench_audit: nsd is not installed" >&2; exit 2; }
 
+. "$top/tests/shlib.sh"
 if [ "${MP_BENCH_INNER:-}" != 1 ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        exec env MP_BENCH_INNER=1 unshare -n sh "$0" "$build"
-    elif unshare -rn true 2>/dev/null; then
-        exec env MP_BENCH_INNER=1 unshare -rn sh "$0" "$build"
-    fi
+    rerun_in_netns MP_BENCH_INNER "$0" "$build" ||
     echo "bench_audit: needs root or user namespaces (unshare -rn) for its network namespace" >&2
     exit 2
 fi
 
 # --- inside the namespace: the mail host --------------------------------------
-. "$top/tests/shlib.sh"
 mailhost_net
 
 delay_ms=50            # each direction: 100 ms round trip
