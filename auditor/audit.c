@@ -176,8 +176,11 @@ static void audit_dns(const struct model_set *set, struct facts *facts, const st
     struct dns_options dopts = {servers, opts->dns_servers.n, NULL, 0, 0};
     struct dns_batch *batch = NULL;
     char *err = NULL;
-    if (dns_batch_new(&dopts, &batch, &err) < 0)
+    if (dns_batch_new(&dopts, &batch, &err) < 0) {
+        /* Every verdict that needs DNS becomes unknown; say why once. */
+        fprintf(stderr, "mta-preflight: %s\n", err ? err : "cannot initialise the DNS resolver");
         batch = NULL;
+    }
 
     struct lookup_plan plan = LOOKUP_PLAN_INIT;
     for (int round = 0; round < AUDIT_MAX_DNS_ROUNDS; round++) {
