@@ -41,6 +41,8 @@ struct check_ctx {
     bool helo_dynamic;
     bool helo_name_ok;      /* helo is a valid FQDN that is not local (not a literal) */
     const char *target;     /* the name the fixes converge on, or NULL */
+    const char *helo_change; /* the name a fix of this identity announces instead, or NULL */
+    const size_t *main_cf_users; /* per identity, for fix_set_helo; NULL while planning */
     struct check_fam fam[MODEL_NFAMILIES];
     struct strlist dns_reported; /* "TYPE name" already reported as dns-failure */
 };
@@ -264,18 +266,13 @@ static void check_choose_target(struct check_ctx *c)
     c->target = c->helo_name_ok ? c->helo : NULL;
 }
 
-static size_t check_other_default_helo_users(const struct check_ctx *c)
+/* check_set_helo - the fix that makes the identity announce name (NULL: a
+ * note); records the change for the planning pass of check_run. */
+static void check_set_helo(struct check_ctx *c, struct fix_list *fixes, const char *name)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < c->set->n; i++) {
-        const struct model_identity *o = &c->set->items[i];
-        if (i == c->index || o->mta != MODEL_POSTFIX || !o->config || !c->id->config
-            || strcmp(o->config, c->id->config) != 0)
-            continue;
-        if (!o->helo_origin || !strstr(o->helo_origin, "(-o)"))
-            n++;
-    }
-    return n;
+    if (name)
+        c->helo_change = name;
+    fix_set_helo(fixes, c->id, name, c->main_cf_users ? c->main_cf_users[c->index] : 0, &c->exim);
 }
 
 /* check_fix_helo_change - announce the target when it differs from the
@@ -285,7 +282,7 @@ static void check_fix_helo_change(struct check_ctx *c, struct fix_list *fixes)
 {
     if (!c->target || hostname_equal(c->target, c->helo) || c->helo_dynamic)
         return;
-    fix_set_helo(fixes, c->id, c->target, check_other_default_helo_users(c), &c->exim);
+    check_set_helo(c, fixes, c->target);
 }
 
 /* check_fix_forward - forward records of the target for the audited families
@@ -501,7 +498,7 @@ static void check_helo_literal(struct check_ctx *c, enum model_family f, const c
     if (c->target)
         check_fix_helo_change(c, &fd->fixes);
     else
-        fix_set_helo(&fd->fixes, c->id, NULL, 0, &c->exim);
+        check_set_helo(c, &fd->fixes, NULL);
     free(eh);
     free(ea);
 }
@@ -660,7 +657,7 @@ static void check_identity(struct check_ctx *c)
                                                   id->helo_name ? eg : "", "; its checks could not run"));
         fix_note(&fd->fixes, "audit the name it produces with --helo NAME, or set a static EHLO name");
         if (c->target)
-            fix_set_helo(&fd->fixes, id, c->target, check_other_default_helo_users(c), &c->exim);
+            check_set_helo(c, &fd->fixes, c->target);
         free(ee);
         free(eg);
         return;
@@ -684,10 +681,10 @@ static void check_identity(struct check_ctx *c)
                             : xstrdup(why);
         struct finding *fd = check_emit(c, FINDING_HELO_INVALID, -1, NULL, msg);
         if (c->target) {
-            fix_set_helo(&fd->fixes, id, c->target, check_other_default_helo_users(c), &c->exim);
+            check_set_helo(c, &fd->fixes, c->target);
             check_fix_forward(c, &fd->fixes, -1);
         } else {
-            fix_set_helo(&fd->fixes, id, NULL, 0, &c->exim);
+            check_set_helo(c, &fd->fixes, NULL);
         }
         free(eh);
         return;
@@ -726,6 +723,66 @@ static void check_identity(struct check_ctx *c)
             check_helo_family(c, (enum model_family)f, resolves_known);
 }
 
+/* check_identities - run the checks of every identity of c->set into out;
+ * when change is not NULL, change[i] becomes the name identity i's fixes
+ * announce instead of its EHLO name (NULL: none). */
+static void check_identities(const struct check_ctx *c, struct finding_list *out, const char **change)
+{
+    for (size_t i = 0; i < c->set->n; i++) {
+        struct check_ctx ic = *c;
+        memset(ic.fam, 0, sizeof(ic.fam));
+        memset(&ic.dns_reported, 0, sizeof(ic.dns_reported));
+        ic.out = out;
+        ic.id = &c->set->items[i];
+        ic.index = i;
+        ic.target = NULL;
+        ic.helo_change = NULL;
+        check_identity(&ic);
+        if (change)
+            change[i] = ic.helo_change;
+        for (int f = 0; f < MODEL_NFAMILIES; f++)
+            free(ic.fam[f].rev);
+        strlist_free(&ic.dns_reported);
+    }
+}
+
+/* check_helo_from_main_cf - a Postfix transport whose EHLO name is main.cf's
+ * (smtp_helo_name there, or its default $myhostname), not its own -o. */
+static bool check_helo_from_main_cf(const struct model_identity *id)
+{
+    return id->mta == MODEL_POSTFIX && id->config && !(id->helo_origin && strstr(id->helo_origin, "(-o)"));
+}
+
+/* check_plan_main_cf - users[i] for fix_set_helo: how many transports take
+ * their EHLO name from identity i's main.cf when every one of them is to
+ * announce the same new name (one main.cf change serves them all), else 0.
+ * A transport of that main.cf that needs no change, or another name, keeps
+ * main.cf as it is: changing it would change that transport's EHLO too.
+ *
+ * Each of those transports' findings then carries the same -e command: a
+ * finding's fixes stay complete on their own (reports list findings one by
+ * one), and postconf -e is idempotent, so a consumer that runs every command,
+ * or every distinct command once, gets the same main.cf. */
+static void check_plan_main_cf(const struct model_set *set, const char *const *change, size_t *users)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        const struct model_identity *id = &set->items[i];
+        users[i] = 0;
+        if (!change[i] || !check_helo_from_main_cf(id))
+            continue;
+        size_t n = 0;
+        bool same = true;
+        for (size_t k = 0; k < set->n && same; k++) {
+            const struct model_identity *o = &set->items[k];
+            if (!check_helo_from_main_cf(o) || strcmp(o->config, id->config) != 0)
+                continue;
+            n++;
+            same = hostname_equal(change[k], change[i]);
+        }
+        users[i] = same ? n : 0;
+    }
+}
+
 void check_run(const struct model_set *set, const struct facts *facts, struct finding_list *out)
 {
     struct check_ctx c;
@@ -756,15 +813,20 @@ void check_run(const struct model_set *set, const struct facts *facts, struct fi
                                         xstrdup("no Postfix or Exim configuration was found"));
         fix_note(&fd->fixes, "point the audit at the configuration with --postfix-dir DIR or --exim-config FILE");
     }
-    for (size_t i = 0; i < set->n; i++) {
-        struct check_ctx ic = c;
-        memset(ic.fam, 0, sizeof(ic.fam));
-        memset(&ic.dns_reported, 0, sizeof(ic.dns_reported));
-        ic.id = &set->items[i];
-        ic.index = i;
-        check_identity(&ic);
-        for (int f = 0; f < MODEL_NFAMILIES; f++)
-            free(ic.fam[f].rev);
-        strlist_free(&ic.dns_reported);
-    }
+    /* EHLO fixes for Postfix depend on the other transports of the same
+     * directory (one main.cf change, or -P per transport), so a planning pass
+     * runs every check into a list that is thrown away and records the name
+     * each identity's fixes would announce; the second pass writes the
+     * findings with that decision. The checks are pure, so both passes see
+     * the same targets. */
+    const char **change = xcalloc(set->n ? set->n : 1, sizeof(*change));
+    size_t *users = xcalloc(set->n ? set->n : 1, sizeof(*users));
+    struct finding_list scratch = FINDING_LIST_INIT;
+    check_identities(&c, &scratch, change);
+    finding_list_free(&scratch);
+    check_plan_main_cf(set, change, users);
+    c.main_cf_users = users;
+    check_identities(&c, out, NULL);
+    free(users);
+    free(change);
 }

@@ -23,6 +23,12 @@
  * otherwise a good (non-generic) forward-confirmed PTR name, and the fix is
  * to announce it; otherwise the EHLO name, and the fix is to request its PTR
  * and add its forward records.
+ *
+ * A new EHLO name for Postfix is one main.cf change (postconf -e) when every
+ * transport of that configuration directory that takes its name from main.cf
+ * is to announce that same name; otherwise each transport that needs a new
+ * name gets its own -P, so that no transport that was fine changes. A planning
+ * pass over all identities decides this before any fix is written.
  */
 #ifndef MP_CHECK_H
 #define MP_CHECK_H

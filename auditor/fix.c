@@ -243,7 +243,7 @@ static void fix_exim_main_line(struct fix_list *out, const struct model_identity
 }
 
 void fix_set_helo(struct fix_list *out, const struct model_identity *id, const char *name,
-                  size_t other_default_users, const struct fix_exim_layout *exim)
+                  size_t main_cf_users, const struct fix_exim_layout *exim)
 {
     if (!fix_name_ok(name)) {
         fix_note(out, "announce a fully qualified name of this host in EHLO (for example mail.YOUR-DOMAIN)");
@@ -252,8 +252,18 @@ void fix_set_helo(struct fix_list *out, const struct model_identity *id, const c
     char *plain = hostname_normal(name);
     char *what = xasprintf("announce %s in EHLO", plain);
     if (id->mta == MODEL_POSTFIX) {
-        bool per_service = fix_origin_is_override(id->helo_origin) || other_default_users > 0;
-        fix_postconf(out, id, per_service, "smtp_helo_name", plain, what);
+        /* The text names the scope, as the two commands look alike but one
+         * moves every transport that reads main.cf. */
+        bool override = fix_origin_is_override(id->helo_origin);
+        bool per_service = override || main_cf_users == 0;
+        char *scoped = override ? xasprintf("%s from this transport (its own -o setting in master.cf)", what)
+            : per_service ? xasprintf("%s from this transport only (the other transports keep main.cf's name)", what)
+            : main_cf_users > 1
+            ? xasprintf("%s from all %zu transports that take their EHLO name from main.cf (each of them needs it)",
+                        what, main_cf_users)
+            : xasprintf("%s (main.cf's smtp_helo_name, which only this transport uses)", what);
+        fix_postconf(out, id, per_service, "smtp_helo_name", plain, scoped);
+        free(scoped);
     } else if (fix_exim_debian(exim)
                && id->transport
                && (strcmp(id->transport, "remote_smtp") == 0 || strcmp(id->transport, "remote_smtp_smarthost") == 0)) {

@@ -65,11 +65,18 @@ struct fix_exim_layout {
 void fix_ptr_record(struct fix_list *out, const char *address, const char *name);
 /* fix_forward_record - "name. IN A|AAAA address" for the operator's zone. */
 void fix_forward_record(struct fix_list *out, const char *name, const char *address);
-/* fix_set_helo - make the identity announce name in EHLO. other_default_users
- * is how many other identities of the same Postfix directory take their EHLO
- * name from main.cf: when nonzero, the change is made for this service only. */
+/* fix_set_helo - make the identity announce name in EHLO (NULL or invalid:
+ * a note). For Postfix, main_cf_users is the number of transports of the
+ * identity's directory that take their EHLO name from main.cf (this one
+ * included) when the caller has established that every one of them needs
+ * exactly this name: the fix is then one main.cf change
+ * (-e 'smtp_helo_name = NAME'), and its text says how many transports it
+ * moves. 0 means main.cf must not change (another transport uses its name
+ * and needs to keep it, or needs another one): the fix is then this service's
+ * own -P override. A transport whose EHLO name is its own -o override always
+ * gets -P. Exim ignores main_cf_users. */
 void fix_set_helo(struct fix_list *out, const struct model_identity *id, const char *name,
-                  size_t other_default_users, const struct fix_exim_layout *exim);
+                  size_t main_cf_users, const struct fix_exim_layout *exim);
 /* fix_ipv4_only - restrict the identity to IPv4 delivery (the stop-gap for
  * IPv6 without a PTR), with the trade-off stated. */
 void fix_ipv4_only(struct fix_list *out, const struct model_identity *id,

@@ -624,6 +624,142 @@ START_TEST(shared_relay_transports_with_different_names)
 }
 END_TEST
 
+/* helo_commands - assert that every EHLO command among identity's fixes is
+ * expected (NULL: there is none) and that there is at least one. */
+static void helo_commands(struct af *a, const char *identity, const char *expected)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->findings.n; i++) {
+        const struct finding *f = &a->findings.items[i];
+        if (!f->identity || strcmp(f->identity, identity) != 0)
+            continue;
+        for (size_t k = 0; k < f->fixes.n; k++) {
+            const struct fix *x = &f->fixes.items[k];
+            if (x->kind != FIX_POSTCONF || !strstr(x->command, "smtp_helo_name"))
+                continue;
+            ck_assert_msg(expected, "%s: unexpected '%s'", identity, x->command);
+            ck_assert_str_eq(x->command, expected);
+            n++;
+        }
+    }
+    if (expected)
+        ck_assert_msg(n > 0, "%s: no EHLO command", identity);
+}
+
+/* Two transports that take the EHLO name from main.cf, one source whose PTR
+ * is a good name, an EHLO name that is not in DNS. */
+static void two_main_cf_transports(struct af *a)
+{
+    af_init(a);
+    af_postfix(a, "/etc/postfix", "smtp", "mx.example.com", V4, MODEL_PREF_ANY);
+    af_postfix(a, "/etc/postfix", "relay", "mx.example.com", V4, MODEL_PREF_ANY);
+    af_source(a, 0, MODEL_IPV4, "192.0.2.10");
+    af_source(a, 1, MODEL_IPV4, "192.0.2.10");
+    af_dns_ok(a, "192.0.2.10", "host.example.net");
+    af_fwd(a, "mx.example.com", FACTS_A, FACTS_NXDOMAIN, NULL);
+    af_fwd(a, "mx.example.com", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
+}
+
+START_TEST(helo_change_once_in_main_cf)
+{
+    struct af a;
+    two_main_cf_transports(&a);
+    assert_summary(&a, "helo-unresolvable/critical/-,helo-ptr-mismatch/warning/ipv4,"
+                       "helo-unresolvable/critical/-,helo-ptr-mismatch/warning/ipv4");
+    /* Every transport of main.cf needs the same name: one main.cf change.
+     * Each finding carries it (a finding's fixes are complete on their own);
+     * the commands are identical and postconf -e is idempotent. */
+    const char *e = "postconf -c /etc/postfix -e 'smtp_helo_name = host.example.net'";
+    helo_commands(&a, "postfix:/etc/postfix:smtp/unix", e);
+    helo_commands(&a, "postfix:/etc/postfix:relay/unix", e);
+    const struct finding *f = find(&a, FINDING_HELO_UNRESOLVABLE, -1);
+    ck_assert_ptr_nonnull(strstr(fix_with(f, FIX_POSTCONF, 0)->text, "from all 2 transports that take their EHLO "
+                                                                      "name from main.cf"));
+    closed_loop(&a);
+    ck_assert_str_eq(a.set.items[0].helo_name, "host.example.net");
+    ck_assert_str_eq(a.set.items[1].helo_name, "host.example.net");
+    af_free(&a);
+
+    /* A transport with its own -o name stays out of the count and gets -P;
+     * another Postfix instance decides on its own main.cf. */
+    two_main_cf_transports(&a);
+    struct model_identity *o = af_postfix(&a, "/etc/postfix", "out2", "out2.example.org", V4, MODEL_PREF_ANY);
+    model_set_str(&o->helo_origin, "/etc/postfix/master.cf:30 (-o)");
+    af_source(&a, 2, MODEL_IPV4, "192.0.2.30");
+    af_dns_ok(&a, "192.0.2.30", "out2.example.net");
+    af_fwd(&a, "out2.example.org", FACTS_A, FACTS_NXDOMAIN, NULL);
+    af_fwd(&a, "out2.example.org", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
+    af_postfix(&a, "/etc/postfix-b", "smtp", "mx.example.com", V4, MODEL_PREF_ANY);
+    af_source(&a, 3, MODEL_IPV4, "192.0.2.10");
+    af_run(&a);
+    helo_commands(&a, "postfix:/etc/postfix:smtp/unix", e);
+    helo_commands(&a, "postfix:/etc/postfix:relay/unix", e);
+    helo_commands(&a, "postfix:/etc/postfix:out2/unix",
+                  "postconf -c /etc/postfix -P 'out2/unix/smtp_helo_name=out2.example.net'");
+    helo_commands(&a, "postfix:/etc/postfix-b:smtp/unix",
+                  "postconf -c /etc/postfix-b -e 'smtp_helo_name = host.example.net'");
+    closed_loop(&a);
+    ck_assert_str_eq(a.set.items[2].helo_name, "out2.example.net");
+    af_free(&a);
+}
+END_TEST
+
+START_TEST(helo_change_per_transport_when_main_cf_is_shared)
+{
+    /* The transports need different names (each its own source and PTR). */
+    struct af a;
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "mx.example.com", V4, MODEL_PREF_ANY);
+    af_postfix(&a, "/etc/postfix", "relay", "mx.example.com", V4, MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
+    af_source(&a, 1, MODEL_IPV4, "192.0.2.20");
+    af_dns_ok(&a, "192.0.2.10", "a.example.net");
+    af_dns_ok(&a, "192.0.2.20", "b.example.net");
+    af_fwd(&a, "mx.example.com", FACTS_A, FACTS_NXDOMAIN, NULL);
+    af_fwd(&a, "mx.example.com", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
+    af_run(&a);
+    helo_commands(&a, "postfix:/etc/postfix:smtp/unix",
+                  "postconf -c /etc/postfix -P 'smtp/unix/smtp_helo_name=a.example.net'");
+    helo_commands(&a, "postfix:/etc/postfix:relay/unix",
+                  "postconf -c /etc/postfix -P 'relay/unix/smtp_helo_name=b.example.net'");
+    const struct finding *f = find(&a, FINDING_HELO_UNRESOLVABLE, -1);
+    ck_assert_ptr_nonnull(strstr(fix_with(f, FIX_POSTCONF, 0)->text, "from this transport only"));
+    closed_loop(&a);
+    af_free(&a);
+
+    /* Only one needs a change: main.cf's name stays for the one that is
+     * fine (smtp sends from the address its EHLO name and PTR agree on). */
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
+    af_postfix(&a, "/etc/postfix", "relay", "mail.example.com", V4, MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
+    af_source(&a, 1, MODEL_IPV4, "192.0.2.20");
+    af_dns_ok(&a, "192.0.2.10", "mail.example.com");
+    af_dns_ok(&a, "192.0.2.20", "out.example.net");
+    assert_summary(&a, "helo-address-mismatch/warning/ipv4,helo-ptr-mismatch/warning/ipv4");
+    ck_assert_str_eq(a.findings.items[0].identity, "postfix:/etc/postfix:relay/unix");
+    helo_commands(&a, "postfix:/etc/postfix:relay/unix",
+                  "postconf -c /etc/postfix -P 'relay/unix/smtp_helo_name=out.example.net'");
+    closed_loop(&a);
+    ck_assert_str_eq(a.set.items[0].helo_name, "mail.example.com");
+    af_free(&a);
+
+    /* A third transport of main.cf that was not audited (no route) keeps
+     * its EHLO name too: the two that need the change get -P. */
+    two_main_cf_transports(&a);
+    af_postfix(&a, "/etc/postfix", "bulk", "mx.example.com", V6, MODEL_PREF_ANY);
+    af_run(&a);
+    helo_commands(&a, "postfix:/etc/postfix:smtp/unix",
+                  "postconf -c /etc/postfix -P 'smtp/unix/smtp_helo_name=host.example.net'");
+    helo_commands(&a, "postfix:/etc/postfix:relay/unix",
+                  "postconf -c /etc/postfix -P 'relay/unix/smtp_helo_name=host.example.net'");
+    helo_commands(&a, "postfix:/etc/postfix:bulk/unix", NULL);
+    closed_loop(&a);
+    ck_assert_str_eq(a.set.items[2].helo_name, "mx.example.com");
+    af_free(&a);
+}
+END_TEST
+
 START_TEST(fixes_quote_the_directory)
 {
     struct af a;
@@ -670,6 +806,8 @@ Suite *audit_check_suite(void)
     tcase_add_test(tc, planned_migration_with_source_ip_and_helo);
     tcase_add_test(tc, shared_relay_transports_with_different_names);
     tcase_add_test(tc, fixes_quote_the_directory);
+    tcase_add_test(tc, helo_change_once_in_main_cf);
+    tcase_add_test(tc, helo_change_per_transport_when_main_cf_is_shared);
     suite_add_tcase(s, tc);
     return s;
 }

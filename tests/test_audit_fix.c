@@ -180,7 +180,8 @@ START_TEST(postconf_commands_run_as_printed)
     struct model_set set = MODEL_SET_INIT;
     struct model_identity *smtp = postfix_identity(&set, dir, "smtp");
     struct fix_list l = FIX_LIST_INIT;
-    fix_set_helo(&l, smtp, "mail.example.com", 0, NULL);
+    /* The only transport of this directory so far: main.cf. */
+    fix_set_helo(&l, smtp, "mail.example.com", 1, NULL);
     fix_ipv4_only(&l, smtp, NULL);
     smtp = &set.items[0];
     smtp->bind[MODEL_IPV6].how = MODEL_BIND_PARAM;
@@ -202,10 +203,12 @@ START_TEST(postconf_commands_run_as_printed)
     ck_assert_ptr_null(strstr(out, "relay/unix/inet_protocols"));
     free(out);
 
-    /* The other transport of a shared directory keeps its own name. */
+    /* A transport of a shared directory that needs another name: -P, and
+     * main.cf keeps the name the other transport uses. */
     struct model_identity *relay = postfix_identity(&set, dir, "relay");
     fix_list_free(&l);
-    fix_set_helo(&l, relay, "relay.example.com", 1, NULL);
+    fix_set_helo(&l, relay, "relay.example.com", 0, NULL);
+    ck_assert_ptr_nonnull(strstr(l.items[0].text, "from this transport only"));
     ck_assert_str_eq(l.items[0].command + strlen(l.items[0].command) - strlen("-P 'relay/unix/smtp_helo_name=relay.example.com'"),
                      "-P 'relay/unix/smtp_helo_name=relay.example.com'");
     run_fix(&l.items[0]);
@@ -221,6 +224,73 @@ START_TEST(postconf_commands_run_as_printed)
     free(dir);
     ts_rmtree(top);
     free(top);
+}
+END_TEST
+
+/* The scope of an EHLO change: main.cf when every transport that reads it
+ * needs the name (the caller counts them), else the transport's -P, and
+ * always -P for a transport with its own -o. The text says which. */
+START_TEST(helo_change_scope)
+{
+    struct model_set set = MODEL_SET_INIT;
+    struct model_identity *id = postfix_identity(&set, "/etc/postfix", "smtp");
+    struct fix_list l = FIX_LIST_INIT;
+    fix_set_helo(&l, id, "mail.example.com", 3, NULL);
+    fix_set_helo(&l, id, "mail.example.com", 1, NULL);
+    fix_set_helo(&l, id, "mail.example.com", 0, NULL);
+    model_set_str(&id->helo_origin, "/etc/postfix/master.cf:14 (-o)");
+    fix_set_helo(&l, id, "mail.example.com", 3, NULL);
+    ck_assert_uint_eq(l.n, 4);
+    ck_assert_str_eq(l.items[0].command, "postconf -c /etc/postfix -e 'smtp_helo_name = mail.example.com'");
+    ck_assert_str_eq(l.items[0].text, "announce mail.example.com in EHLO from all 3 transports that take their EHLO "
+                                      "name from main.cf (each of them needs it), then run 'postfix reload'");
+    ck_assert_str_eq(l.items[1].command, "postconf -c /etc/postfix -e 'smtp_helo_name = mail.example.com'");
+    ck_assert_ptr_nonnull(strstr(l.items[1].text, "only this transport uses"));
+    ck_assert_str_eq(l.items[2].command, "postconf -c /etc/postfix -P 'smtp/unix/smtp_helo_name=mail.example.com'");
+    ck_assert_ptr_nonnull(strstr(l.items[2].text, "from this transport only"));
+    ck_assert_str_eq(l.items[3].command, "postconf -c /etc/postfix -P 'smtp/unix/smtp_helo_name=mail.example.com'");
+    ck_assert_ptr_nonnull(strstr(l.items[3].text, "its own -o setting"));
+    for (size_t i = 0; i < l.n; i++)
+        ck_assert_int_eq(l.items[i].kind, FIX_POSTCONF);
+    fix_list_free(&l);
+    model_set_free(&set);
+}
+END_TEST
+
+/* One main.cf change moves both transports of the stock master.cf, and
+ * leaves no per-service override behind (the real postconf says so). */
+START_TEST(helo_main_cf_change_runs_as_printed)
+{
+    if (access("/usr/sbin/postconf", X_OK) != 0) {
+        printf("skipping helo_main_cf_change_runs_as_printed: /usr/sbin/postconf is not installed\n");
+        return;
+    }
+    char *dir = ts_tmpdir("fixpfe");
+    char *path = xasprintf("%s/main.cf", dir);
+    ts_write_file(path, "myhostname = host.example.com\ncompatibility_level = 3.6\n");
+    free(path);
+    path = xasprintf("%s/master.cf", dir);
+    ts_write_file(path, master_cf);
+    free(path);
+    struct model_set set = MODEL_SET_INIT;
+    postfix_identity(&set, dir, "smtp");
+    postfix_identity(&set, dir, "relay");
+    struct fix_list l = FIX_LIST_INIT;
+    fix_set_helo(&l, &set.items[0], "mail.example.com", 2, NULL);
+    fix_set_helo(&l, &set.items[1], "mail.example.com", 2, NULL);
+    ck_assert_str_eq(l.items[0].command, l.items[1].command);
+    for (size_t i = 0; i < l.n; i++)
+        run_fix(&l.items[i]); /* twice: -e is idempotent */
+    char *out = postconf_out(dir, "-h smtp_helo_name myhostname");
+    ck_assert_str_eq(out, "mail.example.com\nhost.example.com\n");
+    free(out);
+    out = postconf_out(dir, "-P");
+    ck_assert_msg(strstr(out, "smtp_helo_name") == NULL, "postconf -P printed: %s", out);
+    free(out);
+    fix_list_free(&l);
+    model_set_free(&set);
+    ts_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -324,6 +394,8 @@ Suite *audit_fix_suite(void)
     tcase_add_test(tc, helo_and_bind_values_are_validated);
     tcase_add_test(tc, exim_lines_and_files);
     tcase_add_test(tc, postconf_commands_run_as_printed);
+    tcase_add_test(tc, helo_change_scope);
+    tcase_add_test(tc, helo_main_cf_change_runs_as_printed);
     tcase_add_test(tc, exim_lines_accepted_by_exim);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
