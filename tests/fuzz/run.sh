@@ -4,7 +4,8 @@
 # also keeps what the fuzzer finds between runs) and print its executions per
 # second and coverage. Exits 1 when any harness found a crash, leak, timeout
 # or sanitizer report; the input that did it is saved as
-# DIR/artifacts/NAME-crash-... (or leak-, timeout-, oom-).
+# DIR/artifacts/NAME-crash-... (or leak-, timeout-, oom-). tests/fuzz/NAME.dict,
+# when it exists, gives the fuzzer the tokens of the syntax.
 set -u
 dir=$1 seconds=$2
 shift 2
@@ -20,6 +21,16 @@ seed() {
         files=$(find samples/exim -type f ! -name expected.txt ! -name '*.md' ! -name needs-heavy) ;;
     fuzz_ptr_generic | fuzz_hostname)
         files=tests/fuzz/names.txt ;;
+    fuzz_exim_debian)
+        # the harness's input: the Debian sources joined by NUL bytes
+        for d in samples/exim/*/etc/exim4; do
+            [ -f "$d/update-exim4.conf.conf" ] || continue
+            for f in update-exim4.conf.conf exim4.conf.template exim4.conf.localmacros ../mailname; do
+                [ -f "$d/$f" ] && cat "$d/$f"
+                printf '\0'
+            done > "$out/seed-$(echo "$d" | tr '/' '_')"
+        done
+        return 0 ;;
     *)
         echo "run.sh: no seeds for $name" >&2; return 1 ;;
     esac
@@ -43,14 +54,17 @@ mkdir -p "$dir/artifacts"
 for name in "$@"; do
     case $name in
     fuzz_ptr_generic | fuzz_hostname) maxlen=512 ;;
+    fuzz_exim_debian) maxlen=131072 ;;
     *) maxlen=16384 ;;
     esac
+    dict=
+    [ -f "tests/fuzz/$name.dict" ] && dict=-dict=tests/fuzz/$name.dict
     corpus=$dir/corpus/$name
     mkdir -p "$corpus"
     seed "$name" "$corpus" || { status=1; continue; }
     log=$dir/$name.log
     "$dir/$name" -max_total_time="$seconds" -timeout=5 -max_len="$maxlen" -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$dir/artifacts/$name-" "$corpus" > "$log" 2>&1
+        -print_final_stats=1 $dict -artifact_prefix="$dir/artifacts/$name-" "$corpus" > "$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
