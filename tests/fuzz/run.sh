@@ -17,7 +17,15 @@ seed() {
         files=$(ls samples/postfix/*/main.cf) ;;
     fuzz_pf_mastercf)
         files=$(ls samples/postfix/*/master.cf) ;;
-    fuzz_exim_options)
+    fuzz_pf_identity)
+        # main.cf, a NUL byte, master.cf
+        for d in samples/postfix/*/; do
+            [ -f "$d/main.cf" ] || continue
+            { cat "$d/main.cf"; printf '\0'; [ -f "$d/master.cf" ] && cat "$d/master.cf"; } \
+                > "$out/seed-$(echo "$d" | tr '/' '_')"
+        done
+        return 0 ;;
+    fuzz_exim_options | fuzz_exim_identity)
         files=$(find samples/exim -type f ! -name expected.txt ! -name '*.md' ! -name needs-heavy) ;;
     fuzz_ptr_generic | fuzz_hostname)
         files=tests/fuzz/names.txt ;;
@@ -55,6 +63,7 @@ for name in "$@"; do
     case $name in
     fuzz_ptr_generic | fuzz_hostname) maxlen=512 ;;
     fuzz_exim_debian) maxlen=131072 ;;
+    fuzz_pf_identity) maxlen=32768 ;;
     *) maxlen=16384 ;;
     esac
     dict=
