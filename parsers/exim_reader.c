@@ -50,6 +50,7 @@ struct exim_reader {
     struct strlist phys_macros;    /* user macros used on the current physical line */
     struct strlist logical_macros; /* ... and on the logical line */
     struct exim_line out;
+    size_t work; /* bytes scanned and copied by macro substitution so far */
 };
 
 /* readconf.c next_cstate: state 0 reads lines, 1 skips until .else/.elif,
@@ -287,6 +288,12 @@ static size_t exim_reader_expand(struct exim_reader *r, struct strbuf *sb, size_
             /* Exim replaces in place and goes on after the replacement, so
              * the occurrences are those of the text before this macro,
              * left to right, without overlap: one pass builds the result. */
+            /* Each macro may double the line (B = AA, C = BB, ...), which
+             * Exim follows until memory runs out: stop at a bound on the
+             * work instead. */
+            r->work += sb->len - s;
+            if (r->work > EXIM_READER_MAX_WORK)
+                break;
             const char *p = exim_reader_find(sb->buf + s, sb->len - s, m->name, m->namelen);
             if (!p)
                 continue;
@@ -301,6 +308,7 @@ static size_t exim_reader_expand(struct exim_reader *r, struct strbuf *sb, size_
                 p = exim_reader_find(sb->buf + pos, sb->len - pos, m->name, m->namelen);
             }
             strbuf_add(&nb, sb->buf + pos, sb->len - pos);
+            r->work += nb.len;
             strbuf_release(sb);
             *sb = nb;
             *found = true;
@@ -313,6 +321,13 @@ static size_t exim_reader_expand(struct exim_reader *r, struct strbuf *sb, size_
                     free(used);
             }
         }
+    }
+    if (r->work > EXIM_READER_MAX_WORK) {
+        const char *file;
+        unsigned lno;
+        exim_reader_where(r, &file, &lno);
+        exim_reader_fail(r, file, lno, "macro substitution exceeds %u bytes of work (self-multiplying macros?)",
+                         EXIM_READER_MAX_WORK);
     }
     /* an empty replacement at the start may have exposed white space */
     while (isspace((unsigned char)sb->buf[ss]))
@@ -475,6 +490,10 @@ const struct exim_line *exim_reader_next(struct exim_reader *r)
         bool found;
         strlist_free(&r->phys_macros);
         size_t ss = exim_reader_expand(r, &phys, 0, lb->len == 0, &found);
+        if (r->failed) {
+            strbuf_release(&phys);
+            return NULL;
+        }
         const char *line = phys.buf + ss;
         if (*line == '#')
             continue;

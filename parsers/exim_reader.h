@@ -98,5 +98,10 @@ const char *exim_reader_intern(struct exim_reader *r, const char *s);
 #define EXIM_READER_MAX_COND 10
 /* Largest file read, to bound memory on garbage input. */
 #define EXIM_READER_MAX_FILE (64u * 1024 * 1024)
+/* Bytes macro substitution may scan and copy over the whole configuration
+ * (a line where each macro doubles the previous one grows exponentially;
+ * Exim follows it until memory runs out). Real configurations use under a
+ * megabyte (Debian's full template: 0.86 MB). */
+#define EXIM_READER_MAX_WORK (64u * 1024 * 1024)
 
 #endif

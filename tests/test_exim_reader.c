@@ -129,6 +129,45 @@ START_TEST(macro_errors)
 }
 END_TEST
 
+/* Macros that each double the previous one (MAA = xxxx, MAB = MAAMAA, ...):
+ * Exim builds the 2^n-fold line until memory runs out; the reader follows
+ * as far as Exim's real uses do and then stops with an error, quickly. */
+static char *doubling_macros(unsigned n)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "MAA = xxxxxxxxxxxxxxxx\n");
+    for (unsigned i = 1; i < n; i++)
+        strbuf_addf(&sb, "M%c%c = M%c%cM%c%c\n", 'A' + i / 26, 'A' + i % 26, 'A' + (i - 1) / 26,
+                    'A' + (i - 1) % 26, 'A' + (i - 1) / 26, 'A' + (i - 1) % 26);
+    strbuf_addf(&sb, "primary_hostname = M%c%c\n", 'A' + (n - 1) / 26, 'A' + (n - 1) % 26);
+    return strbuf_detach(&sb);
+}
+
+START_TEST(self_multiplying_macros)
+{
+    /* MAA..MAP: a 1 MiB value, which Exim accepts too */
+    char *text = doubling_macros(16);
+    struct loaded t;
+    load_text(&t, text);
+    char *err = first_error(&t);
+    ck_assert_msg(!t.ld.cfg.failed, "%s", err);
+    free(err);
+    ck_assert_uint_eq(strlen(main_value(&t, "primary_hostname")), 16u << 15);
+    load_free(&t);
+    free(text);
+    /* 40 doublings would be 8 TiB */
+    text = doubling_macros(40);
+    load_text(&t, text);
+    ck_assert(t.ld.cfg.failed);
+    char *got = first_error(&t);
+    ck_assert_msg(strstr(got, ": macro substitution exceeds 67108864 bytes of work (self-multiplying macros?)"), "%s",
+                  got);
+    free(got);
+    load_free(&t);
+    free(text);
+}
+END_TEST
+
 START_TEST(conditionals)
 {
     const char *cfg = "B = yes\n"
@@ -556,6 +595,7 @@ Suite *exim_reader_suite(void)
     tcase_add_test(tc, comment_test_follows_macro_substitution);
     tcase_add_test(tc, macros_in_definition_order);
     tcase_add_test(tc, macro_errors);
+    tcase_add_test(tc, self_multiplying_macros);
     tcase_add_test(tc, conditionals);
     tcase_add_test(tc, includes);
     tcase_add_test(tc, huge_and_binary_lines);
