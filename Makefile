@@ -39,7 +39,7 @@ ALL_LDFLAGS = $(MODE_LDFLAGS_$(BUILD)) $(LDFLAGS)
 
 # The program's objects go into a static library that the test runner links too.
 MAIN_SRC  := auditor/main.c
-LIB_SRCS  := $(filter-out $(MAIN_SRC),$(sort $(wildcard auditor/*.c parsers/*.c probes/*.c)))
+LIB_SRCS  := $(filter-out $(MAIN_SRC),$(sort $(wildcard auditor/*.c auditor/foundation/*.c parsers/*.c probes/*.c)))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
@@ -108,7 +108,12 @@ valgrind-check: deps
 	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	    --trace-children=no $(RUNNER)
 
+# Layering: parsers/ and probes/ may use only the foundation of auditor/, and
+# the foundation uses nothing outside itself.
 lint:
+	@bad=$$(grep -n '#include "auditor/' parsers/*.[ch] probes/*.[ch] | grep -v '"auditor/foundation/'; \
+	        grep -n '#include "' auditor/foundation/*.[ch] | grep -v '"auditor/foundation/'); \
+	if [ -n "$$bad" ]; then echo "lint: include across layers:"; echo "$$bad"; exit 1; fi
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 	    --inline-suppr --suppress=missingIncludeSystem -I. auditor parsers probes
 

@@ -10,9 +10,9 @@
 #define MP_AUDIT_H
 
 #include "auditor/cli_options.h"
-#include "auditor/diag.h"
+#include "auditor/foundation/diag.h"
 #include "auditor/facts.h"
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 /* audit_collect - read configuration into set and diags, then fill facts:
  * per identity and family the source (--source-ip, the bind address, or the

@@ -5,12 +5,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "auditor/hostname.h"
+#include "auditor/foundation/hostname.h"
 #include "auditor/ptr_generic.h"
-#include "auditor/ptrname.h"
-#include "auditor/strbuf.h"
-#include "auditor/strlist.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/revname.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/strlist.h"
+#include "auditor/foundation/xalloc.h"
 
 #define CHECK_MAXNAMES 16
 
@@ -184,7 +184,7 @@ static bool check_name_has(const struct check_ctx *c, const char *name, enum mod
 static void check_analyse_ptr(struct check_ctx *c, enum model_family f)
 {
     struct check_fam *fam = &c->fam[f];
-    fam->rev = ptrname_from_address(fam->addr);
+    fam->rev = revname_of(fam->addr);
     if (!fam->rev) {
         fam->audit = false;
         return;
@@ -529,16 +529,16 @@ const char *check_source_address(const struct model_identity *id, const struct f
     if (!src)
         return NULL;
     const char *addr = src->address;
-    enum facts_scope scope = src->scope;
+    enum scope scope = src->scope;
     if (check_bind_not_local(id, src)) {
         if (!check_bind_falls_back(id, src))
             return NULL;
         addr = src->kernel_address;
-        scope = facts_scope_of(addr);
+        scope = scope_of(addr);
     }
     if (!src->route || !addr || check_source_temporary(src))
         return NULL;
-    if (src->how != FACTS_HOW_GIVEN && !facts_scope_public(scope))
+    if (src->how != FACTS_HOW_GIVEN && !scope_public(scope))
         return NULL;
     return addr;
 }
@@ -555,7 +555,7 @@ static void check_source(struct check_ctx *c, enum model_family f)
         return;
     const struct model_bind *b = &id->bind[f];
     const char *addr = src->address;
-    enum facts_scope scope = src->scope;
+    enum scope scope = src->scope;
     if (check_bind_not_local(id, src)) {
         char *eb = hostname_escape(b->address), *eo = hostname_escape(b->origin);
         char *ek = hostname_escape(src->kernel_address);
@@ -572,7 +572,7 @@ static void check_source(struct check_ctx *c, enum model_family f)
                         "attempt fails",
                         check_family_word(f), eb, eo, check_family_word(f));
         struct finding *fd = check_emit(c, FINDING_BIND_NOT_LOCAL, (int)f, b->address, msg);
-        const char *right = src->kernel_address && facts_scope_public(facts_scope_of(src->kernel_address))
+        const char *right = src->kernel_address && scope_public(scope_of(src->kernel_address))
             ? src->kernel_address
             : NULL;
         fix_bind_address(&fd->fixes, id, f, right, facts_postfix_at_least(c->facts, 3, 7), &c->exim);
@@ -582,7 +582,7 @@ static void check_source(struct check_ctx *c, enum model_family f)
         if (!falls_back)
             return;
         addr = src->kernel_address;
-        scope = facts_scope_of(addr);
+        scope = scope_of(addr);
     }
     if (!src->route || !addr)
         return;
@@ -598,12 +598,12 @@ static void check_source(struct check_ctx *c, enum model_family f)
         fix_note(&fd->fixes, "or bind this transport to the host's stable IPv6 address (%s) and give that "
                              "address a PTR",
                  id->mta == MODEL_POSTFIX ? "smtp_bind_address6" : "Exim's interface option");
-    } else if (src->how != FACTS_HOW_GIVEN && !facts_scope_public(scope)) {
+    } else if (src->how != FACTS_HOW_GIVEN && !scope_public(scope)) {
         struct finding *fd = check_emit(
             c, FINDING_SOURCE_NOT_PUBLIC, (int)f, addr,
             xasprintf("the %s source %s is a %s address: a NAT in front of this host rewrites it, so its PTR "
                       "checks were skipped; --source-ip PUBLIC makes the audit exact",
-                      check_family_word(f), ea, facts_scope_tostr(scope)));
+                      check_family_word(f), ea, scope_tostr(scope)));
         fix_note(&fd->fixes, "run the audit again with --source-ip PUBLIC (the address receivers see) to make it "
                              "exact");
     }

@@ -35,7 +35,7 @@
 
 #include "auditor/facts.h"
 #include "auditor/finding.h"
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 /* check_run - append the findings of set under facts to out. */
 void check_run(const struct model_set *set, const struct facts *facts, struct finding_list *out);

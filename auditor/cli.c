@@ -17,12 +17,12 @@
 
 #include "auditor/audit.h"
 #include "auditor/cli_options.h"
-#include "auditor/diag.h"
+#include "auditor/foundation/diag.h"
 #include "auditor/finding.h"
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 #include "auditor/report_explain.h"
 #include "auditor/report_identities.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_identity.h"
 #include "parsers/pf_identity.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 enum {
     OPT_POSTFIX_DIR = 256,

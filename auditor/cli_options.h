@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 
-#include "auditor/strlist.h"
-#include "auditor/term.h"
+#include "auditor/foundation/strlist.h"
+#include "auditor/foundation/term.h"
 
 enum cli_command { CLI_CMD_AUDIT, CLI_CMD_IDENTITIES, CLI_CMD_EXPLAIN };
 enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_NAGIOS, CLI_FORMAT_PROMETHEUS };

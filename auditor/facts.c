@@ -8,10 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "auditor/hostname.h"
-#include "auditor/ptrname.h"
-#include "auditor/xalloc.h"
-#include "probes/iface.h"
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/revname.h"
+#include "auditor/foundation/xalloc.h"
 
 struct facts_source *facts_source_add(struct facts *facts, size_t identity, enum model_family family)
 {
@@ -21,6 +20,7 @@ struct facts_source *facts_source_add(struct facts *facts, size_t identity, enum
     s->identity = identity;
     s->family = family;
     s->how = FACTS_HOW_ROUTE;
+    s->uid = -1;
     return s;
 }
 
@@ -42,6 +42,9 @@ static void facts_lookup_clear(struct facts_lookup *l)
 {
     free(l->name);
     strlist_free(&l->answers);
+    free(l->server);
+    free(l->detail);
+    strlist_free(&l->invalid);
 }
 
 struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enum facts_rrtype type,
@@ -94,7 +97,7 @@ bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *add
 
 int facts_ptr_confirmed(const struct facts *facts, const char *address, const struct facts_lookup **ptr)
 {
-    char *rev = ptrname_from_address(address);
+    char *rev = revname_of(address);
     const struct facts_lookup *l = rev ? facts_lookup_find(facts, rev, FACTS_PTR) : NULL;
     free(rev);
     if (ptr)
@@ -120,39 +123,6 @@ bool facts_status_failed(enum facts_status status)
     return status != FACTS_OK && status != FACTS_NXDOMAIN && status != FACTS_NODATA;
 }
 
-enum facts_scope facts_scope_of(const char *address)
-{
-    /* The probes' classifier and the facts share one ordering of the
-     * interface words, plus "reserved" for other special-purpose ranges. */
-    enum iface_scope scope;
-    if (!address || iface_scope_classify_str(address, &scope) != 0)
-        return FACTS_SCOPE_GLOBAL;
-    switch (scope) {
-    case IFACE_SCOPE_PRIVATE:
-        return FACTS_SCOPE_PRIVATE;
-    case IFACE_SCOPE_SHARED:
-        return FACTS_SCOPE_SHARED;
-    case IFACE_SCOPE_UNIQUE_LOCAL:
-        return FACTS_SCOPE_UNIQUE_LOCAL;
-    case IFACE_SCOPE_LINK_LOCAL:
-        return FACTS_SCOPE_LINK_LOCAL;
-    case IFACE_SCOPE_LOOPBACK:
-        return FACTS_SCOPE_LOOPBACK;
-    case IFACE_SCOPE_DOCUMENTATION:
-        return FACTS_SCOPE_DOCUMENTATION;
-    case IFACE_SCOPE_RESERVED:
-        return FACTS_SCOPE_RESERVED;
-    case IFACE_SCOPE_GLOBAL:
-        break;
-    }
-    return FACTS_SCOPE_GLOBAL;
-}
-
-bool facts_scope_public(enum facts_scope scope)
-{
-    return scope == FACTS_SCOPE_GLOBAL || scope == FACTS_SCOPE_DOCUMENTATION;
-}
-
 int facts_postfix_at_least(const struct facts *facts, int major, int minor)
 {
     int ma, mi;
@@ -162,9 +132,7 @@ int facts_postfix_at_least(const struct facts *facts, int major, int minor)
 }
 
 static const char *const facts_how_names[] = { "bind", "inet_interfaces", "route", "given" };
-static const char *const facts_scope_names[] = { "global",     "private",  "shared",       "unique-local",
-                                                 "link-local", "loopback", "documentation", "reserved" };
-static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA" };
+static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA", "NS" };
 static const char *const facts_status_names[] = { "ok",      "nxdomain", "nodata", "servfail",
                                                   "refused", "timeout",  "error" };
 
@@ -182,10 +150,6 @@ const char *facts_how_tostr(enum facts_how how)
 {
     return facts_how_names[how];
 }
-const char *facts_scope_tostr(enum facts_scope scope)
-{
-    return facts_scope_names[scope];
-}
 const char *facts_rrtype_tostr(enum facts_rrtype type)
 {
     return facts_rrtype_names[type];
@@ -197,10 +161,6 @@ const char *facts_status_tostr(enum facts_status status)
 int facts_how_fromstr(const char *s)
 {
     return facts_fromstr(facts_how_names, FACTS_NELEM(facts_how_names), s);
-}
-int facts_scope_fromstr(const char *s)
-{
-    return facts_fromstr(facts_scope_names, FACTS_NELEM(facts_scope_names), s);
 }
 int facts_rrtype_fromstr(const char *s)
 {
@@ -219,6 +179,9 @@ void facts_free(struct facts *facts)
         free(s->interface);
         free(s->kernel_address);
         free(s->error);
+        free(s->configured_address);
+        free(s->target);
+        free(s->user);
     }
     free(facts->sources);
     for (size_t i = 0; i < facts->nlookups; i++)
@@ -227,5 +190,6 @@ void facts_free(struct facts *facts)
     free(facts->postfix_version);
     free(facts->helo_override);
     free(facts->exim_debian_dir);
+    strlist_free(&facts->resolvers);
     memset(facts, 0, sizeof(*facts));
 }

@@ -14,7 +14,7 @@
  *
  * Lookups: one record per DNS question (name, type). Names are stored
  * lowercase without a trailing dot; PTR questions use the reverse name of
- * ptrname.h. Answers are kept sorted (strcmp) and deduplicated: A/AAAA
+ * revname.h. Answers are kept sorted (strcmp) and deduplicated: A/AAAA
  * answers are numeric addresses, PTR answers host names as received.
  *
  * All strings are owned by the facts and freed by facts_free(). The diag
@@ -26,27 +26,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
-#include "auditor/strlist.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
+#include "auditor/foundation/scope.h"
+#include "auditor/foundation/strlist.h"
 
 enum facts_how { FACTS_HOW_BIND, FACTS_HOW_INET_INTERFACES, FACTS_HOW_ROUTE, FACTS_HOW_GIVEN };
 
-/* The scope words of interface.md. */
-enum facts_scope {
-    FACTS_SCOPE_GLOBAL,
-    FACTS_SCOPE_PRIVATE,
-    FACTS_SCOPE_SHARED,
-    FACTS_SCOPE_UNIQUE_LOCAL,
-    FACTS_SCOPE_LINK_LOCAL,
-    FACTS_SCOPE_LOOPBACK,
-    FACTS_SCOPE_DOCUMENTATION,
-    FACTS_SCOPE_RESERVED, /* another special-purpose range (0/8, 240/4, 198.18/15, ...): never public */
-};
-
 enum facts_local { FACTS_LOCAL_UNKNOWN, FACTS_LOCAL_YES, FACTS_LOCAL_NO };
 
-enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA };
+/* FACTS_NS is asked only as the resolver canary: the root zone's NS
+ * (name FACTS_CANARY_NAME). */
+enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA, FACTS_NS };
+#define FACTS_CANARY_NAME "."
 
 enum facts_status {
     FACTS_OK,
@@ -65,11 +57,17 @@ struct facts_source {
     char *address;             /* the source (see above); NULL without a route */
     enum facts_how how;
     char *interface;           /* output interface, or NULL */
-    enum facts_scope scope;    /* of address */
+    enum scope scope;    /* of address */
     bool temporary, deprecated, tentative; /* IPv6 address flags */
     enum facts_local bind_local; /* a configured bind address is local; UNKNOWN without one */
     char *kernel_address;      /* the kernel's own choice, or NULL */
     char *error;               /* what the route probe reported (e.g. "Network is unreachable") */
+    char *configured_address;  /* the configured bind address when address is not it (the bind
+                                  fails and the kernel chooses), else NULL */
+    char *target;              /* the destination the route was asked for */
+    unsigned port;             /* and its TCP port (25, or the relay's) */
+    char *user;                /* the user the MTA delivers as (mail_owner, exim_user), or NULL */
+    long uid;                  /* its uid as given to the route query, -1 when none */
 };
 
 struct facts_lookup {
@@ -78,6 +76,12 @@ struct facts_lookup {
     enum facts_status status;
     struct strlist answers;   /* sorted, unique */
     unsigned ms;              /* time to the answer */
+    char *server;             /* "ADDR:PORT" of the resolver whose answer this is, or NULL */
+    char *detail;             /* for a failed status: what happened, naming the resolver(s)
+                                 ("no answer within 2 s from 192.0.2.53:53", "SERVFAIL from ...",
+                                 "referral from ...: not a recursive resolver"); else NULL */
+    struct strlist invalid;   /* PTR: names in the answer that are not host names (escaped);
+                                 the status is then ok and answers hold only the valid names */
 };
 
 struct facts {
@@ -92,9 +96,11 @@ struct facts {
     bool mta_config_found;   /* some Postfix or Exim configuration was read */
     char *exim_debian_dir;   /* "/etc/exim4" when Exim's file is built by update-exim4.conf */
     bool exim_debian_split;  /* that layout uses conf.d (split) files */
+    struct strlist resolvers; /* the resolvers asked, "ADDR:PORT", in order */
+    unsigned host_families;  /* MODEL_FAMILY_BIT()s the host is audited with (--family) */
 };
 
-#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false }
+#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 3u }
 
 /* facts_source_add - append a zeroed source for (identity, family) and return
  * it (valid until the next add). */
@@ -127,26 +133,15 @@ int facts_ptr_confirmed(const struct facts *facts, const char *address, const st
  * SERVFAIL, REFUSED, error): verdicts that need it are unknown. */
 bool facts_status_failed(enum facts_status status);
 
-/* facts_scope_of - the scope of a numeric address; GLOBAL for a malformed
- * one. The documentation ranges (192.0.2.0/24, 198.51.100.0/24,
- * 203.0.113.0/24, 2001:db8::/32, 3fff::/20) are reported as such. */
-enum facts_scope facts_scope_of(const char *address);
-/* facts_scope_public - receivers can see the address itself: global and
- * documentation scopes (the latter appear only in examples and test
- * networks, which stand for public ones). */
-bool facts_scope_public(enum facts_scope scope);
-
 /* facts_postfix_at_least - 1 when postfix_version is at least major.minor, 0
  * when older, -1 when unknown or unparsable. */
 int facts_postfix_at_least(const struct facts *facts, int major, int minor);
 
 const char *facts_how_tostr(enum facts_how how);       /* "bind", "inet_interfaces", "route", "given" */
-const char *facts_scope_tostr(enum facts_scope scope); /* "global", "unique-local", ... */
 const char *facts_rrtype_tostr(enum facts_rrtype type); /* "PTR", "A", "AAAA" */
 const char *facts_status_tostr(enum facts_status status); /* "ok", "nxdomain", ... */
 /* *_fromstr - -1 when unknown. */
 int facts_how_fromstr(const char *s);
-int facts_scope_fromstr(const char *s);
 int facts_rrtype_fromstr(const char *s);
 int facts_status_fromstr(const char *s);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 const struct finding_def finding_table[FINDING_COUNT] = {
     { FINDING_BIND_NOT_LOCAL, "bind-not-local", FINDING_CRITICAL,

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "auditor/hostname.h"
-#include "auditor/ptrname.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/revname.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 
 static const char *const fix_kind_names[] = { "postconf", "exim-config", "provider-ptr",
                                               "dns-record", "sysctl",      "note" };
@@ -107,7 +107,7 @@ static bool fix_name_ok(const char *name)
 
 void fix_ptr_record(struct fix_list *out, const char *address, const char *name)
 {
-    char *rev = ptrname_from_address(address);
+    char *rev = revname_of(address);
     if (!rev) {
         char *e = hostname_escape(address);
         fix_note(out, "the source address '%s' is not a valid address; no PTR record can be suggested", e);

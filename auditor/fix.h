@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 enum fix_kind { FIX_POSTCONF, FIX_EXIM_CONFIG, FIX_PROVIDER_PTR, FIX_DNS_RECORD, FIX_SYSCTL, FIX_NOTE };
 

@@ -5,8 +5,8 @@
 
 #include <json-c/json.h>
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
 
 /* identity_json - a new json-c object the caller owns (json_object_put()). */
 struct json_object *identity_json(const struct model_identity *id);

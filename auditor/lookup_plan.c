@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "auditor/check.h"
-#include "auditor/hostname.h"
-#include "auditor/ptrname.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/revname.h"
+#include "auditor/foundation/xalloc.h"
 
 static void lookup_plan_add(struct lookup_plan *plan, const struct facts *facts, const char *name,
                             enum facts_rrtype type)
@@ -43,7 +43,7 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
             if (!addr)
                 continue;
             audited = true;
-            char *rev = ptrname_from_address(addr);
+            char *rev = revname_of(addr);
             if (!rev)
                 continue;
             const struct facts_lookup *ptr = facts_lookup_find(facts, rev, FACTS_PTR);

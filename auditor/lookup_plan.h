@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #include "auditor/facts.h"
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 struct lookup_question {
     char *name;              /* lowercase, no trailing dot */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 #define PG_PROVIDER "Cloudmark generic/default pattern; Sender Score rDNS policy (name under the provider's domain)"
 

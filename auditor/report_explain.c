@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "auditor/report_text.h"
-#include "auditor/strbuf.h"
+#include "auditor/foundation/strbuf.h"
 
 #define RE_WIDTH 76
 #define RE_BOLD "\033[1m"

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "auditor/identity_json.h"
-#include "auditor/strbuf.h"
-#include "auditor/term.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/term.h"
+#include "auditor/foundation/xalloc.h"
 
 #define RI_BOLD "\033[1m"
 #define RI_DIM "\033[2m"

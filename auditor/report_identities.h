@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
 
 /* report_identities_text - newly allocated text; colour escapes when color. */
 char *report_identities_text(const struct model_set *set, const struct diag_list *diags, bool color);

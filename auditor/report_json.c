@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "auditor/identity_json.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 #ifndef MP_VERSION
 #define MP_VERSION "0.0.0"
@@ -25,7 +25,7 @@ static struct json_object *report_json_source(const struct model_set *set, const
     json_object_object_add(o, "address", report_json_str(s->address));
     json_object_object_add(o, "how", json_object_new_string(facts_how_tostr(s->how)));
     json_object_object_add(o, "interface", report_json_str(s->interface));
-    json_object_object_add(o, "scope", s->address ? json_object_new_string(facts_scope_tostr(s->scope)) : NULL);
+    json_object_object_add(o, "scope", s->address ? json_object_new_string(scope_tostr(s->scope)) : NULL);
     json_object_object_add(o, "temporary", json_object_new_boolean(s->temporary));
     json_object_object_add(o, "deprecated", json_object_new_boolean(s->deprecated));
     json_object_object_add(o, "tentative", json_object_new_boolean(s->tentative));

@@ -10,7 +10,7 @@
 
 #include "auditor/facts.h"
 #include "auditor/finding.h"
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 /* report_json_object - a new json-c object the caller owns (json_object_put). */
 struct json_object *report_json_object(const struct model_set *set, const struct facts *facts,

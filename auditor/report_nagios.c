@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 
 /* report_nagios_data - data with '|', ';' and control characters replaced:
  * they would end the text part or split the line. */

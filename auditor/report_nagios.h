@@ -14,7 +14,7 @@
 
 #include "auditor/facts.h"
 #include "auditor/finding.h"
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 /* report_nagios - one line with a final newline; free() it. */
 char *report_nagios(const struct model_set *set, const struct facts *facts, const struct finding_list *findings);

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/hostname.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 
 static void report_prometheus_label(struct strbuf *sb, const char *name, const char *value, bool first)
 {

@@ -17,7 +17,7 @@
 
 #include "auditor/facts.h"
 #include "auditor/finding.h"
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 /* report_prometheus - the metrics text; free() it. */
 char *report_prometheus(const struct model_set *set, const struct facts *facts, const struct finding_list *findings);

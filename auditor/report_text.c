@@ -5,9 +5,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "auditor/hostname.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 
 #define RT_BOLD "\033[1m"
 #define RT_DIM "\033[2m"
@@ -229,7 +229,7 @@ static void rt_source(struct rt *r, const struct model_set *set, const struct fa
         strbuf_adds(&r->sb, " via ");
         rt_esc(r, s->interface);
     }
-    strbuf_addf(&r->sb, ", %s", facts_scope_tostr(s->scope));
+    strbuf_addf(&r->sb, ", %s", scope_tostr(s->scope));
     if (s->temporary)
         strbuf_adds(&r->sb, ", temporary");
     if (s->deprecated)

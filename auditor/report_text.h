@@ -14,8 +14,8 @@
 
 #include "auditor/facts.h"
 #include "auditor/finding.h"
-#include "auditor/model.h"
-#include "auditor/strbuf.h"
+#include "auditor/foundation/model.h"
+#include "auditor/foundation/strbuf.h"
 
 /* report_text - newly allocated text; free() it. */
 char *report_text(const struct model_set *set, const struct facts *facts, const struct finding_list *findings,

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "auditor/slurp.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/slurp.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 
 /* The version update-exim4.conf puts into MAIN_PACKAGE_VERSION. */
 #define EXIM_DEBIAN_VERSION "4.96-15+deb12u11"

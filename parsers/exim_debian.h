@@ -28,8 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "auditor/diag.h"
-#include "auditor/strlist.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/strlist.h"
 #include "parsers/exim_reader.h"
 
 struct exim_debian_paths {

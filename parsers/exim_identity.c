@@ -25,8 +25,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_list.h"
 #include "parsers/exim_load.h"
 #include "parsers/exim_options.h"

@@ -6,8 +6,8 @@
 #ifndef MP_EXIM_IDENTITY_H
 #define MP_EXIM_IDENTITY_H
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
 
 /* exim_identity_load - find and read the Exim configuration and append its
  * identities to out (and one model_config saying which source was used).

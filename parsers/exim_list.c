@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "auditor/strbuf.h"
+#include "auditor/foundation/strbuf.h"
 
 void exim_list_init(struct exim_list *it, const char *value)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_debian.h"
 #include "parsers/exim_reader.h"
 

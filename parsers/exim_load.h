@@ -13,8 +13,8 @@
 #ifndef MP_EXIM_LOAD_H
 #define MP_EXIM_LOAD_H
 
-#include "auditor/diag.h"
-#include "auditor/strlist.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/strlist.h"
 #include "parsers/exim_options.h"
 
 struct exim_loaded {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_builtin.h"
 
 enum exim_section {

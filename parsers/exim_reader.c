@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "auditor/slurp.h"
-#include "auditor/strbuf.h"
-#include "auditor/strlist.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/slurp.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/strlist.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_builtin.h"
 
 struct exim_macro {

@@ -24,8 +24,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "auditor/diag.h"
-#include "auditor/strlist.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/strlist.h"
 
 /* Where one physical line of a text buffer came from (see push_text). */
 struct exim_origin {

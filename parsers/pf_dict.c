@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 static uint64_t pf_dict_hash(const char *s)
 {

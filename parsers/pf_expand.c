@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 #define PF_EXPAND_WS " \t\r\n"
 /* Relational operands nest through fresh expansions (level 0 in Postfix);

@@ -23,7 +23,7 @@
 #ifndef MP_PF_EXPAND_H
 #define MP_PF_EXPAND_H
 
-#include "auditor/strbuf.h"
+#include "auditor/foundation/strbuf.h"
 
 #define PF_EXPAND_MAX_NESTING 100
 #define PF_EXPAND_MAX_WORK (4u * 1024 * 1024)

@@ -34,8 +34,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/pf_hostname.h"
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"

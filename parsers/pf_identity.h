@@ -6,8 +6,8 @@
 #ifndef MP_PF_IDENTITY_H
 #define MP_PF_IDENTITY_H
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
 
 /* pf_identity_load - read the Postfix instance in config_dir and every
  * directory of its multi_instance_directories, and append their identities

@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "auditor/slurp.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/slurp.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 
 /* Postfix's ISSPACE: the C locale's isspace() set. */
 static int pf_lines_isspace(char c)

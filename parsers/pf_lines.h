@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "auditor/diag.h"
+#include "auditor/foundation/diag.h"
 
 struct pf_line {
     char *text;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/pf_lines.h"
 
 static int pf_maincf_isspace(char c)

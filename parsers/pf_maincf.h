@@ -16,7 +16,7 @@
 #ifndef MP_PF_MAINCF_H
 #define MP_PF_MAINCF_H
 
-#include "auditor/diag.h"
+#include "auditor/foundation/diag.h"
 #include "parsers/pf_dict.h"
 
 #define PF_MAINCF_MAX_REPORTS 10

@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-#include "auditor/diag.h"
+#include "auditor/foundation/diag.h"
 #include "parsers/pf_dict.h"
 
 struct pf_override {

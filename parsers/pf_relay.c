@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 static void pf_relay_class(const struct pf_scope *scope, const char *param, const struct pf_value *relayhost,
                            struct pf_relay_class *c, struct diag_list *diags)

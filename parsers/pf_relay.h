@@ -25,8 +25,8 @@
 #ifndef MP_PF_RELAY_H
 #define MP_PF_RELAY_H
 
-#include "auditor/diag.h"
-#include "auditor/strlist.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/strlist.h"
 #include "parsers/pf_scope.h"
 
 struct pf_relay_class {

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/strlist.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/strlist.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/pf_defaults.h"
 #include "parsers/pf_expand.h"
 

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "auditor/xalloc.h"
-#include "probes/revname.h"
+#include "auditor/foundation/xalloc.h"
+#include "auditor/foundation/revname.h"
 
 #define DNS_DEFAULT_TRY_MS 1000
 #define DNS_DEFAULT_TRIES 3

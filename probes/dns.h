@@ -43,7 +43,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "auditor/strlist.h"
+#include "auditor/foundation/strlist.h"
 
 enum dns_type { DNS_A, DNS_AAAA, DNS_PTR };
 

@@ -11,109 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auditor/xalloc.h"
-
-/* Sorted by the enum's value so that the word for a value is words[value]. */
-static const char *const iface_scope_words[IFACE_NSCOPES] = {
-    "global", "private", "shared", "unique-local", "link-local", "loopback", "documentation", "reserved",
-};
-
-const char *iface_scope_tostr(enum iface_scope scope)
-{
-    if ((unsigned)scope >= IFACE_NSCOPES)
-        return "reserved";
-    return iface_scope_words[scope];
-}
-
-int iface_scope_fromstr(const char *word)
-{
-    for (int i = 0; word && i < IFACE_NSCOPES; i++)
-        if (strcmp(word, iface_scope_words[i]) == 0)
-            return i;
-    return -1;
-}
-
-/* A prefix of a special-purpose table: the first 'bits' bits of 'net'. */
-struct iface_range {
-    unsigned char net[16];
-    unsigned bits;
-    enum iface_scope scope;
-};
-
-static bool iface_in_range(const unsigned char *addr, const struct iface_range *r)
-{
-    unsigned full = r->bits / 8, rest = r->bits % 8;
-    if (memcmp(addr, r->net, full) != 0)
-        return false;
-    if (rest == 0)
-        return true;
-    unsigned char mask = (unsigned char)(0xff << (8 - rest));
-    return (addr[full] & mask) == (r->net[full] & mask);
-}
-
-/* IANA IPv4 special-purpose registry, the parts that matter for a mail
- * source; the first match wins, so more specific ranges come first. */
-static const struct iface_range iface_v4_ranges[] = {
-    { { 0 }, 8, IFACE_SCOPE_RESERVED },               /* "this network", 0.0.0.0 */
-    { { 10 }, 8, IFACE_SCOPE_PRIVATE },
-    { { 100, 64 }, 10, IFACE_SCOPE_SHARED },
-    { { 127 }, 8, IFACE_SCOPE_LOOPBACK },
-    { { 169, 254 }, 16, IFACE_SCOPE_LINK_LOCAL },
-    { { 172, 16 }, 12, IFACE_SCOPE_PRIVATE },
-    { { 192, 0, 0 }, 24, IFACE_SCOPE_RESERVED },      /* IETF protocol assignments */
-    { { 192, 0, 2 }, 24, IFACE_SCOPE_DOCUMENTATION }, /* TEST-NET-1 */
-    { { 192, 168 }, 16, IFACE_SCOPE_PRIVATE },
-    { { 198, 18 }, 15, IFACE_SCOPE_RESERVED },        /* benchmarking */
-    { { 198, 51, 100 }, 24, IFACE_SCOPE_DOCUMENTATION }, /* TEST-NET-2 */
-    { { 203, 0, 113 }, 24, IFACE_SCOPE_DOCUMENTATION },  /* TEST-NET-3 */
-    { { 224 }, 3, IFACE_SCOPE_RESERVED },             /* multicast 224/4 and 240/4 */
-};
-
-static const struct iface_range iface_v6_ranges[] = {
-    { { 0 }, 128, IFACE_SCOPE_RESERVED },                                    /* :: */
-    { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 128, IFACE_SCOPE_LOOPBACK }, /* ::1 */
-    { { 0x20, 0x01, 0x0d, 0xb8 }, 32, IFACE_SCOPE_DOCUMENTATION },           /* 2001:db8::/32 */
-    { { 0x3f, 0xff }, 20, IFACE_SCOPE_DOCUMENTATION },                       /* 3fff::/20 (RFC 9637) */
-    { { 0x20 }, 3, IFACE_SCOPE_GLOBAL },                                     /* 2000::/3 */
-    { { 0xfc }, 7, IFACE_SCOPE_UNIQUE_LOCAL },
-    { { 0xfe, 0x80 }, 10, IFACE_SCOPE_LINK_LOCAL },
-};
-
-enum iface_scope iface_scope_classify(int family, const unsigned char *addr)
-{
-    static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-    if (family == AF_INET6 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
-        family = AF_INET;
-        addr += 12;
-    }
-    if (family == AF_INET) {
-        for (size_t i = 0; i < sizeof(iface_v4_ranges) / sizeof(iface_v4_ranges[0]); i++)
-            if (iface_in_range(addr, &iface_v4_ranges[i]))
-                return iface_v4_ranges[i].scope;
-        return IFACE_SCOPE_GLOBAL;
-    }
-    for (size_t i = 0; i < sizeof(iface_v6_ranges) / sizeof(iface_v6_ranges[0]); i++)
-        if (iface_in_range(addr, &iface_v6_ranges[i]))
-            return iface_v6_ranges[i].scope;
-    /* Everything outside 2000::/3 that is not listed above (multicast ff00::/8,
-     * site-local fec0::/10, the IPv4-compatible and NAT64 forms) is not a
-     * public unicast source. */
-    return IFACE_SCOPE_RESERVED;
-}
-
-int iface_scope_classify_str(const char *text, enum iface_scope *scope)
-{
-    unsigned char buf[16];
-
-    if (text && inet_pton(AF_INET, text, buf) == 1)
-        *scope = iface_scope_classify(AF_INET, buf);
-    else if (text && inet_pton(AF_INET6, text, buf) == 1)
-        *scope = iface_scope_classify(AF_INET6, buf);
-    else
-        return -1;
-    return 0;
-}
+#include "auditor/foundation/xalloc.h"
 
 bool iface_addr_temporary(const struct iface_addr *a) { return a->flags & IFA_F_TEMPORARY; }
 bool iface_addr_deprecated(const struct iface_addr *a) { return a->flags & IFA_F_DEPRECATED; }
@@ -174,7 +72,7 @@ static int iface_msg_cb(const struct nlmsghdr *nlh, void *data)
     if (w.tb[IFA_FLAGS] && mnl_attr_get_payload_len(w.tb[IFA_FLAGS]) >= 4)
         a->flags = mnl_attr_get_u32(w.tb[IFA_FLAGS]);
     a->rt_scope = ifa->ifa_scope;
-    a->scope = iface_scope_classify(a->family, a->bytes);
+    a->scope = scope_classify(a->family, a->bytes);
     return MNL_CB_OK;
 }
 

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 extern char **environ;
 

@@ -7,8 +7,8 @@
 
 #include "auditor/facts.h"
 #include "auditor/finding.h"
-#include "auditor/hostname.h"
-#include "auditor/ptrname.h"
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/revname.h"
 #include "tests/support/suites.h"
 
 START_TEST(hostname_validity)
@@ -116,19 +116,19 @@ START_TEST(hostname_escapes_control_characters)
 }
 END_TEST
 
-START_TEST(ptrname_builds_reverse_names)
+START_TEST(revname_of_builds_reverse_names)
 {
-    char *r = ptrname_from_address("192.0.2.10");
+    char *r = revname_of("192.0.2.10");
     ck_assert_str_eq(r, "10.2.0.192.in-addr.arpa");
     free(r);
-    r = ptrname_from_address("2001:db8::10");
+    r = revname_of("2001:db8::10");
     ck_assert_str_eq(r, "0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
     free(r);
-    r = ptrname_from_address("2001:DB8:0::10");
+    r = revname_of("2001:DB8:0::10");
     ck_assert_str_eq(r, "0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
     free(r);
-    ck_assert_ptr_null(ptrname_from_address("mail.example.com"));
-    ck_assert_ptr_null(ptrname_from_address(NULL));
+    ck_assert_ptr_null(revname_of("mail.example.com"));
+    ck_assert_ptr_null(revname_of(NULL));
 }
 END_TEST
 
@@ -209,14 +209,14 @@ START_TEST(facts_tables_round_trip)
 {
     for (int i = 0; i <= FACTS_HOW_GIVEN; i++)
         ck_assert_int_eq(facts_how_fromstr(facts_how_tostr((enum facts_how)i)), i);
-    for (int i = 0; i <= FACTS_SCOPE_DOCUMENTATION; i++)
-        ck_assert_int_eq(facts_scope_fromstr(facts_scope_tostr((enum facts_scope)i)), i);
+    for (int i = 0; i <= SCOPE_DOCUMENTATION; i++)
+        ck_assert_int_eq(scope_fromstr(scope_tostr((enum scope)i)), i);
     for (int i = 0; i <= FACTS_AAAA; i++)
         ck_assert_int_eq(facts_rrtype_fromstr(facts_rrtype_tostr((enum facts_rrtype)i)), i);
     for (int i = 0; i <= FACTS_ERROR; i++)
         ck_assert_int_eq(facts_status_fromstr(facts_status_tostr((enum facts_status)i)), i);
     ck_assert_int_eq(facts_status_fromstr("NXDOMAIN"), -1);
-    ck_assert_str_eq(facts_scope_tostr(FACTS_SCOPE_UNIQUE_LOCAL), "unique-local");
+    ck_assert_str_eq(scope_tostr(SCOPE_UNIQUE_LOCAL), "unique-local");
     for (int i = 0; i < 6; i++)
         ck_assert_int_eq(fix_kind_fromstr(fix_kind_tostr((enum fix_kind)i)), i);
     ck_assert_str_eq(fix_kind_tostr(FIX_EXIM_CONFIG), "exim-config");
@@ -225,25 +225,25 @@ END_TEST
 
 START_TEST(facts_scopes)
 {
-    ck_assert_int_eq(facts_scope_of("8.8.8.8"), FACTS_SCOPE_GLOBAL);
-    ck_assert_int_eq(facts_scope_of("10.1.2.3"), FACTS_SCOPE_PRIVATE);
-    ck_assert_int_eq(facts_scope_of("172.16.0.1"), FACTS_SCOPE_PRIVATE);
-    ck_assert_int_eq(facts_scope_of("172.32.0.1"), FACTS_SCOPE_GLOBAL);
-    ck_assert_int_eq(facts_scope_of("192.168.1.1"), FACTS_SCOPE_PRIVATE);
-    ck_assert_int_eq(facts_scope_of("100.64.0.1"), FACTS_SCOPE_SHARED);
-    ck_assert_int_eq(facts_scope_of("100.128.0.1"), FACTS_SCOPE_GLOBAL);
-    ck_assert_int_eq(facts_scope_of("127.0.0.1"), FACTS_SCOPE_LOOPBACK);
-    ck_assert_int_eq(facts_scope_of("169.254.1.1"), FACTS_SCOPE_LINK_LOCAL);
-    ck_assert_int_eq(facts_scope_of("192.0.2.10"), FACTS_SCOPE_DOCUMENTATION);
-    ck_assert_int_eq(facts_scope_of("203.0.113.5"), FACTS_SCOPE_DOCUMENTATION);
-    ck_assert_int_eq(facts_scope_of("2001:db8::10"), FACTS_SCOPE_DOCUMENTATION);
-    ck_assert_int_eq(facts_scope_of("fd00::1"), FACTS_SCOPE_UNIQUE_LOCAL);
-    ck_assert_int_eq(facts_scope_of("fe80::1"), FACTS_SCOPE_LINK_LOCAL);
-    ck_assert_int_eq(facts_scope_of("::1"), FACTS_SCOPE_LOOPBACK);
-    ck_assert_int_eq(facts_scope_of("::ffff:10.0.0.1"), FACTS_SCOPE_PRIVATE);
-    ck_assert_int_eq(facts_scope_of("2a01:4f8::1"), FACTS_SCOPE_GLOBAL);
-    ck_assert(facts_scope_public(FACTS_SCOPE_DOCUMENTATION));
-    ck_assert(!facts_scope_public(FACTS_SCOPE_SHARED));
+    ck_assert_int_eq(scope_of("8.8.8.8"), SCOPE_GLOBAL);
+    ck_assert_int_eq(scope_of("10.1.2.3"), SCOPE_PRIVATE);
+    ck_assert_int_eq(scope_of("172.16.0.1"), SCOPE_PRIVATE);
+    ck_assert_int_eq(scope_of("172.32.0.1"), SCOPE_GLOBAL);
+    ck_assert_int_eq(scope_of("192.168.1.1"), SCOPE_PRIVATE);
+    ck_assert_int_eq(scope_of("100.64.0.1"), SCOPE_SHARED);
+    ck_assert_int_eq(scope_of("100.128.0.1"), SCOPE_GLOBAL);
+    ck_assert_int_eq(scope_of("127.0.0.1"), SCOPE_LOOPBACK);
+    ck_assert_int_eq(scope_of("169.254.1.1"), SCOPE_LINK_LOCAL);
+    ck_assert_int_eq(scope_of("192.0.2.10"), SCOPE_DOCUMENTATION);
+    ck_assert_int_eq(scope_of("203.0.113.5"), SCOPE_DOCUMENTATION);
+    ck_assert_int_eq(scope_of("2001:db8::10"), SCOPE_DOCUMENTATION);
+    ck_assert_int_eq(scope_of("fd00::1"), SCOPE_UNIQUE_LOCAL);
+    ck_assert_int_eq(scope_of("fe80::1"), SCOPE_LINK_LOCAL);
+    ck_assert_int_eq(scope_of("::1"), SCOPE_LOOPBACK);
+    ck_assert_int_eq(scope_of("::ffff:10.0.0.1"), SCOPE_PRIVATE);
+    ck_assert_int_eq(scope_of("2a01:4f8::1"), SCOPE_GLOBAL);
+    ck_assert(scope_public(SCOPE_DOCUMENTATION));
+    ck_assert(!scope_public(SCOPE_SHARED));
 }
 END_TEST
 
@@ -284,7 +284,7 @@ Suite *audit_basics_suite(void)
     tcase_add_test(tc, hostname_fqdn_local_literal);
     tcase_add_test(tc, hostname_equality_and_addresses);
     tcase_add_test(tc, hostname_escapes_control_characters);
-    tcase_add_test(tc, ptrname_builds_reverse_names);
+    tcase_add_test(tc, revname_of_builds_reverse_names);
     tcase_add_test(tc, finding_table_matches_interface);
     tcase_add_test(tc, exit_status_rule);
     tcase_add_test(tc, facts_tables_round_trip);

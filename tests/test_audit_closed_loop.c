@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "auditor/check.h"
-#include "auditor/hostname.h"
+#include "auditor/foundation/hostname.h"
 #include "tests/support/audit_fixture.h"
 #include "tests/support/suites.h"
 #include "tests/support/tsupport.h"

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "auditor/fix.h"
-#include "auditor/model.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/model.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "tests/support/suites.h"
 #include "tests/support/tsupport.h"
 

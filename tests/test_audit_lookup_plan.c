@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "auditor/lookup_plan.h"
-#include "auditor/strbuf.h"
+#include "auditor/foundation/strbuf.h"
 #include "tests/support/audit_fixture.h"
 #include "tests/support/suites.h"
 

@@ -11,7 +11,7 @@
 #include "auditor/report_json.h"
 #include "auditor/report_nagios.h"
 #include "auditor/report_prometheus.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "auditor/report_text.h"
 #include "tests/support/audit_fixture.h"
 #include "tests/support/suites.h"

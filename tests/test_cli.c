@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "auditor/cli_options.h"
-#include "auditor/term.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/term.h"
+#include "auditor/foundation/xalloc.h"
 #include "tests/support/suites.h"
 
 /* Parse a NULL-terminated list of arguments (argv[0] is added). */

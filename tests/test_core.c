@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
-#include "auditor/strbuf.h"
-#include "auditor/strlist.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/strlist.h"
+#include "auditor/foundation/xalloc.h"
 #include "tests/support/suites.h"
 
 START_TEST(strbuf_appends_and_detaches)

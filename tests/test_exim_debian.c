@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/diag.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_debian.h"
 #include "parsers/exim_load.h"
 #include "parsers/exim_options.h"

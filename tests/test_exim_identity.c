@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_identity.h"
 #include "tests/support/suites.h"
 #include "tests/support/tsupport.h"

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/diag.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_builtin.h"
 #include "parsers/exim_list.h"
 #include "parsers/exim_load.h"

@@ -31,11 +31,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
-#include "auditor/strbuf.h"
-#include "auditor/strlist.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/strlist.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_debian.h"
 #include "parsers/exim_identity.h"
 #include "parsers/exim_load.h"

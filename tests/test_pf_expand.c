@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/pf_expand.h"
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"

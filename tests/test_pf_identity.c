@@ -22,9 +22,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/strlist.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/strlist.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/pf_identity.h"
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"

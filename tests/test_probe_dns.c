@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "probes/dns.h"
 #include "tests/support/nsd_harness.h"
 #include "tests/support/suites.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "probes/iface.h"
-#include "probes/revname.h"
+#include "auditor/foundation/revname.h"
 #include "probes/route.h"
 #include "tests/support/suites.h"
 
@@ -139,14 +139,14 @@ START_TEST(scope_classes)
         { "::ffff:8.8.8.8", "global" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        enum iface_scope scope;
-        ck_assert_msg(iface_scope_classify_str(cases[i].address, &scope) == 0, "'%s' rejected", cases[i].address);
-        ck_assert_msg(strcmp(iface_scope_tostr(scope), cases[i].scope) == 0, "%s: %s, expected %s", cases[i].address,
-                      iface_scope_tostr(scope), cases[i].scope);
+        enum scope scope;
+        ck_assert_msg(scope_classify_str(cases[i].address, &scope) == 0, "'%s' rejected", cases[i].address);
+        ck_assert_msg(strcmp(scope_tostr(scope), cases[i].scope) == 0, "%s: %s, expected %s", cases[i].address,
+                      scope_tostr(scope), cases[i].scope);
     }
-    enum iface_scope scope;
-    ck_assert_int_eq(iface_scope_classify_str("mail.example.com", &scope), -1);
-    ck_assert_int_eq(iface_scope_classify_str(NULL, &scope), -1);
+    enum scope scope;
+    ck_assert_int_eq(scope_classify_str("mail.example.com", &scope), -1);
+    ck_assert_int_eq(scope_classify_str(NULL, &scope), -1);
 }
 END_TEST
 
@@ -157,23 +157,23 @@ START_TEST(scope_words_round_trip_and_match_the_interface)
         "global", "private", "shared", "unique-local", "link-local", "loopback", "documentation",
     };
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        int s = iface_scope_fromstr(words[i]);
+        int s = scope_fromstr(words[i]);
         ck_assert_msg(s >= 0, "'%s' unknown", words[i]);
-        ck_assert_str_eq(iface_scope_tostr((enum iface_scope)s), words[i]);
+        ck_assert_str_eq(scope_tostr((enum scope)s), words[i]);
     }
-    for (int s = 0; s < IFACE_NSCOPES; s++)
-        ck_assert_int_eq(iface_scope_fromstr(iface_scope_tostr((enum iface_scope)s)), s);
-    ck_assert_int_eq(iface_scope_fromstr("public"), -1);
+    for (int s = 0; s < SCOPE_COUNT; s++)
+        ck_assert_int_eq(scope_fromstr(scope_tostr((enum scope)s)), s);
+    ck_assert_int_eq(scope_fromstr("public"), -1);
 }
 END_TEST
 
 START_TEST(default_route_targets_are_global)
 {
-    enum iface_scope scope;
-    ck_assert_int_eq(iface_scope_classify_str(route_default_target(AF_INET), &scope), 0);
-    ck_assert_int_eq(scope, IFACE_SCOPE_GLOBAL);
-    ck_assert_int_eq(iface_scope_classify_str(route_default_target(AF_INET6), &scope), 0);
-    ck_assert_int_eq(scope, IFACE_SCOPE_GLOBAL);
+    enum scope scope;
+    ck_assert_int_eq(scope_classify_str(route_default_target(AF_INET), &scope), 0);
+    ck_assert_int_eq(scope, SCOPE_GLOBAL);
+    ck_assert_int_eq(scope_classify_str(route_default_target(AF_INET6), &scope), 0);
+    ck_assert_int_eq(scope, SCOPE_GLOBAL);
     ck_assert_ptr_null(route_default_target(AF_UNIX));
     ck_assert_str_eq(route_status_tostr(ROUTE_UNREACHABLE), "unreachable");
     ck_assert_str_eq(route_bind_status_tostr(ROUTE_BIND_NOT_LOCAL), "not-local");

@@ -25,7 +25,7 @@
 #include "probes/dns.h"
 #include "probes/iface.h"
 #include "probes/route.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "tests/support/netns.h"
 #include "tests/support/nsd_harness.h"
 #include "tests/support/suites.h"
@@ -291,22 +291,22 @@ START_TEST(interface_facts_and_flags)
     ck_assert_str_eq(a->ifname, "veth0");
     ck_assert_uint_eq(a->prefixlen, 24);
     ck_assert_int_eq(a->family, AF_INET);
-    ck_assert_str_eq(iface_scope_tostr(a->scope), "documentation");
+    ck_assert_str_eq(scope_tostr(a->scope), "documentation");
     ck_assert(!iface_addr_temporary(a) && !iface_addr_deprecated(a) && !iface_addr_tentative(a));
     a = find_addr(&list, "2001:DB8:0::10");
     ck_assert_str_eq(a->address, "2001:db8::10");
     ck_assert_uint_eq(a->prefixlen, 64);
     ck_assert(!iface_addr_temporary(a) && !iface_addr_deprecated(a) && !iface_addr_tentative(a));
     a = find_addr(&list, "100.64.1.2");
-    ck_assert_str_eq(iface_scope_tostr(a->scope), "shared");
+    ck_assert_str_eq(scope_tostr(a->scope), "shared");
     ck_assert_uint_eq(a->prefixlen, 10);
     a = find_addr(&list, "fd00:1::5");
-    ck_assert_str_eq(iface_scope_tostr(a->scope), "unique-local");
+    ck_assert_str_eq(scope_tostr(a->scope), "unique-local");
     a = find_addr(&list, "127.0.0.1");
     ck_assert_str_eq(a->ifname, "lo");
-    ck_assert_str_eq(iface_scope_tostr(a->scope), "loopback");
+    ck_assert_str_eq(scope_tostr(a->scope), "loopback");
     a = find_addr(&list, "::1");
-    ck_assert_str_eq(iface_scope_tostr(a->scope), "loopback");
+    ck_assert_str_eq(scope_tostr(a->scope), "loopback");
     a = find_addr(&list, "2001:db8::20");
     ck_assert_msg(iface_addr_deprecated(a), "preferred_lft 0 is not deprecated: flags %#x", a->flags);
     a = find_addr(&list, "2001:db8::30");
@@ -314,7 +314,7 @@ START_TEST(interface_facts_and_flags)
     /* A link-local address appeared with the link. */
     int linklocal = 0;
     for (size_t i = 0; i < list.n; i++)
-        if (strcmp(list.items[i].ifname, "veth0") == 0 && list.items[i].scope == IFACE_SCOPE_LINK_LOCAL)
+        if (strcmp(list.items[i].ifname, "veth0") == 0 && list.items[i].scope == SCOPE_LINK_LOCAL)
             linklocal++;
     ck_assert_int_eq(linklocal, 1);
     ck_assert_ptr_null(iface_list_find(&list, "192.0.2.99"));
@@ -583,7 +583,7 @@ START_TEST(loopback_route_in_this_namespace)
     ck_assert_ptr_nonnull(lo);
     ck_assert_str_eq(lo->ifname, "lo");
     ck_assert_uint_eq(lo->prefixlen, 8);
-    ck_assert_int_eq(lo->scope, IFACE_SCOPE_LOOPBACK);
+    ck_assert_int_eq(lo->scope, SCOPE_LOOPBACK);
     iface_list_free(&list);
 }
 END_TEST

@@ -23,10 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/exim_identity.h"
 #include "tests/support/netns.h"
 #include "tests/support/scenario.h"

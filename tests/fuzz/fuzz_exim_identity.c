@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 #include "parsers/exim_identity.h"
 #include "tests/fuzz/vfs.h"
 

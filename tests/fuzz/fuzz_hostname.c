@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "auditor/hostname.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/xalloc.h"
 #include "tests/fuzz/vfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

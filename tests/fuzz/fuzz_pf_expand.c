@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "parsers/pf_expand.h"
 #include "tests/fuzz/vfs.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "auditor/ptr_generic.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "tests/fuzz/vfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

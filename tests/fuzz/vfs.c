@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "auditor/slurp.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/slurp.h"
+#include "auditor/foundation/xalloc.h"
 
 #define VFS_MAX 8
 

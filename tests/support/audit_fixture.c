@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "auditor/hostname.h"
-#include "auditor/ptrname.h"
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/revname.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 
 void af_init(struct af *a)
 {
@@ -65,7 +65,7 @@ struct facts_source *af_source(struct af *a, size_t idx, enum model_family f, co
     s->route = addr != NULL;
     s->address = addr ? xstrdup(addr) : NULL;
     s->how = FACTS_HOW_ROUTE;
-    s->scope = facts_scope_of(addr);
+    s->scope = scope_of(addr);
     s->interface = xstrdup("eth0");
     return s;
 }
@@ -81,7 +81,7 @@ static void af_lookup_va(struct af *a, const char *name, enum facts_rrtype type,
 
 void af_ptr(struct af *a, const char *addr, enum facts_status st, ...)
 {
-    char *rev = ptrname_from_address(addr);
+    char *rev = revname_of(addr);
     va_list ap;
     va_start(ap, st);
     af_lookup_va(a, rev, FACTS_PTR, st, ap);

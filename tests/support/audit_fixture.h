@@ -9,10 +9,10 @@
 #include <stdbool.h>
 
 #include "auditor/check.h"
-#include "auditor/diag.h"
+#include "auditor/foundation/diag.h"
 #include "auditor/facts.h"
 #include "auditor/finding.h"
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 struct af {
     struct model_set set;

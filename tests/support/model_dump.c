@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 
 /* Replace every occurrence of prefix in s by "$DIR". */
 static void model_dump_str(struct strbuf *sb, const char *s, const char *prefix)

@@ -6,8 +6,8 @@
 #ifndef MP_MODEL_DUMP_H
 #define MP_MODEL_DUMP_H
 
-#include "auditor/diag.h"
-#include "auditor/model.h"
+#include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
 
 /* model_dump - newly allocated dump; strip_prefix may be NULL. */
 char *model_dump(const struct model_set *set, const struct diag_list *diags, const char *strip_prefix);

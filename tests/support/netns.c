@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "tests/support/tsupport.h"
 
 static char netns_last_error[1024];

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/xalloc.h"
 #include "tests/support/netns.h"
 #include "tests/support/tsupport.h"
 

@@ -27,7 +27,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
-#include "auditor/strlist.h"
+#include "auditor/foundation/strlist.h"
 #include "tests/support/nsd_harness.h"
 
 struct scenario {

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 #include "probes/dns.h"
 
 static void usage(void)

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auditor/diag.h"
+#include "auditor/foundation/diag.h"
 #include "parsers/exim_load.h"
 
 int main(int argc, char **argv)

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 struct client {
     struct sockaddr_in addr;

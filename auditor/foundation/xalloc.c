@@ -1,5 +1,5 @@
 /* xalloc - allocation that never returns NULL; see xalloc.h. */
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 #include <stdarg.h>
 #include <stdint.h>

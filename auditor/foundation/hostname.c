@@ -1,14 +1,14 @@
 /* hostname - host name, literal and address validation; see hostname.h. */
-#include "auditor/hostname.h"
+#include "auditor/foundation/hostname.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <strings.h>
 
-#include "auditor/strbuf.h"
-#include "auditor/term.h"
-#include "auditor/xalloc.h"
+#include "auditor/foundation/strbuf.h"
+#include "auditor/foundation/term.h"
+#include "auditor/foundation/xalloc.h"
 
 static bool hostname_is_alnum(int c)
 {

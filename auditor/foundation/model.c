@@ -1,10 +1,10 @@
 /* model - the outbound identity model; see model.h. */
-#include "auditor/model.h"
+#include "auditor/foundation/model.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 struct model_identity *model_identity_add(struct model_set *set, enum model_mta mta)
 {
@@ -52,6 +52,8 @@ static void model_identity_free(struct model_identity *id)
     free(id->preference_origin);
     free(id->relay);
     free(id->relay_origin);
+    free(id->delivery_user);
+    free(id->delivery_user_origin);
     strlist_free(&id->notes);
 }
 

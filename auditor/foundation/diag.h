@@ -13,7 +13,11 @@
 
 #include <stddef.h>
 
-enum diag_level { DIAG_WARNING, DIAG_ERROR };
+/* DIAG_UNREADABLE: a configuration path that was given or found cannot be
+ * read (missing when given explicitly, permission denied, wrong file type,
+ * I/O error); the message names the path and the OS error. The audit reports
+ * it as unknown (config-unreadable), not as an error the MTA would refuse. */
+enum diag_level { DIAG_WARNING, DIAG_ERROR, DIAG_UNREADABLE };
 
 struct diag {
     enum diag_level level;

@@ -1,12 +1,12 @@
 /* strbuf - a growable NUL-terminated string; see strbuf.h. */
-#include "auditor/strbuf.h"
+#include "auditor/foundation/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 char strbuf_empty[1];
 

@@ -23,4 +23,8 @@ int revname_from_bytes(const unsigned char *addr, size_t len, char out[REVNAME_M
  * address. */
 int revname_from_string(const char *text, char out[REVNAME_MAX]);
 
+/* revname_of - the reverse name of a numeric address as a newly allocated
+ * string (free() it), or NULL when address is NULL or not numeric. */
+char *revname_of(const char *address);
+
 #endif

@@ -1,12 +1,12 @@
 /* slurp - read a whole regular file; see slurp.h. */
-#include "auditor/slurp.h"
+#include "auditor/foundation/slurp.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "auditor/strbuf.h"
+#include "auditor/foundation/strbuf.h"
 
 static char *slurp_fail(int fd, struct strbuf *sb, const char **step, const char *what, int err)
 {

@@ -1,11 +1,11 @@
 /* diag - configuration problems with file and line; see diag.h. */
-#include "auditor/diag.h"
+#include "auditor/foundation/diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 void diag_add(struct diag_list *list, enum diag_level level, const char *file, unsigned line,
               const char *fmt, ...)
@@ -42,7 +42,7 @@ char *diag_format(const struct diag *d)
 
 const char *diag_level_tostr(enum diag_level level)
 {
-    return level == DIAG_ERROR ? "error" : "warning";
+    return level == DIAG_ERROR ? "error" : level == DIAG_UNREADABLE ? "unreadable" : "warning";
 }
 
 void diag_list_free(struct diag_list *list)

@@ -1,9 +1,11 @@
 /* revname - reverse-lookup names from address bytes; see revname.h. */
-#include "probes/revname.h"
+#include "auditor/foundation/revname.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "auditor/foundation/xalloc.h"
 
 int revname_from_bytes(const unsigned char *addr, size_t len, char out[REVNAME_MAX])
 {
@@ -38,4 +40,12 @@ int revname_from_string(const char *text, char out[REVNAME_MAX])
     if (inet_pton(AF_INET6, text, buf) == 1)
         return revname_from_bytes(buf, 16, out);
     return -1;
+}
+
+char *revname_of(const char *address)
+{
+    char name[REVNAME_MAX];
+    if (!address || revname_from_string(address, name) != 0)
+        return NULL;
+    return xstrdup(name);
 }

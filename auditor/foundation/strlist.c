@@ -1,12 +1,12 @@
 /* strlist - a growable array of owned strings; see strlist.h. */
-#include "auditor/strlist.h"
+#include "auditor/foundation/strlist.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/xalloc.h"
+#include "auditor/foundation/xalloc.h"
 
 void strlist_add_owned(struct strlist *list, char *s)
 {

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "auditor/strlist.h"
+#include "auditor/foundation/strlist.h"
 
 enum model_mta { MODEL_POSTFIX, MODEL_EXIM };
 
@@ -66,6 +66,11 @@ struct model_identity {
     char *relay;        /* smarthost as "[host]:port", "host", "host:port", or NULL for MX delivery */
     char *relay_origin;
     bool nexthop_varies; /* transport or sender maps may route some mail elsewhere */
+
+    char *delivery_user; /* the user the MTA's SMTP client runs as (Postfix mail_owner,
+                            Exim exim_user), or NULL when unknown; policy routing by
+                            uid applies to it */
+    char *delivery_user_origin;
 
     struct strlist notes; /* facts an admin should read, in plain English */
 };

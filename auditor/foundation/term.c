@@ -1,5 +1,5 @@
 /* term - escaping and colour decision for terminal output; see term.h. */
-#include "auditor/term.h"
+#include "auditor/foundation/term.h"
 
 #include <stdlib.h>
 #include <string.h>
