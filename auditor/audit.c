@@ -40,6 +40,7 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
     facts->mta_config_found = found;
     if (opts->helo)
         facts->helo_override = xstrdup(opts->helo);
+    facts->host_families = opts->families;
     for (size_t i = 0; i < set->nconfigs; i++) {
         const struct model_config *cfg = &set->configs[i];
         if (cfg->mta == MODEL_EXIM && cfg->debian_dir && !facts->exim_debian_dir) {
@@ -62,7 +63,7 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
     iface_list_load(&ifaces); /* without it, interface facts stay unknown */
     for (size_t i = 0; i < set->n; i++)
         for (int f = 0; f < MODEL_NFAMILIES; f++)
-            if (set->items[i].families & MODEL_FAMILY_BIT(f))
+            if (verdict_family_used(&set->items[i], facts, (enum model_family)f))
                 sources_probe(facts, i, &set->items[i], (enum model_family)f, opts, &ifaces);
     iface_list_free(&ifaces);
 
@@ -75,9 +76,11 @@ int audit_run(const struct cli_options *opts)
     struct diag_list diags = DIAG_LIST_INIT;
     struct facts facts = FACTS_INIT;
     struct finding_list findings = FINDING_LIST_INIT;
+    struct verdict_set verdicts = VERDICT_SET_INIT;
 
     audit_collect(opts, &set, &diags, &facts);
-    check_run(&set, &facts, &findings);
+    verdict_compute(&set, &facts, &verdicts);
+    check_run_verdicts(&set, &verdicts, &findings);
 
     char *out;
     switch (opts->format) {
@@ -88,11 +91,11 @@ int audit_run(const struct cli_options *opts)
         out = report_nagios(&set, &facts, &findings);
         break;
     case CLI_FORMAT_PROMETHEUS:
-        out = report_prometheus(&set, &facts, &findings);
+        out = report_prometheus(&set, &verdicts, &findings);
         break;
     case CLI_FORMAT_TEXT:
     default:
-        out = report_text(&set, &facts, &findings, term_use_color(opts->color, stdout));
+        out = report_text(&set, &verdicts, &findings, term_use_color(opts->color, stdout));
         break;
     }
     fputs(out, stdout);
@@ -101,6 +104,7 @@ int audit_run(const struct cli_options *opts)
     int rc = (int)finding_status_of(&findings);
 
     finding_list_free(&findings);
+    verdict_set_free(&verdicts);
     facts_free(&facts);
     model_set_free(&set);
     diag_list_free(&diags);

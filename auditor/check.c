@@ -3,72 +3,29 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "auditor/foundation/hostname.h"
-#include "auditor/ptr_generic.h"
-#include "auditor/foundation/revname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/strlist.h"
 #include "auditor/foundation/xalloc.h"
-
-#define CHECK_MAXNAMES 16
-
-enum check_ptr { CHECK_PTR_UNKNOWN, CHECK_PTR_MISSING, CHECK_PTR_OK };
-enum check_fc { CHECK_FC_NONE, CHECK_FC_CONFIRMED, CHECK_FC_UNCONFIRMED, CHECK_FC_UNKNOWN };
-
-/* What one family of one identity looks like after the probes. */
-struct check_fam {
-    bool audit;                      /* PTR and EHLO verdicts apply to this family */
-    const struct facts_source *src;
-    const char *addr;                /* the source receivers see */
-    char *rev;                       /* reverse name of addr */
-    enum check_ptr ptr;
-    const struct facts_lookup *ptrl; /* PTR lookup when ptr == OK */
-    enum check_fc fc;
-    const char *confirmed[CHECK_MAXNAMES]; /* PTR names whose A/AAAA include addr */
-    size_t nconfirmed;
-};
+#include "auditor/ptr_generic.h"
 
 struct check_ctx {
     const struct model_set *set;
+    const struct verdict_set *vs;
     const struct facts *facts;
     struct finding_list *out;
     struct fix_exim_layout exim;
     const struct model_identity *id;
+    const struct verdict_identity *vi;
     size_t index;
-    const char *helo;       /* audited EHLO name, or NULL */
-    bool helo_dynamic;
-    bool helo_name_ok;      /* helo is a valid FQDN that is not local (not a literal) */
-    const char *target;     /* the name the fixes converge on, or NULL */
+    const char *helo;        /* audited EHLO name, or NULL */
+    bool helo_name_ok;       /* helo is a valid FQDN that is not local (not a literal) */
+    const char *target;      /* the name the fixes converge on, or NULL */
     const char *helo_change; /* the name a fix of this identity announces instead, or NULL */
     const size_t *main_cf_users; /* per identity, for fix_set_helo; NULL while planning */
-    struct check_fam fam[MODEL_NFAMILIES];
     struct strlist dns_reported; /* "TYPE name" already reported as dns-failure */
 };
-
-static enum facts_rrtype check_addr_type(enum model_family f)
-{
-    return f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A;
-}
-
-const char *check_helo_name(const struct model_identity *id, const struct facts *facts)
-{
-    if (facts->helo_override)
-        return facts->helo_override;
-    return id->helo_name;
-}
-
-const char *check_helo_checkable(const struct model_identity *id, const struct facts *facts)
-{
-    const char *helo = check_helo_name(id, facts);
-    if (!helo || (!facts->helo_override && id->helo_dynamic))
-        return NULL;
-    /* hostname_is_fqdn() refuses "[...]": literals are never looked up. */
-    if (!hostname_is_fqdn(helo) || hostname_is_local(helo))
-        return NULL;
-    return helo;
-}
 
 /* check_demoted - findings that concern this host's own identity towards
  * receivers, which a smarthost transport does not face. */
@@ -100,23 +57,49 @@ static struct finding *check_emit(struct check_ctx *c, enum finding_id fid, int 
     struct finding *f = finding_add(c->out, fid, c->id ? c->id->id : NULL, family, address,
                                     c->id ? c->helo : NULL, message);
     free(message);
-    if (c->id && c->id->relay && !c->id->nexthop_varies && check_demoted(fid))
+    if (c->vi && c->vi->relayed && check_demoted(fid))
         f->severity = FINDING_INFO;
     return f;
 }
 
-static const char *check_status_word(enum facts_status s)
+/* check_status_words - how a lookup failed, for a message: the status and,
+ * when the resolver layer recorded it, who said what. */
+static char *check_status_words(const struct verdict_set *vs, const struct facts_lookup *l)
 {
-    switch (s) {
+    const char *word;
+    switch (l->status) {
     case FACTS_TIMEOUT:
-        return "timed out";
+        word = "timed out";
+        break;
     case FACTS_SERVFAIL:
-        return "failed with SERVFAIL";
+        word = "failed with SERVFAIL";
+        break;
     case FACTS_REFUSED:
-        return "was refused";
+        word = "was refused";
+        break;
+    case FACTS_NXDOMAIN:
+    case FACTS_NODATA:
+    case FACTS_OK:
+        if (vs->resolver == VERDICT_RESOLVER_BROKEN) {
+            char *server = l->server ? hostname_escape(l->server) : xstrdup("the resolver");
+            char *w = xasprintf("answered %s from %s, which also denies that the root zone has name servers "
+                                "(resolver-broken)",
+                                l->status == FACTS_NXDOMAIN ? "NXDOMAIN" : "no data", server);
+            free(server);
+            return w;
+        }
+        word = "failed";
+        break;
     default:
-        return "failed";
+        word = "failed";
+        break;
     }
+    if (!l->detail)
+        return xstrdup(word);
+    char *ed = hostname_escape(l->detail);
+    char *w = xasprintf("%s (%s)", word, ed);
+    free(ed);
+    return w;
 }
 
 /* check_dns_failure - report that the lookup (name, type) needed for `what`
@@ -137,28 +120,22 @@ static void check_dns_failure(struct check_ctx *c, int family, const char *addre
     }
     strlist_add_owned(&c->dns_reported, key);
     char *en = hostname_escape(name);
-    char *msg = l ? xasprintf("the %s lookup of %s %s, so %s is unknown", facts_rrtype_tostr(type), en,
-                              check_status_word(l->status), what)
+    char *how = l ? check_status_words(c->vs, l) : NULL;
+    char *msg = l ? xasprintf("the %s lookup of %s %s, so %s is unknown", facts_rrtype_tostr(type), en, how, what)
                   : xasprintf("no answer was recorded for the %s lookup of %s, so %s is unknown",
                               facts_rrtype_tostr(type), en, what);
+    free(how);
     struct finding *f = check_emit(c, FINDING_DNS_FAILURE, family, address, msg);
-    fix_note(&f->fixes, "query it from outside your network (dig %s %s); if the authoritative servers fail, "
-                        "have them fixed, else run the audit again or use --dns-server",
-             type == FACTS_PTR ? "-t PTR" : facts_rrtype_tostr(type), en);
+    const char *dig = type == FACTS_PTR ? "-t PTR" : facts_rrtype_tostr(type);
+    if (l && !facts_status_failed(l->status))
+        fix_note(&f->fixes, "ask a resolver that answers truthfully: --dns-server ADDRESS (then compare with dig %s "
+                            "%s @ADDRESS)",
+                 dig, en);
+    else
+        fix_note(&f->fixes, "query it from outside your network (dig %s %s); if the authoritative servers fail, "
+                            "have them fixed, else run the audit again or use --dns-server",
+                 dig, en);
     free(en);
-}
-
-/* check_lookup - the lookup of (name, type), or NULL after reporting a
- * dns-failure when it failed or is missing. */
-static const struct facts_lookup *check_lookup(struct check_ctx *c, int family, const char *address,
-                                               const char *name, enum facts_rrtype type, const char *what)
-{
-    const struct facts_lookup *l = facts_lookup_find(c->facts, name, type);
-    if (!l || facts_status_failed(l->status)) {
-        check_dns_failure(c, family, address, name, type, l, what);
-        return NULL;
-    }
-    return l;
 }
 
 static bool check_name_good(const char *name, const char *addr)
@@ -166,67 +143,43 @@ static bool check_name_good(const char *name, const char *addr)
     return hostname_is_fqdn(name) && !hostname_is_local(name) && !ptr_generic_check(name, addr);
 }
 
-static bool check_fam_confirms(const struct check_fam *fam, const char *name)
+/* check_fam_confirms - name is a forward-confirmed PTR name of the family. */
+static bool check_fam_confirms(const struct verdict_family *fam, const char *name)
 {
-    for (size_t i = 0; i < fam->nconfirmed; i++)
-        if (hostname_equal(fam->confirmed[i], name))
+    for (size_t i = 0; i < fam->nnames; i++)
+        if (fam->names[i].fc == VERDICT_FC_CONFIRMED && hostname_equal(fam->names[i].name, name))
             return true;
     return false;
+}
+
+static bool check_audited(const struct verdict_family *fam)
+{
+    return fam->source == VERDICT_SOURCE_OK;
 }
 
 /* check_name_has - name's A/AAAA for the family is known to include addr. */
 static bool check_name_has(const struct check_ctx *c, const char *name, enum model_family f, const char *addr)
 {
-    return facts_lookup_has_address(facts_lookup_find(c->facts, name, check_addr_type(f)), addr);
+    return facts_lookup_has_address(facts_lookup_find(c->facts, name, f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A),
+                                    addr);
 }
 
-/* check_analyse_ptr - PTR and forward confirmation of one family. */
-static void check_analyse_ptr(struct check_ctx *c, enum model_family f)
+/* check_ptr_dns - dns-failure findings for what the PTR verdict of one
+ * family could not learn. */
+static void check_ptr_dns(struct check_ctx *c, enum model_family f)
 {
-    struct check_fam *fam = &c->fam[f];
-    fam->rev = revname_of(fam->addr);
-    if (!fam->rev) {
-        fam->audit = false;
+    const struct verdict_family *fam = &c->vi->fam[f];
+    if (fam->ptr == VERDICT_PTR_UNKNOWN) {
+        check_dns_failure(c, (int)f, fam->address, fam->revname, FACTS_PTR, fam->ptr_lookup,
+                          "the PTR verdict of this source");
         return;
     }
-    const struct facts_lookup *l =
-        check_lookup(c, (int)f, fam->addr, fam->rev, FACTS_PTR, "the PTR verdict of this source");
-    if (!l) {
-        fam->ptr = CHECK_PTR_UNKNOWN;
+    if (fam->confirmed != VERDICT_UNKNOWN)
         return;
-    }
-    if (l->status != FACTS_OK || l->answers.n == 0) {
-        fam->ptr = CHECK_PTR_MISSING;
-        return;
-    }
-    fam->ptr = CHECK_PTR_OK;
-    fam->ptrl = l;
-    bool unknown = false;
-    for (size_t i = 0; i < l->answers.n; i++) {
-        const char *name = l->answers.items[i];
-        if (!hostname_valid(name))
-            continue; /* cannot be looked up, cannot confirm */
-        const struct facts_lookup *fl = facts_lookup_find(c->facts, name, check_addr_type(f));
-        if (!fl || facts_status_failed(fl->status)) {
-            unknown = true;
-            continue;
-        }
-        if (facts_lookup_has_address(fl, fam->addr) && fam->nconfirmed < CHECK_MAXNAMES)
-            fam->confirmed[fam->nconfirmed++] = name;
-    }
-    if (fam->nconfirmed)
-        fam->fc = CHECK_FC_CONFIRMED;
-    else if (unknown)
-        fam->fc = CHECK_FC_UNKNOWN;
-    else
-        fam->fc = CHECK_FC_UNCONFIRMED;
-    if (fam->fc == CHECK_FC_UNKNOWN)
-        for (size_t i = 0; i < l->answers.n; i++) {
-            const char *name = l->answers.items[i];
-            if (hostname_valid(name))
-                check_lookup(c, (int)f, fam->addr, name, check_addr_type(f),
-                             "forward confirmation of the PTR");
-        }
+    for (size_t i = 0; i < fam->nnames; i++)
+        if (fam->names[i].fc == VERDICT_FC_UNKNOWN)
+            check_dns_failure(c, (int)f, fam->address, fam->names[i].name, f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A,
+                              fam->names[i].forward, "forward confirmation of the PTR");
 }
 
 /* check_choose_target - the one name all fixes of the identity converge on. */
@@ -234,8 +187,8 @@ static void check_choose_target(struct check_ctx *c)
 {
     bool helo_confirmed_everywhere = c->helo_name_ok;
     for (int f = 0; f < MODEL_NFAMILIES && helo_confirmed_everywhere; f++) {
-        const struct check_fam *fam = &c->fam[f];
-        if (fam->audit && fam->ptr == CHECK_PTR_OK && fam->fc != CHECK_FC_UNKNOWN
+        const struct verdict_family *fam = &c->vi->fam[f];
+        if (check_audited(fam) && fam->ptr == VERDICT_PTR_PRESENT && fam->confirmed != VERDICT_UNKNOWN
             && !check_fam_confirms(fam, c->helo))
             helo_confirmed_everywhere = false;
     }
@@ -245,17 +198,17 @@ static void check_choose_target(struct check_ctx *c)
     }
     /* A good forward-confirmed PTR name that no other family contradicts. */
     for (int f = 0; f < MODEL_NFAMILIES; f++) {
-        const struct check_fam *fam = &c->fam[f];
-        if (!fam->audit)
+        const struct verdict_family *fam = &c->vi->fam[f];
+        if (!check_audited(fam))
             continue;
-        for (size_t i = 0; i < fam->nconfirmed; i++) {
-            const char *cand = fam->confirmed[i];
-            if (!check_name_good(cand, fam->addr))
+        for (size_t i = 0; i < fam->nnames; i++) {
+            const char *cand = fam->names[i].name;
+            if (fam->names[i].fc != VERDICT_FC_CONFIRMED || !check_name_good(cand, fam->address))
                 continue;
             bool ok = true;
             for (int g = 0; g < MODEL_NFAMILIES; g++)
-                if (g != f && c->fam[g].audit && c->fam[g].fc == CHECK_FC_CONFIRMED
-                    && !check_fam_confirms(&c->fam[g], cand))
+                if (g != f && check_audited(&c->vi->fam[g]) && c->vi->fam[g].confirmed == VERDICT_YES
+                    && !check_fam_confirms(&c->vi->fam[g], cand))
                     ok = false;
             if (ok) {
                 c->target = cand;
@@ -263,7 +216,14 @@ static void check_choose_target(struct check_ctx *c)
             }
         }
     }
-    c->target = c->helo_name_ok ? c->helo : NULL;
+    if (c->helo_name_ok) {
+        c->target = c->helo;
+        return;
+    }
+    /* An EHLO name that is not usable at all: a fully qualified name the
+     * host already goes by (Debian's /etc/mailname) makes the fix exact. */
+    const char *known = c->set->mailname;
+    c->target = known && hostname_is_fqdn(known) && !hostname_is_local(known) ? known : NULL;
 }
 
 /* check_set_helo - the fix that makes the identity announce name (NULL: a
@@ -280,7 +240,7 @@ static void check_set_helo(struct check_ctx *c, struct fix_list *fixes, const ch
  * dynamic name gets its own advice in helo-dynamic). */
 static void check_fix_helo_change(struct check_ctx *c, struct fix_list *fixes)
 {
-    if (!c->target || hostname_equal(c->target, c->helo) || c->helo_dynamic)
+    if (!c->target || hostname_equal(c->target, c->helo) || c->vi->helo_form == VERDICT_HELO_DYNAMIC)
         return;
     check_set_helo(c, fixes, c->target);
 }
@@ -290,11 +250,11 @@ static void check_fix_helo_change(struct check_ctx *c, struct fix_list *fixes)
 static void check_fix_forward(struct check_ctx *c, struct fix_list *fixes, int only)
 {
     for (int f = 0; f < MODEL_NFAMILIES; f++) {
-        const struct check_fam *fam = &c->fam[f];
-        if (!fam->audit || (only >= 0 && f != only))
+        const struct verdict_family *fam = &c->vi->fam[f];
+        if (!check_audited(fam) || (only >= 0 && f != only))
             continue;
-        if (!check_name_has(c, c->target, (enum model_family)f, fam->addr))
-            fix_forward_record(fixes, c->target, fam->addr);
+        if (!check_name_has(c, c->target, (enum model_family)f, fam->address))
+            fix_forward_record(fixes, c->target, fam->address);
     }
 }
 
@@ -302,18 +262,17 @@ static void check_fix_forward(struct check_ctx *c, struct fix_list *fixes, int o
  * generic: a PTR for the target, its forward record, the EHLO change. */
 static void check_fix_ptr(struct check_ctx *c, struct fix_list *fixes, enum model_family f)
 {
-    const struct check_fam *fam = &c->fam[f];
+    const struct verdict_family *fam = &c->vi->fam[f];
     if (!c->target) {
-        fix_ptr_record(fixes, fam->addr, NULL);
+        fix_ptr_record(fixes, fam->address, NULL);
         return;
     }
     bool ptr_is_target = false;
-    if (fam->ptrl)
-        for (size_t i = 0; i < fam->ptrl->answers.n; i++)
-            if (hostname_equal(fam->ptrl->answers.items[i], c->target))
-                ptr_is_target = true;
-    if (!ptr_is_target || (fam->ptrl && fam->ptrl->answers.n > 1))
-        fix_ptr_record(fixes, fam->addr, c->target);
+    for (size_t i = 0; i < fam->nnames; i++)
+        if (hostname_equal(fam->names[i].name, c->target))
+            ptr_is_target = true;
+    if (!ptr_is_target || fam->nnames > 1)
+        fix_ptr_record(fixes, fam->address, c->target);
     check_fix_forward(c, fixes, (int)f);
     check_fix_helo_change(c, fixes);
 }
@@ -339,63 +298,96 @@ static char *check_ipv6_share(const struct model_identity *id)
                    "where IPv4 fails");
 }
 
+/* check_ptr_names - the PTR names of a family, escaped, comma-separated. */
+static char *check_ptr_names(const struct verdict_family *fam)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < fam->nnames; i++) {
+        char *e = hostname_escape(fam->names[i].name);
+        strbuf_addf(&sb, "%s%s", i ? ", " : "", e);
+        free(e);
+    }
+    return strbuf_detach(&sb);
+}
+
+/* check_ptr_problem - what is wrong with the PTR of a family, for the
+ * message of ptr-missing, ptr-unconfirmed and ipv6-without-ptr; NULL when
+ * nothing is. */
+static char *check_ptr_problem(const struct verdict_family *fam, enum model_family f)
+{
+    if (fam->ptr == VERDICT_PTR_MISSING)
+        return xasprintf("has no PTR record (%s)", facts_status_tostr(fam->ptr_lookup->status));
+    if (fam->ptr == VERDICT_PTR_INVALID) {
+        struct strbuf sb = STRBUF_INIT;
+        for (size_t i = 0; i < fam->ptr_lookup->invalid.n; i++)
+            strbuf_addf(&sb, "%s'%s'", i ? ", " : "", fam->ptr_lookup->invalid.items[i]);
+        char *w = xasprintf("has a PTR record that holds an invalid host name (%s), which receivers treat as "
+                            "no name",
+                            sb.buf);
+        strbuf_release(&sb);
+        return w;
+    }
+    if (fam->ptr == VERDICT_PTR_PRESENT && fam->confirmed == VERDICT_NO) {
+        char *names = check_ptr_names(fam);
+        bool any_valid = false;
+        for (size_t i = 0; i < fam->nnames; i++)
+            if (fam->names[i].fc != VERDICT_FC_NOT_A_NAME)
+                any_valid = true;
+        char *w = any_valid
+            ? xasprintf("has the PTR %s, but no PTR name has an %s record pointing back to it "
+                        "(forward-confirmed reverse DNS fails)",
+                        names, f == MODEL_IPV6 ? "AAAA" : "A")
+            : xasprintf("has the PTR %s, which is not a valid host name, so receivers cannot confirm it "
+                        "(forward-confirmed reverse DNS fails)",
+                        names);
+        free(names);
+        return w;
+    }
+    return NULL;
+}
+
 static void check_ptr_findings(struct check_ctx *c, enum model_family f)
 {
-    struct check_fam *fam = &c->fam[f];
+    const struct verdict_family *fam = &c->vi->fam[f];
     const struct model_identity *id = c->id;
-    char *ea = hostname_escape(fam->addr);
-    if (fam->ptr == CHECK_PTR_MISSING || (fam->ptr == CHECK_PTR_OK && fam->fc == CHECK_FC_UNCONFIRMED)) {
-        char *what = NULL;
-        if (fam->ptr == CHECK_PTR_MISSING) {
-            const struct facts_lookup *l = facts_lookup_find(c->facts, fam->rev, FACTS_PTR);
-            what = xasprintf("has no PTR record (%s)", l ? facts_status_tostr(l->status) : "no answer");
-        } else {
-            char *names = NULL;
-            struct strbuf sb = STRBUF_INIT;
-            for (size_t i = 0; i < fam->ptrl->answers.n; i++) {
-                char *e = hostname_escape(fam->ptrl->answers.items[i]);
-                strbuf_addf(&sb, "%s%s", i ? ", " : "", e);
-                free(e);
-            }
-            names = strbuf_detach(&sb);
-            what = xasprintf("has the PTR %s, but no PTR name has an %s record pointing back to it "
-                             "(forward-confirmed reverse DNS fails)",
-                             names, f == MODEL_IPV6 ? "AAAA" : "A");
-            free(names);
-        }
+    char *ea = hostname_escape(fam->address);
+    char *what = check_ptr_problem(fam, f);
+    if (what) {
         struct finding *fd;
         if (f == MODEL_IPV6) {
             char *share = check_ipv6_share(id);
-            fd = check_emit(c, FINDING_IPV6_WITHOUT_PTR, (int)f, fam->addr,
+            fd = check_emit(c, FINDING_IPV6_WITHOUT_PTR, (int)f, fam->address,
                             xasprintf("IPv6 delivery is enabled but %s %s; Gmail (550-5.7.25) and Microsoft "
                                       "(450 4.7.25) reject or defer such mail, and %s",
                                       ea, what, share));
             free(share);
             check_fix_ptr(c, &fd->fixes, f);
             fix_ipv4_only(&fd->fixes, id, &c->exim);
-        } else if (fam->ptr == CHECK_PTR_MISSING) {
-            fd = check_emit(c, FINDING_PTR_MISSING, (int)f, fam->addr,
+        } else if (fam->ptr != VERDICT_PTR_PRESENT) {
+            fd = check_emit(c, FINDING_PTR_MISSING, (int)f, fam->address,
                             xasprintf("%s %s; Gmail, Yahoo and Microsoft reject or defer mail from it "
                                       "(RDNS_NONE, 550-5.7.25)",
                                       ea, what));
             check_fix_ptr(c, &fd->fixes, f);
         } else {
-            fd = check_emit(c, FINDING_PTR_UNCONFIRMED, (int)f, fam->addr,
+            fd = check_emit(c, FINDING_PTR_UNCONFIRMED, (int)f, fam->address,
                             xasprintf("%s %s; Gmail, Yahoo and Microsoft require it", ea, what));
             check_fix_ptr(c, &fd->fixes, f);
         }
         free(what);
     }
-    if (fam->ptr == CHECK_PTR_OK) {
-        const struct facts_lookup *l = fam->ptrl;
-        if (l->answers.n > 1) {
-            struct finding *fd = check_emit(c, FINDING_PTR_MULTIPLE, (int)f, fam->addr,
+    if (fam->ptr == VERDICT_PTR_PRESENT) {
+        if (fam->nnames > 1) {
+            struct finding *fd = check_emit(c, FINDING_PTR_MULTIPLE, (int)f, fam->address,
                                             xasprintf("%s has %zu PTR names; receivers pick one at random", ea,
-                                                      l->answers.n));
+                                                      fam->nnames));
             /* Keep the name every other fix converges on. */
-            const char *keep = c->target ? c->target : fam->nconfirmed ? fam->confirmed[0] : NULL;
+            const char *keep = c->target;
+            for (size_t i = 0; !keep && i < fam->nnames; i++)
+                if (fam->names[i].fc == VERDICT_FC_CONFIRMED)
+                    keep = fam->names[i].name;
             if (keep) {
-                fix_ptr_record(&fd->fixes, fam->addr, keep);
+                fix_ptr_record(&fd->fixes, fam->address, keep);
                 char *ek = hostname_escape(keep);
                 fix_note(&fd->fixes, "ask the owner of %s to remove every other PTR record of it, keeping only %s",
                          ea, ek);
@@ -403,23 +395,23 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
                 if (keep == c->target)
                     check_fix_forward(c, &fd->fixes, (int)f);
             } else {
-                fix_ptr_record(&fd->fixes, fam->addr, NULL);
+                fix_ptr_record(&fd->fixes, fam->address, NULL);
             }
         }
-        for (size_t i = 0; i < l->answers.n; i++) {
-            const char *name = l->answers.items[i];
-            const struct ptr_generic_rule *rule = ptr_generic_check(name, fam->addr);
-            if (!rule)
+        for (size_t i = 0; i < fam->nnames; i++) {
+            const struct verdict_name *vn = &fam->names[i];
+            if (!vn->generic)
                 continue;
-            char *en = hostname_escape(name);
-            struct finding *fd = check_emit(c, FINDING_PTR_GENERIC, (int)f, fam->addr,
+            char *en = hostname_escape(vn->name);
+            struct finding *fd = check_emit(c, FINDING_PTR_GENERIC, (int)f, fam->address,
                                             xasprintf("the PTR name %s of %s looks like %s (rule %s, resembles %s)",
-                                                      en, ea, rule->what, rule->name, rule->resembles));
+                                                      en, ea, vn->generic->what, vn->generic->name,
+                                                      vn->generic->resembles));
             free(en);
-            if (c->target && !hostname_equal(c->target, name) && check_name_good(c->target, fam->addr))
+            if (c->target && !hostname_equal(c->target, vn->name) && check_name_good(c->target, fam->address))
                 check_fix_ptr(c, &fd->fixes, f);
             else
-                fix_ptr_record(&fd->fixes, fam->addr, NULL);
+                fix_ptr_record(&fd->fixes, fam->address, NULL);
             break;
         }
     }
@@ -427,17 +419,19 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
 }
 
 /* check_helo_family - the EHLO relations of one audited family. */
-static void check_helo_family(struct check_ctx *c, enum model_family f, bool resolves_known)
+static void check_helo_family(struct check_ctx *c, enum model_family f)
 {
-    struct check_fam *fam = &c->fam[f];
-    char *ea = hostname_escape(fam->addr);
+    const struct verdict_family *fam = &c->vi->fam[f];
+    char *ea = hostname_escape(fam->address);
     char *eh = hostname_escape(c->helo);
-    if (resolves_known) {
-        const struct facts_lookup *l = check_lookup(c, (int)f, fam->addr, c->helo, check_addr_type(f),
-                                                    "whether the EHLO name resolves to the source");
-        if (l && !facts_lookup_has_address(l, fam->addr)) {
+    if (c->vi->helo_resolves == VERDICT_YES) {
+        if (fam->helo_has_address == VERDICT_UNKNOWN) {
+            check_dns_failure(c, (int)f, fam->address, c->helo, f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A,
+                              fam->helo_lookup, "whether the EHLO name resolves to the source");
+        } else if (fam->helo_has_address == VERDICT_NO) {
+            const struct facts_lookup *l = fam->helo_lookup;
             struct finding *fd = check_emit(
-                c, FINDING_HELO_ADDRESS_MISMATCH, (int)f, fam->addr,
+                c, FINDING_HELO_ADDRESS_MISMATCH, (int)f, fam->address,
                 xasprintf("the EHLO name %s does not resolve to the %s source %s (%s); Exim's verify = helo "
                           "and similar checks fail",
                           eh, check_family_word(f), ea,
@@ -448,35 +442,23 @@ static void check_helo_family(struct check_ctx *c, enum model_family f, bool res
                 check_fix_helo_change(c, &fd->fixes);
                 check_fix_forward(c, &fd->fixes, (int)f);
             } else if (c->target)
-                fix_forward_record(&fd->fixes, c->helo, fam->addr);
+                fix_forward_record(&fd->fixes, c->helo, fam->address);
             else
                 fix_note(&fd->fixes, "announce a name whose %s record is %s", f == MODEL_IPV6 ? "AAAA" : "A", ea);
         }
     }
-    if (fam->ptr == CHECK_PTR_OK && fam->fc != CHECK_FC_UNKNOWN) {
-        bool match = false;
-        for (size_t i = 0; i < fam->ptrl->answers.n; i++)
-            if (hostname_equal(fam->ptrl->answers.items[i], c->helo))
-                match = true;
-        if (!match) {
-            struct strbuf sb = STRBUF_INIT;
-            for (size_t i = 0; i < fam->ptrl->answers.n; i++) {
-                char *e = hostname_escape(fam->ptrl->answers.items[i]);
-                strbuf_addf(&sb, "%s%s", i ? ", " : "", e);
-                free(e);
-            }
-            struct finding *fd = check_emit(c, FINDING_HELO_PTR_MISMATCH, (int)f, fam->addr,
-                                            xasprintf("the EHLO name %s differs from the PTR of %s (%s)", eh, ea,
-                                                      sb.buf));
-            strbuf_release(&sb);
-            if (c->target && !hostname_equal(c->target, c->helo)) {
-                check_fix_helo_change(c, &fd->fixes);
-            } else if (c->target) {
-                fix_ptr_record(&fd->fixes, fam->addr, c->target);
-                check_fix_forward(c, &fd->fixes, (int)f);
-            } else {
-                fix_ptr_record(&fd->fixes, fam->addr, NULL);
-            }
+    if (fam->ptr == VERDICT_PTR_PRESENT && fam->confirmed != VERDICT_UNKNOWN && !fam->helo_is_ptr) {
+        char *names = check_ptr_names(fam);
+        struct finding *fd = check_emit(c, FINDING_HELO_PTR_MISMATCH, (int)f, fam->address,
+                                        xasprintf("the EHLO name %s differs from the PTR of %s (%s)", eh, ea, names));
+        free(names);
+        if (c->target && !hostname_equal(c->target, c->helo)) {
+            check_fix_helo_change(c, &fd->fixes);
+        } else if (c->target) {
+            fix_ptr_record(&fd->fixes, fam->address, c->target);
+            check_fix_forward(c, &fd->fixes, (int)f);
+        } else {
+            fix_ptr_record(&fd->fixes, fam->address, NULL);
         }
     }
     free(ea);
@@ -485,13 +467,13 @@ static void check_helo_family(struct check_ctx *c, enum model_family f, bool res
 
 /* check_helo_literal - an address literal is acceptable only on connections
  * whose source it is. */
-static void check_helo_literal(struct check_ctx *c, enum model_family f, const char *literal)
+static void check_helo_literal(struct check_ctx *c, enum model_family f)
 {
-    struct check_fam *fam = &c->fam[f];
-    if (hostname_address_equal(literal, fam->addr))
+    const struct verdict_family *fam = &c->vi->fam[f];
+    if (fam->literal_matches)
         return;
-    char *eh = hostname_escape(c->helo), *ea = hostname_escape(fam->addr);
-    struct finding *fd = check_emit(c, FINDING_HELO_INVALID, (int)f, fam->addr,
+    char *eh = hostname_escape(c->helo), *ea = hostname_escape(fam->address);
+    struct finding *fd = check_emit(c, FINDING_HELO_INVALID, (int)f, fam->address,
                                     xasprintf("the EHLO name is the address literal %s, but %s connections come "
                                               "from %s (Haraka literal_mismatch, rspamd HFILTER_HELO_BAREIP)",
                                               eh, check_family_word(f), ea));
@@ -503,91 +485,49 @@ static void check_helo_literal(struct check_ctx *c, enum model_family f, const c
     free(ea);
 }
 
-/* check_bind_not_local - a configured bind address of the source's family
- * is not an address of this host (a --source-ip overrides the question). */
-static bool check_bind_not_local(const struct model_identity *id, const struct facts_source *src)
-{
-    const struct model_bind *b = &id->bind[src->family];
-    return (b->how == MODEL_BIND_PARAM || b->how == MODEL_BIND_INET_INTERFACES)
-        && src->bind_local == FACTS_LOCAL_NO && src->how != FACTS_HOW_GIVEN;
-}
-
-/* check_bind_falls_back - a failing bind is only a warning to this MTA: it
- * sends from the kernel's choice (Postfix's explicit bind without enforce). */
-static bool check_bind_falls_back(const struct model_identity *id, const struct facts_source *src)
-{
-    return id->mta == MODEL_POSTFIX && !id->bind_enforce && id->bind[src->family].how == MODEL_BIND_PARAM;
-}
-
-static bool check_source_temporary(const struct facts_source *src)
-{
-    return src->how != FACTS_HOW_GIVEN && src->family == MODEL_IPV6 && (src->temporary || src->deprecated);
-}
-
-const char *check_source_address(const struct model_identity *id, const struct facts_source *src)
-{
-    if (!src)
-        return NULL;
-    const char *addr = src->address;
-    enum scope scope = src->scope;
-    if (check_bind_not_local(id, src)) {
-        if (!check_bind_falls_back(id, src))
-            return NULL;
-        addr = src->kernel_address;
-        scope = scope_of(addr);
-    }
-    if (!src->route || !addr || check_source_temporary(src))
-        return NULL;
-    if (src->how != FACTS_HOW_GIVEN && !scope_public(scope))
-        return NULL;
-    return addr;
-}
-
-/* check_source - report bind, temporary and scope findings of family f and
- * decide (through check_source_address) whether its verdicts apply. */
+/* check_source - report bind, temporary and scope findings of family f. */
 static void check_source(struct check_ctx *c, enum model_family f)
 {
     const struct model_identity *id = c->id;
-    struct check_fam *fam = &c->fam[f];
-    const struct facts_source *src = facts_source_find(c->facts, c->index, f);
-    fam->src = src;
+    const struct verdict_family *fam = &c->vi->fam[f];
+    const struct facts_source *src = fam->src;
     if (!src)
         return;
     const struct model_bind *b = &id->bind[f];
     const char *addr = src->address;
-    enum scope scope = src->scope;
-    if (check_bind_not_local(id, src)) {
-        char *eb = hostname_escape(b->address), *eo = hostname_escape(b->origin);
-        char *ek = hostname_escape(src->kernel_address);
-        bool falls_back = check_bind_falls_back(id, src);
-        char *msg = falls_back
+    if (fam->bind_not_local) {
+        const char *leaves = fam->falls_back ? (src->configured_address ? src->address : src->kernel_address) : NULL;
+        char *eb = hostname_escape(fam->configured);
+        char *eo = hostname_escape(b->origin);
+        char *ek = hostname_escape(leaves);
+        char *msg = fam->falls_back
             ? xasprintf("the %s bind address %s (%s) is not an address of this host; Postfix logs a warning "
                         "and sends from %s instead",
-                        check_family_word(f), eb, eo, src->kernel_address ? ek : "the kernel's choice")
+                        check_family_word(f), eb, eo, leaves ? ek : "the kernel's choice")
             : b->how == MODEL_BIND_INET_INTERFACES
             ? xasprintf("the inet_interfaces address %s (%s) is not an address of this host; Postfix refuses to "
-                        "start (\"no local interface found\")",
+                        "start (\"no local interface found\"), so no mail leaves",
                         eb, eo)
             : xasprintf("the %s bind address %s (%s) is not an address of this host; every %s delivery "
-                        "attempt fails",
-                        check_family_word(f), eb, eo, check_family_word(f));
-        struct finding *fd = check_emit(c, FINDING_BIND_NOT_LOCAL, (int)f, b->address, msg);
-        const char *right = src->kernel_address && scope_public(scope_of(src->kernel_address))
-            ? src->kernel_address
-            : NULL;
+                        "attempt fails, so there is no usable %s source",
+                        check_family_word(f), eb, eo, check_family_word(f), check_family_word(f));
+        struct finding *fd = check_emit(c, FINDING_BIND_NOT_LOCAL, (int)f, fam->configured, msg);
+        const char *kernel = src->configured_address ? src->address : src->kernel_address;
+        const char *right = kernel && scope_public(scope_of(kernel)) ? kernel : NULL;
+        if (!right && src->kernel_address && scope_public(scope_of(src->kernel_address)))
+            right = src->kernel_address;
         fix_bind_address(&fd->fixes, id, f, right, facts_postfix_at_least(c->facts, 3, 7), &c->exim);
         free(eb);
         free(eo);
         free(ek);
-        if (!falls_back)
+        if (!fam->falls_back)
             return;
-        addr = src->kernel_address;
-        scope = scope_of(addr);
+        addr = leaves;
     }
-    if (!src->route || !addr)
+    if (!addr)
         return;
     char *ea = hostname_escape(addr);
-    if (check_source_temporary(src)) {
+    if (fam->source == VERDICT_SOURCE_TEMPORARY) {
         struct finding *fd = check_emit(
             c, FINDING_SOURCE_TEMPORARY, (int)f, addr,
             xasprintf("the IPv6 source %s is a %s address: it changes over time and has no PTR, so receivers "
@@ -598,28 +538,75 @@ static void check_source(struct check_ctx *c, enum model_family f)
         fix_note(&fd->fixes, "or bind this transport to the host's stable IPv6 address (%s) and give that "
                              "address a PTR",
                  id->mta == MODEL_POSTFIX ? "smtp_bind_address6" : "Exim's interface option");
-    } else if (src->how != FACTS_HOW_GIVEN && !scope_public(scope)) {
+    } else if (fam->source == VERDICT_SOURCE_NOT_PUBLIC) {
         struct finding *fd = check_emit(
             c, FINDING_SOURCE_NOT_PUBLIC, (int)f, addr,
             xasprintf("the %s source %s is a %s address: a NAT in front of this host rewrites it, so its PTR "
                       "checks were skipped; --source-ip PUBLIC makes the audit exact",
-                      check_family_word(f), ea, scope_tostr(scope)));
+                      check_family_word(f), ea, scope_tostr(scope_of(addr))));
         fix_note(&fd->fixes, "run the audit again with --source-ip PUBLIC (the address receivers see) to make it "
                              "exact");
     }
     free(ea);
-    fam->addr = check_source_address(id, src);
-    fam->audit = fam->addr != NULL;
+}
+
+/* check_no_route - no mail can leave: no family the identity may use has a
+ * route (or the audited host has none of its families). */
+static void check_no_route(struct check_ctx *c)
+{
+    struct strbuf why = STRBUF_INIT;
+    for (int f = 0; f < MODEL_NFAMILIES; f++) {
+        const struct verdict_family *fam = &c->vi->fam[f];
+        if (!(c->id->families & MODEL_FAMILY_BIT(f)))
+            continue;
+        if (!fam->used) {
+            strbuf_addf(&why, "%s%s is not audited (--family)", why.len ? "; " : "", check_family_word((enum model_family)f));
+            continue;
+        }
+        char *err = fam->src && fam->src->error ? hostname_escape(fam->src->error) : NULL;
+        strbuf_addf(&why, "%sno %s route%s%s%s", why.len ? "; " : "", check_family_word((enum model_family)f),
+                    err ? " (" : "", err ? err : "", err ? ")" : "");
+        free(err);
+    }
+    struct finding *fd = check_emit(c, FINDING_NO_ROUTE, -1, NULL,
+                                    xasprintf("this transport may use no address family that has a route to the "
+                                              "Internet (%s): no mail can leave",
+                                              why.len ? why.buf : "it uses no address family"));
+    strbuf_release(&why);
+    fix_note(&fd->fixes, "check the host's routes (ip route get 8.8.8.8; ip -6 route get 2001:4860:4860::8888) "
+                         "and the transport's address families (Postfix inet_protocols, Exim disable_ipv6)");
+}
+
+/* check_helo_resolution - the EHLO name's A/AAAA, judged whenever mail can
+ * leave (also behind NAT). */
+static void check_helo_resolution(struct check_ctx *c)
+{
+    const struct verdict_identity *vi = c->vi;
+    if (!vi->judged_helo || vi->helo_resolves == VERDICT_YES)
+        return;
+    if (vi->helo_resolves == VERDICT_UNKNOWN) {
+        if (verdict_lookup_failed(c->vs, vi->helo_a))
+            check_dns_failure(c, -1, NULL, c->helo, FACTS_A, vi->helo_a, "whether the EHLO name resolves");
+        if (verdict_lookup_failed(c->vs, vi->helo_aaaa))
+            check_dns_failure(c, -1, NULL, c->helo, FACTS_AAAA, vi->helo_aaaa, "whether the EHLO name resolves");
+        return;
+    }
+    char *eh = hostname_escape(c->helo);
+    struct finding *fd = check_emit(c, FINDING_HELO_UNRESOLVABLE, -1, NULL,
+                                    xasprintf("the EHLO name %s has neither an A nor an AAAA record; "
+                                              "receivers with reject_unknown_helo_hostname refuse it",
+                                              eh));
+    free(eh);
+    check_fix_helo_change(c, &fd->fixes);
+    check_fix_forward(c, &fd->fixes, -1);
 }
 
 static void check_identity(struct check_ctx *c)
 {
     const struct model_identity *id = c->id;
-    c->helo = check_helo_name(id, c->facts);
-    c->helo_dynamic = !c->facts->helo_override && id->helo_dynamic;
-    char literal[64] = "";
-    int lit = c->helo && !c->helo_dynamic ? hostname_literal_parse(c->helo, literal, sizeof(literal)) : 0;
-    c->helo_name_ok = check_helo_checkable(id, c->facts) != NULL;
+    const struct verdict_identity *vi = c->vi;
+    c->helo = vi->helo;
+    c->helo_name_ok = vi->helo_form == VERDICT_HELO_FQDN;
 
     if (id->relay) {
         char *er = hostname_escape(id->relay);
@@ -635,20 +622,22 @@ static void check_identity(struct check_ctx *c)
         fix_note(&fd->fixes, "nothing to fix here; audit the smarthost %s if you run it", er);
         free(er);
     }
+    if (vi->no_route)
+        check_no_route(c);
 
     for (int f = 0; f < MODEL_NFAMILIES; f++)
-        if (id->families & MODEL_FAMILY_BIT(f))
+        if (vi->fam[f].used)
             check_source(c, (enum model_family)f);
     for (int f = 0; f < MODEL_NFAMILIES; f++)
-        if (c->fam[f].audit)
-            check_analyse_ptr(c, (enum model_family)f);
+        if (check_audited(&vi->fam[f]))
+            check_ptr_dns(c, (enum model_family)f);
     check_choose_target(c);
     for (int f = 0; f < MODEL_NFAMILIES; f++)
-        if (c->fam[f].audit)
+        if (check_audited(&vi->fam[f]))
             check_ptr_findings(c, (enum model_family)f);
 
     /* EHLO name. */
-    if (c->helo_dynamic) {
+    if (vi->helo_form == VERDICT_HELO_DYNAMIC) {
         char *ee = hostname_escape(id->helo_expression);
         char *eg = hostname_escape(id->helo_name);
         struct finding *fd = check_emit(c, FINDING_HELO_DYNAMIC, -1, NULL,
@@ -662,19 +651,19 @@ static void check_identity(struct check_ctx *c)
         free(eg);
         return;
     }
-    if (lit == 1) {
+    if (vi->helo_form == VERDICT_HELO_LITERAL) {
         for (int f = 0; f < MODEL_NFAMILIES; f++)
-            if (c->fam[f].audit)
-                check_helo_literal(c, (enum model_family)f, literal);
+            if (check_audited(&vi->fam[f]))
+                check_helo_literal(c, (enum model_family)f);
         return;
     }
     if (!c->helo_name_ok) {
         char *eh = hostname_escape(c->helo);
-        const char *why = !c->helo                      ? "no EHLO name could be determined"
-            : lit < 0                                   ? "is a malformed address literal"
-            : !hostname_valid(c->helo)                  ? "is not a valid host name"
-            : hostname_is_local(c->helo)                ? "is a local name that means nothing outside this host"
-                                                        : "is not fully qualified";
+        const char *why = vi->helo_form == VERDICT_HELO_MISSING ? "no EHLO name could be determined"
+            : vi->helo_form == VERDICT_HELO_BAD_LITERAL        ? "is a malformed address literal"
+            : vi->helo_form == VERDICT_HELO_NOT_A_NAME         ? "is not a valid host name"
+            : vi->helo_form == VERDICT_HELO_LOCAL              ? "is a local name that means nothing outside this host"
+                                                               : "is not fully qualified";
         char *msg = c->helo ? xasprintf("the EHLO name %s %s; receivers with reject_non_fqdn_helo_hostname or "
                                         "reject_invalid_helo_hostname refuse it (rspamd HFILTER_HELO_NOT_FQDN)",
                                         eh, why)
@@ -690,37 +679,10 @@ static void check_identity(struct check_ctx *c)
         return;
     }
 
-    /* A valid name: does it resolve at all? */
-    bool any_audit = c->fam[MODEL_IPV4].audit || c->fam[MODEL_IPV6].audit;
-    if (!any_audit)
-        return;
-    const struct facts_lookup *la = facts_lookup_find(c->facts, c->helo, FACTS_A);
-    const struct facts_lookup *l6 = facts_lookup_find(c->facts, c->helo, FACTS_AAAA);
-    bool has_a = la && la->status == FACTS_OK && la->answers.n;
-    bool has_6 = l6 && l6->status == FACTS_OK && l6->answers.n;
-    bool fail_a = !la || facts_status_failed(la->status);
-    bool fail_6 = !l6 || facts_status_failed(l6->status);
-    if (!has_a && !has_6) {
-        if (fail_a || fail_6) {
-            if (fail_a)
-                check_dns_failure(c, -1, NULL, c->helo, FACTS_A, la, "whether the EHLO name resolves");
-            if (fail_6)
-                check_dns_failure(c, -1, NULL, c->helo, FACTS_AAAA, l6, "whether the EHLO name resolves");
-        } else {
-            char *eh = hostname_escape(c->helo);
-            struct finding *fd = check_emit(c, FINDING_HELO_UNRESOLVABLE, -1, NULL,
-                                            xasprintf("the EHLO name %s has neither an A nor an AAAA record; "
-                                                      "receivers with reject_unknown_helo_hostname refuse it",
-                                                      eh));
-            free(eh);
-            check_fix_helo_change(c, &fd->fixes);
-            check_fix_forward(c, &fd->fixes, -1);
-        }
-    }
-    bool resolves_known = has_a || has_6;
+    check_helo_resolution(c);
     for (int f = 0; f < MODEL_NFAMILIES; f++)
-        if (c->fam[f].audit)
-            check_helo_family(c, (enum model_family)f, resolves_known);
+        if (check_audited(&vi->fam[f]))
+            check_helo_family(c, (enum model_family)f);
 }
 
 /* check_identities - run the checks of every identity of c->set into out;
@@ -730,18 +692,16 @@ static void check_identities(const struct check_ctx *c, struct finding_list *out
 {
     for (size_t i = 0; i < c->set->n; i++) {
         struct check_ctx ic = *c;
-        memset(ic.fam, 0, sizeof(ic.fam));
         memset(&ic.dns_reported, 0, sizeof(ic.dns_reported));
         ic.out = out;
         ic.id = &c->set->items[i];
+        ic.vi = &c->vs->items[i];
         ic.index = i;
         ic.target = NULL;
         ic.helo_change = NULL;
         check_identity(&ic);
         if (change)
             change[i] = ic.helo_change;
-        for (int f = 0; f < MODEL_NFAMILIES; f++)
-            free(ic.fam[f].rev);
         strlist_free(&ic.dns_reported);
     }
 }
@@ -783,42 +743,73 @@ static void check_plan_main_cf(const struct model_set *set, const char *const *c
     }
 }
 
-void check_run(const struct model_set *set, const struct facts *facts, struct finding_list *out)
+/* check_run_config - findings about the configuration and the resolver,
+ * which belong to no identity. */
+static void check_run_config(struct check_ctx *c)
 {
-    struct check_ctx c;
-    memset(&c, 0, sizeof(c));
-    c.set = set;
-    c.facts = facts;
-    c.out = out;
-    c.exim.debian_dir = facts->exim_debian_dir;
-    c.exim.debian_split = facts->exim_debian_split;
-
+    const struct model_set *set = c->set;
+    const struct facts *facts = c->facts;
+    bool unreadable = false;
     if (facts->diags)
         for (size_t i = 0; i < facts->diags->n; i++) {
             const struct diag *d = &facts->diags->items[i];
-            if (d->level != DIAG_ERROR)
+            if (d->level == DIAG_WARNING)
                 continue;
             char *raw = diag_format(d);
+            if (d->level == DIAG_UNREADABLE) {
+                unreadable = true;
+                struct finding *fd = check_emit(c, FINDING_CONFIG_UNREADABLE, -1, NULL, hostname_escape(raw));
+                fix_note(&fd->fixes, "run the audit as a user who can read the MTA's configuration (root), or "
+                                     "point it at the right place with --postfix-dir DIR or --exim-config FILE");
+                free(raw);
+                continue;
+            }
             char *where = d->file ? (d->line ? xasprintf("%s:%u", d->file, d->line) : xstrdup(d->file))
                                   : xstrdup("the configuration");
             char *ew = hostname_escape(where);
-            struct finding *fd = check_emit(&c, FINDING_CONFIG_ERROR, -1, NULL, hostname_escape(raw));
+            struct finding *fd = check_emit(c, FINDING_CONFIG_ERROR, -1, NULL, hostname_escape(raw));
             fix_note(&fd->fixes, "correct %s, then check it with the MTA itself (postconf -n, exim -bV)", ew);
             free(ew);
             free(where);
             free(raw);
         }
-    if (set->n == 0 && !facts->mta_config_found) {
-        struct finding *fd = check_emit(&c, FINDING_NO_MTA_CONFIG, -1, NULL,
+    if (set->n == 0 && !facts->mta_config_found && !unreadable) {
+        struct finding *fd = check_emit(c, FINDING_NO_MTA_CONFIG, -1, NULL,
                                         xstrdup("no Postfix or Exim configuration was found"));
         fix_note(&fd->fixes, "point the audit at the configuration with --postfix-dir DIR or --exim-config FILE");
     }
+    if (c->vs->resolver == VERDICT_RESOLVER_BROKEN) {
+        const struct facts_lookup *l = c->vs->canary;
+        char *server = l->server ? hostname_escape(l->server) : xstrdup("the resolver");
+        struct finding *fd = check_emit(
+            c, FINDING_RESOLVER_BROKEN, -1, NULL,
+            xasprintf("%s answers %s when asked for the root zone's name servers: it lies (a captive portal, a "
+                      "filtering or a broken resolver), so verdicts that rest on its negative answers are unknown",
+                      server, l->status == FACTS_NXDOMAIN ? "NXDOMAIN" : "without NS records"));
+        fix_note(&fd->fixes, "run the audit with a resolver that answers truthfully (--dns-server ADDRESS), or fix "
+                             "this host's resolver (%s)",
+                 server);
+        free(server);
+    }
+}
+
+void check_run_verdicts(const struct model_set *set, const struct verdict_set *vs, struct finding_list *out)
+{
+    struct check_ctx c;
+    memset(&c, 0, sizeof(c));
+    c.set = set;
+    c.vs = vs;
+    c.facts = vs->facts;
+    c.out = out;
+    c.exim.debian_dir = c.facts->exim_debian_dir;
+    c.exim.debian_split = c.facts->exim_debian_split;
+
+    check_run_config(&c);
     /* EHLO fixes for Postfix depend on the other transports of the same
      * directory (one main.cf change, or -P per transport), so a planning pass
-     * runs every check into a list that is thrown away and records the name
-     * each identity's fixes would announce; the second pass writes the
-     * findings with that decision. The checks are pure, so both passes see
-     * the same targets. */
+     * writes every identity's findings into a list that is thrown away and
+     * records the name each identity's fixes would announce; the second pass
+     * writes the findings with that decision. Both read the same verdicts. */
     const char **change = xcalloc(set->n ? set->n : 1, sizeof(*change));
     size_t *users = xcalloc(set->n ? set->n : 1, sizeof(*users));
     struct finding_list scratch = FINDING_LIST_INIT;
@@ -829,4 +820,12 @@ void check_run(const struct model_set *set, const struct facts *facts, struct fi
     check_identities(&c, out, NULL);
     free(users);
     free(change);
+}
+
+void check_run(const struct model_set *set, const struct facts *facts, struct finding_list *out)
+{
+    struct verdict_set vs;
+    verdict_compute(set, facts, &vs);
+    check_run_verdicts(set, &vs, out);
+    verdict_set_free(&vs);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auditor/foundation/model.h"
 #include "auditor/foundation/xalloc.h"
 
 enum {
@@ -25,6 +26,7 @@ enum {
     OPT_SOURCE_IP,
     OPT_HELO,
     OPT_ROUTE_TARGET,
+    OPT_FAMILY,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -44,6 +46,7 @@ static const struct option cli_long_options[] = {
     {"source-ip", required_argument, NULL, OPT_SOURCE_IP},
     {"helo", required_argument, NULL, OPT_HELO},
     {"route-target", required_argument, NULL, OPT_ROUTE_TARGET},
+    {"family", required_argument, NULL, OPT_FAMILY},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -231,6 +234,14 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             strlist_add(&opts->route_targets, arg);
             audit_only = "--route-target";
             break;
+        case OPT_FAMILY: {
+            int fam = model_family_fromstr(arg);
+            if (fam < 0)
+                return cli_fail(error, xasprintf("invalid --family '%s': use ipv4 or ipv6", arg));
+            opts->families |= MODEL_FAMILY_BIT(fam);
+            audit_only = "--family";
+            break;
+        }
         case OPT_HELP:
             early = CLI_PARSE_HELP;
             break;
@@ -263,6 +274,15 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
     if (pos < argc)
         return cli_fail(error, xasprintf("unexpected argument '%s'", argv[pos]));
 
+    /* A planned address of a family the planned host does not have is a
+     * contradiction, not something to audit. */
+    for (size_t i = 0; opts->families && i < opts->source_ips.n; i++) {
+        unsigned char buf[16];
+        int fam = inet_pton(AF_INET, opts->source_ips.items[i], buf) == 1 ? MODEL_IPV4 : MODEL_IPV6;
+        if (!(opts->families & MODEL_FAMILY_BIT(fam)))
+            return cli_fail(error, xasprintf("--source-ip '%s' is %s, which --family excludes",
+                                             opts->source_ips.items[i], model_family_tostr((enum model_family)fam)));
+    }
     if (opts->command != CLI_CMD_AUDIT && audit_only)
         return cli_fail(error, xasprintf("option '%s' applies to the audit only", audit_only));
     if (format) {

@@ -32,6 +32,7 @@ struct cli_options {
     struct strlist source_ips;    /* numeric addresses, validated */
     struct strlist route_targets; /* numeric addresses, validated */
     const char *helo;             /* validated hostname or address literal */
+    unsigned families;            /* --family: MODEL_FAMILY_BIT()s of the audited host; 0: as it is */
     unsigned timeout_ms;
     const char *explain_id;       /* explain: the finding id */
 };

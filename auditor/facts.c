@@ -95,29 +95,6 @@ bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *add
     return false;
 }
 
-int facts_ptr_confirmed(const struct facts *facts, const char *address, const struct facts_lookup **ptr)
-{
-    char *rev = revname_of(address);
-    const struct facts_lookup *l = rev ? facts_lookup_find(facts, rev, FACTS_PTR) : NULL;
-    free(rev);
-    if (ptr)
-        *ptr = l;
-    if (!l || facts_status_failed(l->status))
-        return -1;
-    if (l->status != FACTS_OK)
-        return 0;
-    enum facts_rrtype type = hostname_address_family(address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
-    bool unknown = false;
-    for (size_t i = 0; i < l->answers.n; i++) {
-        const struct facts_lookup *fl = facts_lookup_find(facts, l->answers.items[i], type);
-        if (facts_lookup_has_address(fl, address))
-            return 1;
-        if (!fl || facts_status_failed(fl->status))
-            unknown = true;
-    }
-    return unknown ? -1 : 0;
-}
-
 bool facts_status_failed(enum facts_status status)
 {
     return status != FACTS_OK && status != FACTS_NXDOMAIN && status != FACTS_NODATA;

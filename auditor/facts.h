@@ -97,10 +97,10 @@ struct facts {
     char *exim_debian_dir;   /* "/etc/exim4" when Exim's file is built by update-exim4.conf */
     bool exim_debian_split;  /* that layout uses conf.d (split) files */
     struct strlist resolvers; /* the resolvers asked, "ADDR:PORT", in order */
-    unsigned host_families;  /* MODEL_FAMILY_BIT()s the host is audited with (--family) */
+    unsigned host_families;  /* MODEL_FAMILY_BIT()s the host is audited with (--family); 0: all */
 };
 
-#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 3u }
+#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0 }
 
 /* facts_source_add - append a zeroed source for (identity, family) and return
  * it (valid until the next add). */
@@ -121,13 +121,6 @@ const struct facts_lookup *facts_lookup_find(const struct facts *facts, const ch
                                              enum facts_rrtype type);
 /* facts_lookup_has_address - the lookup is ok and one answer is address. */
 bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address);
-
-/* facts_ptr_confirmed - forward-confirmed reverse DNS of address as the
- * lookups show it: 1 when a PTR name's A (IPv4) or AAAA (IPv6) includes the
- * address, 0 when the PTR is missing or no name confirms, -1 when a needed
- * lookup failed or is missing. *ptr, when not NULL, is set to the PTR
- * lookup (NULL when there is none). */
-int facts_ptr_confirmed(const struct facts *facts, const char *address, const struct facts_lookup **ptr);
 
 /* facts_status_failed - the status says nothing about the name (timeout,
  * SERVFAIL, REFUSED, error): verdicts that need it are unknown. */

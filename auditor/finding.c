@@ -29,6 +29,17 @@ const struct finding_def finding_table[FINDING_COUNT] = {
       "this configuration is uncertain until the error is fixed.",
       "Correct the line named in the finding, then check it with the MTA itself: postconf -n "
       "(Postfix) or exim -bV -C FILE (Exim)." },
+    { FINDING_CONFIG_UNREADABLE, "config-unreadable", FINDING_UNKNOWN,
+      "a configuration path cannot be read",
+      "A configuration file or directory that was given or found cannot be read: it does not exist "
+      "(when given explicitly), permission is denied, it is not a directory or a file where one is "
+      "expected, or reading it failed. The finding names the path and the operating system's error. "
+      "Nothing is known about the identities it defines.",
+      "An identity that cannot be read cannot be audited: the MTA may be sending with any name from any "
+      "address. This is not an error of the configuration itself (the MTA, running as root, may read "
+      "it fine), so it is unknown rather than critical.",
+      "Run the audit as a user who can read the configuration (root, as the MTA does), or point it at "
+      "the right place with --postfix-dir DIR or --exim-config FILE." },
     { FINDING_DNS_FAILURE, "dns-failure", FINDING_UNKNOWN,
       "a DNS lookup needed for a verdict timed out or failed",
       "A lookup this audit needs (a PTR, or the A/AAAA of a PTR or EHLO name) answered with a "
@@ -105,6 +116,17 @@ const struct finding_def finding_table[FINDING_COUNT] = {
       "or where the options pointed, so there is no identity to audit.",
       "Nothing can be said about the identity receivers will see.",
       "Point the audit at the configuration: --postfix-dir DIR or --exim-config FILE." },
+    { FINDING_NO_ROUTE, "no-route", FINDING_CRITICAL,
+      "the transport may use no address family that has a route to the Internet",
+      "The kernel has no route to the Internet for any address family the transport may use (or the "
+      "audit was told with --family that the host has none of them). A family without a route on a "
+      "host that has the other is normal (an IPv4-only host) and not a finding; this is the case where "
+      "none is left.",
+      "No receiver sees anything: every delivery attempt fails with \"Network is unreachable\" and mail "
+      "stays in the queue until it bounces.",
+      "Check the host's routes (ip route get 8.8.8.8, ip -6 route get 2001:4860:4860::8888) and the "
+      "transport's address families (Postfix inet_protocols, Exim disable_ipv6 and dns_ipv4_lookup): "
+      "a transport restricted to IPv6 on an IPv4-only host cannot deliver." },
     { FINDING_PTR_GENERIC, "ptr-generic", FINDING_WARNING,
       "the PTR name looks like a provider default or dynamic pool name",
       "The PTR name of the source looks generic: it embeds the IP address, carries access or pool "
@@ -153,6 +175,17 @@ const struct finding_def finding_table[FINDING_COUNT] = {
       "This host's own PTR and EHLO relations matter only to the smarthost, which usually "
       "authenticates its clients instead; the findings about them are shown as info.",
       "None needed here; audit the smarthost itself if you run it." },
+    { FINDING_RESOLVER_BROKEN, "resolver-broken", FINDING_UNKNOWN,
+      "the resolver answers but lies",
+      "Asked for the root zone's name servers, the resolver answered NXDOMAIN, or NOERROR without NS "
+      "records. No honest recursive resolver does that: it is a captive portal, a filtering resolver or "
+      "a broken one. Every verdict that rests on a negative answer (NXDOMAIN or NODATA) from it is "
+      "unknown, not a failure. A REFUSED or SERVFAIL to that question is not enough: an authoritative-only "
+      "server given with --dns-server refuses it, and its answers for its own zones stay valid.",
+      "Receivers use their own resolvers, so what this host's resolver says about your PTR and "
+      "forward records is not what they see; trusting it would report missing records that exist.",
+      "Run the audit with a resolver that answers truthfully (--dns-server ADDRESS), and fix this host's "
+      "resolver configuration (/etc/resolv.conf): the MTA uses it too, for MX lookups." },
     { FINDING_SOURCE_NOT_PUBLIC, "source-not-public", FINDING_UNKNOWN,
       "the source address is not globally routable",
       "The source address the kernel picks is private (RFC 1918), shared (100.64.0.0/10), "

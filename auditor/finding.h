@@ -2,7 +2,7 @@
  * findings an audit produces, and the exit-status rule.
  *
  * Invariants: finding_table[] is sorted by name, unique, and holds exactly
- * the 17 ids of interface.md with their severities (a unit test asserts it);
+ * the 20 ids of interface.md (1.1) with their severities (a unit test asserts it);
  * enum finding_id follows the same order, so the enum value is the index.
  * A finding's severity is its table severity except where a check demotes it
  * to info (a transport that relays through a smarthost).
@@ -20,6 +20,7 @@ enum finding_severity { FINDING_INFO, FINDING_UNKNOWN, FINDING_WARNING, FINDING_
 enum finding_id {
     FINDING_BIND_NOT_LOCAL,
     FINDING_CONFIG_ERROR,
+    FINDING_CONFIG_UNREADABLE,
     FINDING_DNS_FAILURE,
     FINDING_HELO_ADDRESS_MISMATCH,
     FINDING_HELO_DYNAMIC,
@@ -28,15 +29,17 @@ enum finding_id {
     FINDING_HELO_UNRESOLVABLE,
     FINDING_IPV6_WITHOUT_PTR,
     FINDING_NO_MTA_CONFIG,
+    FINDING_NO_ROUTE,
     FINDING_PTR_GENERIC,
     FINDING_PTR_MISSING,
     FINDING_PTR_MULTIPLE,
     FINDING_PTR_UNCONFIRMED,
     FINDING_RELAY_HOST,
+    FINDING_RESOLVER_BROKEN,
     FINDING_SOURCE_NOT_PUBLIC,
     FINDING_SOURCE_TEMPORARY,
 };
-#define FINDING_COUNT 17
+#define FINDING_COUNT 20
 
 struct finding_def {
     enum finding_id id;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditor/check.h"
+#include "auditor/verdict.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/revname.h"
 #include "auditor/foundation/xalloc.h"
@@ -35,14 +35,12 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
     lookup_plan_free(out);
     for (size_t i = 0; i < set->n; i++) {
         const struct model_identity *id = &set->items[i];
-        bool audited = false;
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
-            if (!(id->families & MODEL_FAMILY_BIT(f)))
+            if (!verdict_family_used(id, facts, (enum model_family)f))
                 continue;
-            const char *addr = check_source_address(id, facts_source_find(facts, i, (enum model_family)f));
+            const char *addr = verdict_source_address(id, facts_source_find(facts, i, (enum model_family)f));
             if (!addr)
                 continue;
-            audited = true;
             char *rev = revname_of(addr);
             if (!rev)
                 continue;
@@ -55,7 +53,8 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
                         lookup_plan_add(out, facts, ptr->answers.items[k], f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A);
             free(rev);
         }
-        const char *helo = audited ? check_helo_checkable(id, facts) : NULL;
+        /* The EHLO name is judged whenever mail can leave, also behind NAT. */
+        const char *helo = verdict_has_route(id, i, facts) ? verdict_helo_checkable(id, facts) : NULL;
         lookup_plan_add(out, facts, helo, FACTS_A);
         lookup_plan_add(out, facts, helo, FACTS_AAAA);
     }

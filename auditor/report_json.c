@@ -35,6 +35,11 @@ static struct json_object *report_json_source(const struct model_set *set, const
                                ? NULL
                                : json_object_new_boolean(s->bind_local == FACTS_LOCAL_YES));
     json_object_object_add(o, "kernel_address", report_json_str(s->kernel_address));
+    json_object_object_add(o, "configured_address", report_json_str(s->configured_address));
+    json_object_object_add(o, "route_target", report_json_str(s->target));
+    json_object_object_add(o, "route_port", s->port ? json_object_new_int((int)s->port) : NULL);
+    json_object_object_add(o, "user", report_json_str(s->user));
+    json_object_object_add(o, "uid", s->uid >= 0 ? json_object_new_int64((int64_t)s->uid) : NULL);
     json_object_object_add(o, "error", report_json_str(s->error));
     return o;
 }
@@ -50,6 +55,14 @@ static struct json_object *report_json_lookup(const struct facts_lookup *l)
         json_object_array_add(a, json_object_new_string(l->answers.items[i]));
     json_object_object_add(o, "answers", a);
     json_object_object_add(o, "ms", json_object_new_int64((int64_t)l->ms));
+    json_object_object_add(o, "server", report_json_str(l->server));
+    json_object_object_add(o, "detail", report_json_str(l->detail));
+    if (l->invalid.n) {
+        struct json_object *inv = json_object_new_array();
+        for (size_t i = 0; i < l->invalid.n; i++)
+            json_object_array_add(inv, json_object_new_string(l->invalid.items[i]));
+        json_object_object_add(o, "invalid_names", inv);
+    }
     return o;
 }
 

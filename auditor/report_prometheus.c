@@ -39,8 +39,9 @@ static bool report_prometheus_same_series(const struct finding *a, const struct 
            report_prometheus_streq(a->hostname, b->hostname);
 }
 
-char *report_prometheus(const struct model_set *set, const struct facts *facts, const struct finding_list *findings)
+char *report_prometheus(const struct model_set *set, const struct verdict_set *vs, const struct finding_list *findings)
 {
+    const struct facts *facts = vs->facts;
     struct strbuf sb = STRBUF_INIT;
     report_prometheus_head(&sb, "mta_preflight_status", "Audit status as the exit status: 0 ok, 1 warning, 2 critical, 3 unknown.");
     strbuf_addf(&sb, "mta_preflight_status %d\n", (int)finding_status_of(findings));
@@ -85,19 +86,17 @@ char *report_prometheus(const struct model_set *set, const struct facts *facts, 
 
     report_prometheus_head(&sb, "mta_preflight_source_ptr_confirmed",
                            "1 when the source address has a forward-confirmed PTR, 0 when not; absent when unknown.");
-    for (size_t i = 0; i < facts->nsources; i++) {
-        const struct facts_source *s = &facts->sources[i];
-        if (!s->route || !s->address || s->identity >= set->n)
-            continue;
-        int c = facts_ptr_confirmed(facts, s->address, NULL);
-        if (c < 0)
-            continue;
-        strbuf_adds(&sb, "mta_preflight_source_ptr_confirmed{");
-        report_prometheus_label(&sb, "identity", set->items[s->identity].id, true);
-        report_prometheus_label(&sb, "family", model_family_tostr(s->family), false);
-        report_prometheus_label(&sb, "address", s->address, false);
-        strbuf_addf(&sb, "} %d\n", c);
-    }
+    for (size_t i = 0; i < vs->n; i++)
+        for (int f = 0; f < MODEL_NFAMILIES; f++) {
+            const struct verdict_family *fam = &vs->items[i].fam[f];
+            if (fam->source != VERDICT_SOURCE_OK || fam->confirmed == VERDICT_UNKNOWN)
+                continue;
+            strbuf_adds(&sb, "mta_preflight_source_ptr_confirmed{");
+            report_prometheus_label(&sb, "identity", vs->items[i].id->id, true);
+            report_prometheus_label(&sb, "family", model_family_tostr((enum model_family)f), false);
+            report_prometheus_label(&sb, "address", fam->address, false);
+            strbuf_addf(&sb, "} %d\n", fam->confirmed == VERDICT_YES);
+        }
 
     report_prometheus_head(&sb, "mta_preflight_dns_lookup_seconds", "Time to the answer of each DNS question.");
     for (size_t i = 0; i < facts->nlookups; i++) {

@@ -18,8 +18,9 @@
 #include "auditor/facts.h"
 #include "auditor/finding.h"
 #include "auditor/foundation/model.h"
+#include "auditor/verdict.h"
 
 /* report_prometheus - the metrics text; free() it. */
-char *report_prometheus(const struct model_set *set, const struct facts *facts, const struct finding_list *findings);
+char *report_prometheus(const struct model_set *set, const struct verdict_set *vs, const struct finding_list *findings);
 
 #endif

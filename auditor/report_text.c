@@ -8,6 +8,7 @@
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/report_group.h"
 
 #define RT_BOLD "\033[1m"
 #define RT_DIM "\033[2m"
@@ -134,20 +135,20 @@ static void rt_upper(struct rt *r, const char *s)
         strbuf_addc(&r->sb, (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s);
 }
 
-static void rt_status_line(struct rt *r, const struct model_set *set, const struct finding_list *findings)
+static void rt_status_line(struct rt *r, const struct model_set *set, const struct finding_list *findings,
+                           const struct report_groups *groups)
 {
-    size_t count[4] = { 0, 0, 0, 0 };
-    for (size_t i = 0; i < findings->n; i++)
-        count[findings->items[i].severity]++;
+    size_t count[4];
+    report_group_count(groups, findings, count);
     enum finding_status st = finding_status_of(findings);
     static const char *const status_color[] = { RT_GREEN, RT_YELLOW, RT_RED, RT_MAGENTA };
     strbuf_adds(&r->sb, "mta-preflight: ");
     rt_on(r, status_color[st]);
     rt_upper(r, finding_status_tostr(st));
     rt_off(r);
-    strbuf_addf(&r->sb, " - %zu critical, %zu warning, %zu unknown, %zu info; %zu %s audited\n",
-                count[FINDING_CRITICAL], count[FINDING_WARNING], count[FINDING_UNKNOWN], count[FINDING_INFO], set->n,
-                set->n == 1 ? "identity" : "identities");
+    strbuf_addf(&r->sb, " - %zu critical, %zu warning, %zu unknown, %zu info\n", count[FINDING_CRITICAL],
+                count[FINDING_WARNING], count[FINDING_UNKNOWN], count[FINDING_INFO]);
+    strbuf_addf(&r->sb, "  %zu %s audited\n", set->n, set->n == 1 ? "identity" : "identities");
 }
 
 static void rt_label(struct rt *r, const char *label)
@@ -159,99 +160,201 @@ static void rt_label(struct rt *r, const char *label)
     strbuf_addc(&r->sb, ' ');
 }
 
-static void rt_ptr(struct rt *r, const struct facts *facts, const char *addr)
+/* rt_failure - why a lookup gave no verdict: the resolver layer's detail
+ * ("no answer within 2 s from 192.0.2.53:53"), else the status and who
+ * answered; escaped. */
+static char *rt_failure(const struct verdict_set *vs, const struct facts_lookup *l)
 {
-    const struct facts_lookup *ptr;
-    facts_ptr_confirmed(facts, addr, &ptr);
+    if (!l)
+        return xstrdup("not looked up");
+    if (l->detail)
+        return hostname_escape(l->detail);
+    char *server = l->server ? hostname_escape(l->server) : NULL;
+    const char *word = facts_status_tostr(l->status);
+    char *w;
+    if (!facts_status_failed(l->status) && vs->resolver == VERDICT_RESOLVER_BROKEN)
+        w = xasprintf("%s from %s, which lies", word, server ? server : "the resolver");
+    else if (server)
+        w = xasprintf("%s from %s", word, server);
+    else
+        w = xstrdup(word);
+    free(server);
+    return w;
+}
+
+/* rt_ptr - the PTR verdict of an audited family and each name's forward
+ * confirmation, as the verdicts say. */
+static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verdict_family *fam)
+{
     strbuf_adds(&r->sb, "         PTR ");
-    if (!ptr) {
-        strbuf_adds(&r->sb, "not looked up\n");
+    switch (fam->ptr) {
+    case VERDICT_PTR_UNKNOWN: {
+        char *why = rt_failure(vs, fam->ptr_lookup);
+        rt_on(r, RT_MAGENTA);
+        strbuf_addf(&r->sb, "unknown (%s)", why);
+        rt_off(r);
+        strbuf_addc(&r->sb, '\n');
+        free(why);
         return;
     }
-    if (ptr->status != FACTS_OK || ptr->answers.n == 0) {
-        rt_on(r, facts_status_failed(ptr->status) ? RT_MAGENTA : RT_RED);
-        strbuf_addf(&r->sb, "none (%s)", facts_status_tostr(ptr->status));
+    case VERDICT_PTR_MISSING:
+        rt_on(r, RT_RED);
+        strbuf_addf(&r->sb, "none (%s)", facts_status_tostr(fam->ptr_lookup->status));
         rt_off(r);
         strbuf_addc(&r->sb, '\n');
         return;
+    case VERDICT_PTR_INVALID:
+        rt_on(r, RT_RED);
+        strbuf_adds(&r->sb, "invalid host name");
+        for (size_t i = 0; i < fam->ptr_lookup->invalid.n; i++) {
+            strbuf_adds(&r->sb, i ? ", '" : " '");
+            rt_esc(r, fam->ptr_lookup->invalid.items[i]);
+            strbuf_addc(&r->sb, '\'');
+        }
+        strbuf_adds(&r->sb, " (receivers see no name)");
+        rt_off(r);
+        strbuf_addc(&r->sb, '\n');
+        return;
+    case VERDICT_PTR_PRESENT:
+        break;
     }
-    enum facts_rrtype type = hostname_address_family(addr) == AF_INET6 ? FACTS_AAAA : FACTS_A;
-    for (size_t i = 0; i < ptr->answers.n; i++) {
-        const char *name = ptr->answers.items[i];
-        const struct facts_lookup *fl = facts_lookup_find(facts, name, type);
+    for (size_t i = 0; i < fam->nnames; i++) {
+        const struct verdict_name *vn = &fam->names[i];
         if (i)
             strbuf_adds(&r->sb, "             ");
-        rt_esc(r, name);
+        rt_esc(r, vn->name);
         strbuf_adds(&r->sb, "  ");
-        if (facts_lookup_has_address(fl, addr)) {
-            rt_on(r, RT_GREEN);
-            strbuf_adds(&r->sb, "forward-confirmed");
-        } else if (!fl || facts_status_failed(fl->status)) {
-            rt_on(r, RT_MAGENTA);
-            strbuf_addf(&r->sb, "forward lookup %s", fl ? facts_status_tostr(fl->status) : "not made");
-        } else {
-            rt_on(r, RT_RED);
-            strbuf_addf(&r->sb, "not confirmed (%s %s)", facts_rrtype_tostr(type),
-                        fl->status == FACTS_OK ? "has other addresses" : facts_status_tostr(fl->status));
+        rt_on(r, vn->fc == VERDICT_FC_CONFIRMED ? RT_GREEN : vn->fc == VERDICT_FC_UNKNOWN ? RT_MAGENTA : RT_RED);
+        strbuf_adds(&r->sb, verdict_fc_tostr(vn->fc));
+        if (vn->fc == VERDICT_FC_UNKNOWN) {
+            char *why = rt_failure(vs, vn->forward);
+            strbuf_addf(&r->sb, " (%s)", why);
+            free(why);
         }
         rt_off(r);
         strbuf_addc(&r->sb, '\n');
     }
 }
 
-static void rt_source(struct rt *r, const struct model_set *set, const struct facts *facts, size_t index,
+/* rt_line - one composed line, wrapped under the label column when it
+ * would pass RT_WIDTH. */
+static void rt_line(struct rt *r, struct strbuf *line)
+{
+    if (line->len + 9 <= RT_WIDTH) {
+        strbuf_adds(&r->sb, line->buf);
+        strbuf_addc(&r->sb, '\n');
+        return;
+    }
+    struct strbuf wrapped = STRBUF_INIT;
+    report_text_wrap(&wrapped, line->buf, 9, RT_WIDTH);
+    /* The label already sits at columns 0-8. */
+    strbuf_adds(&r->sb, wrapped.buf + 9);
+    strbuf_release(&wrapped);
+}
+
+static void rt_source(struct rt *r, const struct verdict_set *vs, const struct verdict_identity *vi,
                       enum model_family f)
 {
-    const struct model_identity *id = &set->items[index];
+    const struct model_identity *id = vi->id;
+    const struct verdict_family *fam = &vi->fam[f];
     rt_label(r, model_family_tostr(f));
     if (!(id->families & MODEL_FAMILY_BIT(f))) {
         strbuf_adds(&r->sb, "not used by this transport\n");
         return;
     }
-    const struct facts_source *s = facts_source_find(facts, index, f);
+    if (!fam->used) {
+        strbuf_adds(&r->sb, "not audited (--family)\n");
+        return;
+    }
+    const struct facts_source *s = fam->src;
     if (!s) {
         strbuf_adds(&r->sb, "not probed\n");
         return;
     }
-    if (!s->route || !s->address) {
-        strbuf_adds(&r->sb, "no route");
-        if (s->error) {
-            strbuf_adds(&r->sb, " (");
-            rt_esc(r, s->error);
-            strbuf_addc(&r->sb, ')');
-        }
-        strbuf_adds(&r->sb, ": not used for delivery\n");
+    struct rt line = { STRBUF_INIT, r->color };
+    if (fam->source == VERDICT_SOURCE_UNUSABLE) {
+        strbuf_adds(&line.sb, "no usable source: the bind address ");
+        rt_esc(&line, fam->configured);
+        strbuf_adds(&line.sb, " is not on this host and the MTA does not fall back");
+        rt_line(r, &line.sb);
+        strbuf_release(&line.sb);
         return;
     }
-    rt_esc(r, s->address);
-    strbuf_addf(&r->sb, "  %s", facts_how_tostr(s->how));
-    if (s->interface) {
-        strbuf_adds(&r->sb, " via ");
-        rt_esc(r, s->interface);
-    }
-    strbuf_addf(&r->sb, ", %s", scope_tostr(s->scope));
-    if (s->temporary)
-        strbuf_adds(&r->sb, ", temporary");
-    if (s->deprecated)
-        strbuf_adds(&r->sb, ", deprecated");
-    if (s->tentative)
-        strbuf_adds(&r->sb, ", tentative");
-    if (s->bind_local == FACTS_LOCAL_NO) {
-        strbuf_adds(&r->sb, ", not local");
-        if (s->kernel_address) {
-            strbuf_adds(&r->sb, " (kernel would use ");
-            rt_esc(r, s->kernel_address);
-            strbuf_addc(&r->sb, ')');
+    const char *leaves = fam->falls_back ? (s->configured_address ? s->address : s->kernel_address) : s->address;
+    if (!s->route || !leaves) {
+        strbuf_adds(&line.sb, "no route");
+        if (s->error) {
+            strbuf_adds(&line.sb, " (");
+            rt_esc(&line, s->error);
+            strbuf_addc(&line.sb, ')');
         }
+        strbuf_adds(&line.sb, ": not used for delivery");
+        rt_line(r, &line.sb);
+        strbuf_release(&line.sb);
+        return;
     }
-    strbuf_addc(&r->sb, '\n');
-    rt_ptr(r, facts, s->address);
-    if (s->bind_local == FACTS_LOCAL_NO && s->kernel_address && id->mta == MODEL_POSTFIX && !id->bind_enforce)
-        rt_ptr(r, facts, s->kernel_address);
+    rt_esc(&line, leaves);
+    strbuf_addf(&line.sb, "  %s", fam->falls_back ? "route" : facts_how_tostr(s->how));
+    if (s->interface) {
+        strbuf_adds(&line.sb, " via ");
+        rt_esc(&line, s->interface);
+    }
+    strbuf_addf(&line.sb, ", %s", scope_tostr(scope_of(leaves)));
+    if (s->temporary)
+        strbuf_adds(&line.sb, ", temporary");
+    if (s->deprecated)
+        strbuf_adds(&line.sb, ", deprecated");
+    if (s->tentative)
+        strbuf_adds(&line.sb, ", tentative");
+    if (fam->falls_back) {
+        strbuf_adds(&line.sb, " (the bind address ");
+        rt_esc(&line, fam->configured);
+        strbuf_adds(&line.sb, " is not on this host)");
+    }
+    rt_line(r, &line.sb);
+    strbuf_release(&line.sb);
+    if (fam->source == VERDICT_SOURCE_OK)
+        rt_ptr(r, vs, fam);
+    else if (fam->source == VERDICT_SOURCE_NOT_PUBLIC)
+        strbuf_adds(&r->sb, "         PTR not checked: receivers see the NAT's address\n");
 }
 
-static void rt_finding(struct rt *r, const struct finding *f)
+/* rt_paste - what to paste, on its own line, never wrapped: "$ " marks a
+ * command. */
+static void rt_paste(struct rt *r, const struct fix *x)
 {
+    const char *paste = x->command ? x->command : x->record ? x->record : x->line;
+    if (x->file) {
+        strbuf_adds(&r->sb, "      in ");
+        rt_esc(r, x->file);
+        strbuf_adds(&r->sb, ":\n");
+    }
+    if (paste) {
+        strbuf_adds(&r->sb, x->command ? "      $ " : "      ");
+        rt_on(r, RT_BOLD);
+        rt_safe(r, paste);
+        rt_off(r);
+        strbuf_addc(&r->sb, '\n');
+    }
+}
+
+static bool rt_streq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool rt_same_fix(const struct fix *a, const struct fix *b)
+{
+    return a->kind == b->kind && rt_streq(a->text, b->text) && rt_streq(a->command, b->command)
+        && rt_streq(a->record, b->record) && rt_streq(a->file, b->file) && rt_streq(a->line, b->line);
+}
+
+/* rt_finding - finding k of a group: its first member's finding with the
+ * fixes of every member, each distinct fix once, and one text for the
+ * commands that share it (postconf -P of each transport). */
+static void rt_finding(struct rt *r, const struct finding_list *findings, const struct report_group *g, size_t k)
+{
+    const struct finding *f = g ? &findings->items[g->findings[0][k]] : &findings->items[k];
     strbuf_adds(&r->sb, "  ");
     rt_on(r, report_text_severity_color(f->severity));
     strbuf_addf(&r->sb, "%-8s", finding_severity_tostr(f->severity));
@@ -269,83 +372,111 @@ static void rt_finding(struct rt *r, const struct finding *f)
         strbuf_addc(&r->sb, ')');
     }
     strbuf_addc(&r->sb, '\n');
-    rt_prose(r, f->message, "", 11);
-    for (size_t i = 0; i < f->fixes.n; i++) {
-        const struct fix *x = &f->fixes.items[i];
-        rt_prose(r, x->text, x->kind == FIX_NOTE ? "note:" : "fix:", 11);
-        /* What to paste goes on its own line, indented past the prose,
-         * never wrapped: "$ " marks a command. */
-        const char *paste = x->command ? x->command : x->record ? x->record : x->line;
-        if (x->file) {
-            strbuf_adds(&r->sb, "                  in ");
-            rt_esc(r, x->file);
-            strbuf_adds(&r->sb, ":\n");
-        }
-        if (paste) {
-            strbuf_adds(&r->sb, x->command ? "                  $ " : "                  ");
-            rt_on(r, RT_BOLD);
-            rt_safe(r, paste);
-            rt_off(r);
-            strbuf_addc(&r->sb, '\n');
+    rt_prose(r, f->message, "", 4);
+
+    size_t members = g ? g->n : 1;
+    const struct fix **seen = NULL;
+    size_t nseen = 0;
+    for (size_t m = 0; m < members; m++) {
+        const struct finding *mf = g ? &findings->items[g->findings[m][k]] : f;
+        for (size_t i = 0; i < mf->fixes.n; i++) {
+            const struct fix *x = &mf->fixes.items[i];
+            bool dup = false;
+            for (size_t s = 0; s < nseen && !dup; s++)
+                dup = rt_same_fix(seen[s], x);
+            if (dup)
+                continue;
+            seen = xreallocarray(seen, nseen + 1, sizeof(*seen));
+            seen[nseen++] = x;
         }
     }
+    for (size_t s = 0; s < nseen; s++) {
+        const struct fix *x = seen[s];
+        bool text_shown = false;
+        for (size_t p = 0; p < s && !text_shown; p++)
+            text_shown = seen[p]->kind == x->kind && strcmp(seen[p]->text, x->text) == 0
+                      && (seen[p]->command || seen[p]->record || seen[p]->line);
+        if (!text_shown)
+            rt_prose(r, x->text, x->kind == FIX_NOTE ? "note:" : "fix:", 4);
+        rt_paste(r, x);
+    }
+    free(seen);
 }
 
-char *report_text(const struct model_set *set, const struct facts *facts, const struct finding_list *findings,
+/* rt_helo - the EHLO line of an identity. */
+static void rt_helo(struct rt *r, const struct facts *facts, const struct model_identity *id)
+{
+    struct rt line = { STRBUF_INIT, r->color };
+    if (facts->helo_override) {
+        rt_esc(&line, facts->helo_override);
+        strbuf_adds(&line.sb, "  (--helo)");
+    } else if (id->helo_dynamic) {
+        strbuf_adds(&line.sb, "computed at delivery time: ");
+        rt_esc(&line, id->helo_expression);
+    } else {
+        rt_esc(&line, id->helo_name);
+        if (id->helo_origin) {
+            strbuf_adds(&line.sb, "  (");
+            rt_esc(&line, id->helo_origin);
+            strbuf_addc(&line.sb, ')');
+        }
+    }
+    rt_label(r, "EHLO");
+    rt_line(r, &line.sb);
+    strbuf_release(&line.sb);
+}
+
+char *report_text(const struct model_set *set, const struct verdict_set *vs, const struct finding_list *findings,
                   bool color)
 {
+    const struct facts *facts = vs->facts;
     struct rt r = { STRBUF_INIT, color };
-    rt_status_line(&r, set, findings);
+    struct report_groups groups = REPORT_GROUPS_INIT;
+    report_group_build(set, facts, findings, &groups);
+    rt_status_line(&r, set, findings, &groups);
     for (size_t i = 0; i < set->nconfigs; i++) {
-        strbuf_addf(&r.sb, "  %-8s ", model_mta_tostr(set->configs[i].mta));
-        rt_esc(&r, set->configs[i].path);
+        struct rt line = { STRBUF_INIT, color };
+        strbuf_addf(&line.sb, "  %-8s ", model_mta_tostr(set->configs[i].mta));
+        rt_esc(&line, set->configs[i].path);
         if (set->configs[i].how) {
-            strbuf_adds(&r.sb, "  (");
-            rt_esc(&r, set->configs[i].how);
-            strbuf_addc(&r.sb, ')');
+            strbuf_adds(&line.sb, "  (");
+            rt_esc(&line, set->configs[i].how);
+            strbuf_addc(&line.sb, ')');
         }
-        strbuf_addc(&r.sb, '\n');
+        rt_line(&r, &line.sb);
+        strbuf_release(&line.sb);
     }
-    for (size_t i = 0; i < set->n; i++) {
-        const struct model_identity *id = &set->items[i];
+    for (size_t gi = 0; gi < groups.n; gi++) {
+        const struct report_group *g = &groups.items[gi];
+        const struct verdict_identity *vi = &vs->items[g->members[0]];
+        const struct model_identity *id = vi->id;
         strbuf_addc(&r.sb, '\n');
+        char *name = report_group_name(set, g);
+        struct rt line = { STRBUF_INIT, false };
+        rt_esc(&line, name);
+        free(name);
+        struct strbuf wrapped = STRBUF_INIT;
+        report_text_wrap(&wrapped, line.sb.buf, 0, RT_WIDTH);
         rt_on(&r, RT_BOLD);
-        rt_esc(&r, id->id);
+        strbuf_add(&r.sb, wrapped.buf, wrapped.len - 1);
         rt_off(&r);
         strbuf_addc(&r.sb, '\n');
-        rt_label(&r, "EHLO");
-        if (facts->helo_override) {
-            rt_esc(&r, facts->helo_override);
-            strbuf_adds(&r.sb, "  (--helo)");
-        } else if (id->helo_dynamic) {
-            strbuf_adds(&r.sb, "computed at delivery time: ");
-            rt_esc(&r, id->helo_expression);
-        } else {
-            rt_esc(&r, id->helo_name);
-            if (id->helo_origin) {
-                strbuf_adds(&r.sb, "  (");
-                rt_esc(&r, id->helo_origin);
-                strbuf_addc(&r.sb, ')');
-            }
-        }
-        strbuf_addc(&r.sb, '\n');
+        strbuf_release(&wrapped);
+        strbuf_release(&line.sb);
+        rt_helo(&r, facts, id);
         for (int f = 0; f < MODEL_NFAMILIES; f++)
-            rt_source(&r, set, facts, i, (enum model_family)f);
+            rt_source(&r, vs, vi, (enum model_family)f);
         if (id->relay) {
             rt_label(&r, "relay");
             rt_esc(&r, id->relay);
             strbuf_addc(&r.sb, '\n');
         }
-        size_t shown = 0;
-        for (size_t k = 0; k < findings->n; k++) {
-            const struct finding *f = &findings->items[k];
-            if (f->identity && id->id && strcmp(f->identity, id->id) == 0) {
-                if (!shown++)
-                    strbuf_addc(&r.sb, '\n');
-                rt_finding(&r, f);
-            }
+        for (size_t k = 0; k < g->nfindings; k++) {
+            if (!k)
+                strbuf_addc(&r.sb, '\n');
+            rt_finding(&r, findings, g, k);
         }
-        if (!shown) {
+        if (!g->nfindings) {
             strbuf_adds(&r.sb, "  ");
             rt_on(&r, RT_GREEN);
             strbuf_adds(&r.sb, "ok");
@@ -360,7 +491,8 @@ char *report_text(const struct model_set *set, const struct facts *facts, const 
             continue;
         if (!general++)
             strbuf_adds(&r.sb, "\nconfiguration\n");
-        rt_finding(&r, f);
+        rt_finding(&r, findings, NULL, k);
     }
+    report_group_free(&groups);
     return strbuf_detach(&r.sb);
 }

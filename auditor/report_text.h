@@ -16,9 +16,14 @@
 #include "auditor/finding.h"
 #include "auditor/foundation/model.h"
 #include "auditor/foundation/strbuf.h"
+#include "auditor/verdict.h"
 
-/* report_text - newly allocated text; free() it. */
-char *report_text(const struct model_set *set, const struct facts *facts, const struct finding_list *findings,
+/* report_text - newly allocated text; free() it. The verdicts (and their
+ * facts) are those the findings were written from. Identities that look the
+ * same to receivers (report_group.h) are one block, their findings counted
+ * once. Every line fits 80 columns except what is to be pasted (commands,
+ * records, configuration lines), which never wraps. */
+char *report_text(const struct model_set *set, const struct verdict_set *vs, const struct finding_list *findings,
                   bool color);
 
 /* report_text_wrap - append text word-wrapped to width columns, every line

@@ -444,6 +444,8 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
         id->helo_name = xstrdup(helo.value);
     id->helo_origin = xstrdup(helo.from == PF_FROM_DEFAULT && mh.origin ? mh.origin : helo.origin);
     id->helo_dynamic = false;
+    id->helo_from_myhostname = helo.from == PF_FROM_DEFAULT
+        || (helo.raw && (strcmp(helo.raw, "$myhostname") == 0 || strcmp(helo.raw, "${myhostname}") == 0));
     pf_value_free(&helo);
 
     pf_identity_families(run, &sc, id);

@@ -146,7 +146,8 @@ static const struct {
     { "bind-not-local", "critical" },    { "source-temporary", "critical" },
     { "source-not-public", "unknown" },  { "relay-host", "info" },
     { "dns-failure", "unknown" },        { "config-error", "critical" },
-    { "no-mta-config", "unknown" },
+    { "no-mta-config", "unknown" },      { "no-route", "critical" },
+    { "config-unreadable", "unknown" },  { "resolver-broken", "unknown" },
 };
 
 START_TEST(finding_table_matches_interface)

@@ -475,10 +475,22 @@ START_TEST(private_source_and_given_address)
     af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4 | V6, MODEL_PREF_ANY);
     af_source(&a, 0, MODEL_IPV4, "10.0.0.5");
     af_source(&a, 0, MODEL_IPV6, "fd00::5");
+    af_fwd(&a, "mail.example.com", FACTS_A, FACTS_OK, "203.0.113.7", NULL);
+    af_fwd(&a, "mail.example.com", FACTS_AAAA, FACTS_NODATA, NULL);
     assert_summary(&a, "source-not-public/unknown/ipv4,source-not-public/unknown/ipv6");
     ck_assert_ptr_nonnull(strstr(a.findings.items[0].fixes.items[0].text, "--source-ip PUBLIC"));
     ck_assert_ptr_nonnull(strstr(a.findings.items[1].message, "unique-local"));
     ck_assert_int_eq(finding_status_of(&a.findings), FINDING_STATUS_UNKNOWN);
+    af_free(&a);
+
+    /* Behind NAT the EHLO name is still judged: one without A or AAAA is
+     * refused whatever address the NAT shows. */
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, "10.0.0.5");
+    af_fwd(&a, "mail.example.com", FACTS_A, FACTS_NXDOMAIN, NULL);
+    af_fwd(&a, "mail.example.com", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
+    assert_summary(&a, "source-not-public/unknown/ipv4,helo-unresolvable/critical/-");
     af_free(&a);
 
     /* --source-ip gives the public address: the audit is exact. */

@@ -162,11 +162,11 @@ START_TEST(text_snapshot)
 {
     struct af a;
     demo(&a);
-    char *text = report_text(&a.set, &a.facts, &a.findings, false);
+    char *text = report_text(&a.set, &a.verdicts, &a.findings, false);
     compare_golden(text, "tests/golden/audit_report.txt");
     ck_assert_ptr_null(strchr(text, '\033'));
     free(text);
-    text = report_text(&a.set, &a.facts, &a.findings, true);
+    text = report_text(&a.set, &a.verdicts, &a.findings, true);
     ck_assert_ptr_nonnull(strstr(text, "\033[1;31mcritical"));
     free(text);
     af_free(&a);
@@ -181,7 +181,7 @@ START_TEST(text_escapes_hostile_data)
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     af_ptr(&a, "192.0.2.10", FACTS_OK, "evil\x1b[2J.example.com", NULL);
     af_run(&a);
-    char *text = report_text(&a.set, &a.facts, &a.findings, false);
+    char *text = report_text(&a.set, &a.verdicts, &a.findings, false);
     for (const char *p = text; *p; p++)
         ck_assert_msg(*p == '\n' || (unsigned char)*p >= 0x20, "control character 0x%02x in text", *p);
     ck_assert_ptr_nonnull(strstr(text, "evil\\x1b[2J.example.com"));
@@ -190,7 +190,7 @@ START_TEST(text_escapes_hostile_data)
     ck_assert_ptr_null(strchr(line, '\033'));
     ck_assert_ptr_eq(strchr(line, '\n'), line + strlen(line) - 1);
     free(line);
-    char *prom = report_prometheus(&a.set, &a.facts, &a.findings);
+    char *prom = report_prometheus(&a.set, &a.verdicts, &a.findings);
     ck_assert_ptr_null(strchr(prom, '\033'));
     free(prom);
     af_free(&a);
@@ -225,7 +225,7 @@ START_TEST(prometheus_metrics)
 {
     struct af a;
     demo(&a);
-    char *m = report_prometheus(&a.set, &a.facts, &a.findings);
+    char *m = report_prometheus(&a.set, &a.verdicts, &a.findings);
     ck_assert_ptr_nonnull(strstr(m, "\nmta_preflight_status 2\n"));
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_findings{severity=\"critical\"} 2\n"));
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_findings{severity=\"unknown\"} 0\n"));
@@ -265,7 +265,7 @@ START_TEST(prometheus_metrics)
     for (int i = 0; i < 2; i++)
         finding_add(&a.findings, FINDING_DNS_FAILURE, "postfix:/etc/postfix:smtp/unix", -1, NULL, "mail.example.com",
                     "lookup failed");
-    m = report_prometheus(&a.set, &a.facts, &a.findings);
+    m = report_prometheus(&a.set, &a.verdicts, &a.findings);
     ck_assert_ptr_nonnull(strstr(m, "mta_preflight_finding{id=\"dns-failure\",severity=\"unknown\","
                                     "identity=\"postfix:/etc/postfix:smtp/unix\",family=\"\",address=\"\","
                                     "hostname=\"mail.example.com\"} 2\n"));

@@ -68,6 +68,8 @@ void model_set_free(struct model_set *set)
         free(set->configs[i].debian_dir);
     }
     free(set->configs);
+    free(set->mailname);
+    free(set->mailname_origin);
     memset(set, 0, sizeof(*set));
 }
 

@@ -53,6 +53,7 @@ struct model_identity {
     char *helo_origin;
     bool helo_dynamic;
     char *helo_expression; /* raw text when dynamic, else NULL */
+    bool helo_from_myhostname; /* Postfix: the EHLO name is $myhostname (smtp_helo_name's default) */
 
     struct model_bind bind[MODEL_NFAMILIES];
     bool bind_enforce;  /* Postfix smtp_bind_address_enforce; Exim always fails a bad bind */
@@ -89,9 +90,11 @@ struct model_set {
     size_t n, cap;
     struct model_config *configs;
     size_t nconfigs, configs_cap;
+    char *mailname;        /* a fully qualified name the host goes by (Debian's /etc/mailname), or NULL */
+    char *mailname_origin;
 };
 
-#define MODEL_SET_INIT { NULL, 0, 0, NULL, 0, 0 }
+#define MODEL_SET_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL }
 
 /* Facts about the host that the MTAs' own defaults depend on. */
 struct model_host {

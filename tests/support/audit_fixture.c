@@ -26,6 +26,7 @@ void af_free(struct af *a)
     facts_free(&a->facts);
     diag_list_free(&a->diags);
     finding_list_free(&a->findings);
+    verdict_set_free(&a->verdicts);
 }
 
 struct model_identity *af_postfix(struct af *a, const char *dir, const char *svc, const char *helo,
@@ -121,7 +122,9 @@ void af_dns_ok(struct af *a, const char *addr, const char *name)
 void af_run(struct af *a)
 {
     finding_list_free(&a->findings);
-    check_run(&a->set, &a->facts, &a->findings);
+    verdict_set_free(&a->verdicts);
+    verdict_compute(&a->set, &a->facts, &a->verdicts);
+    check_run_verdicts(&a->set, &a->verdicts, &a->findings);
 }
 
 char *af_summary(const struct af *a)

@@ -19,6 +19,7 @@ struct af {
     struct facts facts;
     struct diag_list diags;
     struct finding_list findings;
+    struct verdict_set verdicts; /* of the last af_run */
 };
 
 void af_init(struct af *a);
@@ -39,7 +40,7 @@ void af_fwd(struct af *a, const char *name, enum facts_rrtype type, enum facts_s
 /* af_dns_ok - the usual good DNS: PTR addr -> name, name -> addr. */
 void af_dns_ok(struct af *a, const char *addr, const char *name);
 
-/* af_run - (re)run the checks into a->findings. */
+/* af_run - (re)compute the verdicts and run the checks into a->findings. */
 void af_run(struct af *a);
 /* af_summary - "id/severity/family" of each finding, comma-separated, in
  * order; newly allocated. */
