@@ -81,7 +81,8 @@ static char *check_status_words(const struct verdict_set *vs, const struct facts
     case FACTS_NODATA:
     case FACTS_OK:
         if (vs->resolver == VERDICT_RESOLVER_BROKEN) {
-            char *server = l->server ? hostname_escape(l->server) : xstrdup("the resolver");
+            const char *who = l->server ? l->server : vs->canary ? vs->canary->server : NULL;
+            char *server = who ? hostname_escape(who) : xstrdup("the resolver");
             char *w = xasprintf("answered %s from %s, which also denies that the root zone has name servers "
                                 "(resolver-broken)",
                                 l->status == FACTS_NXDOMAIN ? "NXDOMAIN" : "no data", server);
@@ -670,7 +671,9 @@ static void check_identity(struct check_ctx *c)
                             : xstrdup(why);
         struct finding *fd = check_emit(c, FINDING_HELO_INVALID, -1, NULL, msg);
         if (c->target) {
-            check_set_helo(c, &fd->fixes, c->target);
+            c->helo_change = c->target;
+            fix_set_myhostname(&fd->fixes, id, c->target, c->main_cf_users ? c->main_cf_users[c->index] : 0,
+                               &c->exim);
             check_fix_forward(c, &fd->fixes, -1);
         } else {
             check_set_helo(c, &fd->fixes, NULL);

@@ -288,6 +288,24 @@ void fix_set_helo(struct fix_list *out, const struct model_identity *id, const c
     free(plain);
 }
 
+void fix_set_myhostname(struct fix_list *out, const struct model_identity *id, const char *name,
+                        size_t main_cf_users, const struct fix_exim_layout *exim)
+{
+    if (id->mta != MODEL_POSTFIX || !id->helo_from_myhostname || main_cf_users == 0 || !fix_name_ok(name)
+        || (id->helo_origin && fix_origin_is_override(id->helo_origin))) {
+        fix_set_helo(out, id, name, main_cf_users, exim);
+        return;
+    }
+    char *plain = hostname_normal(name);
+    char *what = xasprintf("give Postfix its fully qualified name %s: myhostname is what EHLO announces "
+                           "(smtp_helo_name defaults to it)%s, and the SMTP banner and local sender addresses "
+                           "use it too",
+                           plain, main_cf_users > 1 ? " on every transport that reads main.cf" : "");
+    fix_postconf(out, id, false, "myhostname", plain, what);
+    free(what);
+    free(plain);
+}
+
 void fix_ipv4_only(struct fix_list *out, const struct model_identity *id, const struct fix_exim_layout *exim)
 {
     if (id->mta == MODEL_POSTFIX) {

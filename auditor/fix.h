@@ -77,6 +77,12 @@ void fix_forward_record(struct fix_list *out, const char *name, const char *addr
  * gets -P. Exim ignores main_cf_users. */
 void fix_set_helo(struct fix_list *out, const struct model_identity *id, const char *name,
                   size_t main_cf_users, const struct fix_exim_layout *exim);
+/* fix_set_myhostname - for an EHLO name that is not usable at all: when the
+ * Postfix identity announces $myhostname and main.cf may change for it
+ * (main_cf_users > 0, as for fix_set_helo), the one line that names the host
+ * (postconf -e 'myhostname = NAME'); otherwise exactly fix_set_helo(). */
+void fix_set_myhostname(struct fix_list *out, const struct model_identity *id, const char *name,
+                        size_t main_cf_users, const struct fix_exim_layout *exim);
 /* fix_ipv4_only - restrict the identity to IPv4 delivery (the stop-gap for
  * IPv6 without a PTR), with the trade-off stated. */
 void fix_ipv4_only(struct fix_list *out, const struct model_identity *id,

@@ -175,6 +175,15 @@ static int af_apply_postconf(struct af *a, const char *cmd)
             af_set_helo_where(a, dir, NULL, value);
             return 1;
         }
+        if (strcmp(param, "myhostname") == 0) {
+            /* Every transport of the directory that announces $myhostname. */
+            for (size_t i = 0; i < a->set.n; i++) {
+                struct model_identity *id = &a->set.items[i];
+                if (id->mta == MODEL_POSTFIX && strcmp(id->config, dir) == 0 && id->helo_from_myhostname)
+                    model_set_str(&id->helo_name, value);
+            }
+            return 1;
+        }
         if (strcmp(param, "smtp_bind_address_enforce") == 0) {
             for (size_t i = 0; i < a->set.n; i++)
                 if (strcmp(a->set.items[i].config, dir) == 0)
