@@ -102,6 +102,19 @@ static const struct sc_case cases[] = {
     { "nat-private", "--source-ip 203.0.113.26", 2,
       { PF("critical ptr-missing", "ipv4"), PF("warning helo-address-mismatch", "ipv4") }, NO_LOOP, NULL,
       { "\"address\":\"203.0.113.26\"" }, 0, { NULL } },
+    /* Behind NAT the EHLO name is still looked up and judged. */
+    { "nat-private", "--helo nothere.example.com", 2,
+      { PF("unknown source-not-public", "ipv4"), PF("critical helo-unresolvable", "-") }, NO_LOOP, NULL,
+      { "\"name\":\"nothere.example.com\"" }, 0, { NULL } },
+    /* No route in either family: no mail can leave, which is not OK. */
+    { "no-route", "", 2, { PF("critical no-route", "-") }, NO_LOOP, NULL,
+      { "\"route\":false", "Network is unreachable" }, 0, { NULL } },
+    /* A planned host without IPv6: today's IPv6 route stays out of the plan. */
+    { "migration-ipv4-only", "--source-ip 198.51.100.20 --helo mail2.example.com --family ipv4", 2,
+      { PF("critical ptr-missing", "ipv4") }, NO_LOOP, NULL,
+      { "\"address\":\"198.51.100.20\"", "!\"address\":\"2001:db8::10\"" }, 0, { NULL } },
+    { "migration-ipv4-only", "--source-ip 198.51.100.20 --helo mail2.example.com --family ipv4", 2,
+      { PF("critical ptr-missing", "ipv4") }, LOOP, NULL, { NULL }, 0, { NULL } },
     /* Smarthost only: this host's own missing PTR is information. */
     { "smarthost", "", 0, { PF("info relay-host", "-"), PF("info ptr-missing", "ipv4") }, NO_LOOP, NULL,
       { "\"relay\":\"[smtp.provider.example]:587\"" }, 0, { NULL } },
