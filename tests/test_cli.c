@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auditor/cli_options.h"
+#include "auditor/foundation/model.h"
 #include "auditor/foundation/term.h"
 #include "auditor/foundation/xalloc.h"
 #include "tests/support/suites.h"
@@ -115,6 +116,9 @@ START_TEST(cli_rejects_bad_arguments)
         {{"frobnicate"}, "frobnicate"},
         {{"explain"}, "finding id"},
         {{"identities", "extra"}, "extra"},
+        {{"--family", "inet6"}, "inet6"},
+        {{"--family", "ipv4", "--source-ip", "2001:db8::25"}, "2001:db8::25"},
+        {{"identities", "--family", "ipv4"}, "--family"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct cli_options opts;
@@ -126,6 +130,22 @@ START_TEST(cli_rejects_bad_arguments)
         free(error);
         cli_options_free(&opts);
     }
+}
+END_TEST
+
+START_TEST(cli_family_restricts_the_audited_host)
+{
+    struct cli_options opts;
+    char *error = NULL;
+    ck_assert_int_eq(PARSE("--family", "ipv4", "--source-ip", "203.0.113.25"), CLI_PARSE_OK);
+    ck_assert_uint_eq(opts.families, MODEL_FAMILY_BIT(MODEL_IPV4));
+    cli_options_free(&opts);
+    ck_assert_int_eq(PARSE("--family", "ipv6", "--family", "ipv4"), CLI_PARSE_OK);
+    ck_assert_uint_eq(opts.families, MODEL_FAMILY_BIT(MODEL_IPV4) | MODEL_FAMILY_BIT(MODEL_IPV6));
+    cli_options_free(&opts);
+    ck_assert_int_eq(PARSE("audit"), CLI_PARSE_OK);
+    ck_assert_uint_eq(opts.families, 0);
+    cli_options_free(&opts);
 }
 END_TEST
 
@@ -195,6 +215,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, cli_help_and_version);
     tcase_add_test(tc, term_escapes_control_characters);
     tcase_add_test(tc, term_color_decision);
+    tcase_add_test(tc, cli_family_restricts_the_audited_host);
     suite_add_tcase(s, tc);
     return s;
 }
