@@ -108,13 +108,9 @@ static char *check_status_words(const struct verdict_set *vs, const struct facts
 static void check_dns_failure(struct check_ctx *c, int family, const char *address, const char *name,
                               enum facts_rrtype type, const struct facts_lookup *l, const char *what)
 {
-    char *key = xasprintf("%s %s", facts_rrtype_tostr(type), name);
-    size_t klen = strlen(key);
-    if (klen && key[klen - 1] == '.')
-        key[klen - 1] = '\0';
-    for (char *p = key; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
+    char *normal = hostname_normal(name);
+    char *key = xasprintf("%s %s", facts_rrtype_tostr(type), normal);
+    free(normal);
     if (strlist_contains(&c->dns_reported, key)) {
         free(key);
         return;

@@ -277,8 +277,7 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
     /* A planned address of a family the planned host does not have is a
      * contradiction, not something to audit. */
     for (size_t i = 0; opts->families && i < opts->source_ips.n; i++) {
-        unsigned char buf[16];
-        int fam = inet_pton(AF_INET, opts->source_ips.items[i], buf) == 1 ? MODEL_IPV4 : MODEL_IPV6;
+        int fam = model_family_of_address(opts->source_ips.items[i]);
         if (!(opts->families & MODEL_FAMILY_BIT(fam)))
             return cli_fail(error, xasprintf("--source-ip '%s' is %s, which --family excludes",
                                              opts->source_ips.items[i], model_family_tostr((enum model_family)fam)));

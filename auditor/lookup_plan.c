@@ -18,14 +18,7 @@ static void lookup_plan_add(struct lookup_plan *plan, const struct facts *facts,
         if (plan->items[i].type == type && hostname_equal(plan->items[i].name, name))
             return;
     XGROW(plan->items, plan->cap, plan->n + 1);
-    char *copy = xstrdup(name);
-    size_t len = strlen(copy);
-    if (len > 1 && copy[len - 1] == '.')
-        copy[len - 1] = '\0';
-    for (char *p = copy; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    plan->items[plan->n].name = copy;
+    plan->items[plan->n].name = hostname_normal(name);
     plan->items[plan->n].type = type;
     plan->n++;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auditor/foundation/hostname.h"
 #include "auditor/foundation/xalloc.h"
 
 #define PG_PROVIDER "Cloudmark generic/default pattern; Sender Score rDNS policy (name under the provider's domain)"
@@ -105,19 +106,6 @@ static bool ptr_generic_re_match(pcre2_code *re, const char *s)
     int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
     pcre2_match_data_free(md);
     return rc >= 0;
-}
-
-/* ptr_generic_lower - lowercase copy without one trailing dot. */
-static char *ptr_generic_lower(const char *name)
-{
-    char *s = xstrdup(name);
-    size_t len = strlen(s);
-    if (len > 1 && s[len - 1] == '.')
-        s[--len] = '\0';
-    for (char *p = s; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return s;
 }
 
 static size_t ptr_generic_labels(const char *s, const char **label2)
@@ -257,7 +245,7 @@ bool ptr_generic_exempt(const char *name)
     if (!name)
         return false;
     ptr_generic_init();
-    char *s = ptr_generic_lower(name);
+    char *s = hostname_normal(name);
     bool hit = ptr_generic_re_match(ptr_generic_exempt_code, s);
     free(s);
     return hit;
@@ -275,7 +263,7 @@ bool ptr_generic_rule_matches(size_t i, const char *name, const char *address)
     if (i >= PG_NRULES || !name || !*name)
         return false;
     ptr_generic_init();
-    char *s = ptr_generic_lower(name);
+    char *s = hostname_normal(name);
     bool hit = ptr_generic_matches_lower(i, s, address);
     free(s);
     return hit;
@@ -286,7 +274,7 @@ const struct ptr_generic_rule *ptr_generic_check(const char *name, const char *a
     if (!name || !*name)
         return NULL;
     ptr_generic_init();
-    char *s = ptr_generic_lower(name);
+    char *s = hostname_normal(name);
     bool exempt = ptr_generic_re_match(ptr_generic_exempt_code, s);
     const struct ptr_generic_rule *hit = NULL;
     for (size_t i = 0; i < PG_NRULES && !hit; i++) {

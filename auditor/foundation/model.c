@@ -3,7 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "auditor/foundation/hostname.h"
 #include "auditor/foundation/xalloc.h"
 
 struct model_identity *model_identity_add(struct model_set *set, enum model_mta mta)
@@ -131,4 +133,10 @@ int model_preference_fromstr(const char *s)
     if (strcmp(s, "ipv6") == 0)
         return MODEL_PREF_IPV6;
     return -1;
+}
+
+int model_family_of_address(const char *address)
+{
+    int af = hostname_address_family(address);
+    return af == AF_INET ? MODEL_IPV4 : af == AF_INET6 ? MODEL_IPV6 : -1;
 }

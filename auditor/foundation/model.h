@@ -113,6 +113,9 @@ const char *model_mta_tostr(enum model_mta mta);
 const char *model_family_tostr(enum model_family family);   /* "ipv4", "ipv6" */
 const char *model_preference_tostr(enum model_preference pref); /* "any", "ipv4", "ipv6" */
 const char *model_bind_how_tostr(enum model_bind_how how);
+/* model_family_of_address - MODEL_IPV4 or MODEL_IPV6 for a numeric address,
+ * -1 for anything else (the one address-family test everyone uses). */
+int model_family_of_address(const char *address);
 /* model_*_fromstr - parse the tostr form; -1 when unknown. */
 int model_family_fromstr(const char *s);
 int model_preference_fromstr(const char *s);
