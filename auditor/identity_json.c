@@ -1,6 +1,8 @@
 /* identity_json - JSON form of one identity; see identity_json.h. */
 #include "auditor/identity_json.h"
 
+#include <time.h>
+
 #include <stdio.h>
 
 static struct json_object *identity_json_str(const char *s)
@@ -97,4 +99,25 @@ void identity_json_add_head(struct json_object *root, const char *status, const 
         json_object_array_add(problems, o);
     }
     json_object_object_add(root, "problems", problems);
+}
+
+struct json_object *identity_json_run(long long started_ms, long long duration_ms, const struct strlist *resolvers)
+{
+    struct json_object *o = json_object_new_object();
+    if (started_ms > 0) {
+        time_t secs = (time_t)(started_ms / 1000);
+        struct tm tm;
+        char when[32];
+        gmtime_r(&secs, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        json_object_object_add(o, "started", json_object_new_string(when));
+    } else {
+        json_object_object_add(o, "started", NULL);
+    }
+    json_object_object_add(o, "duration_ms", duration_ms >= 0 ? json_object_new_int64(duration_ms) : NULL);
+    struct json_object *list = json_object_new_array();
+    for (size_t i = 0; resolvers && i < resolvers->n; i++)
+        json_object_array_add(list, json_object_new_string(resolvers->items[i]));
+    json_object_object_add(o, "resolvers", list);
+    return o;
 }

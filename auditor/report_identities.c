@@ -242,10 +242,12 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
     return strbuf_detach(&sb);
 }
 
-char *report_identities_json(const struct model_set *set, const struct diag_list *diags)
+char *report_identities_json(const struct model_set *set, const struct diag_list *diags, long long run_started_ms,
+                             long long run_duration_ms)
 {
     struct json_object *root = json_object_new_object();
     identity_json_add_head(root, set->n ? "ok" : "unknown", set, diags);
+    json_object_object_add(root, "run", identity_json_run(run_started_ms, run_duration_ms, NULL));
 
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *copy = xasprintf("%s\n", text);
