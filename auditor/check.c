@@ -557,7 +557,9 @@ static void check_source(struct check_ctx *c, enum model_family f)
     const char *addr = src->address;
     enum scope scope = src->scope;
     if (check_bind_not_local(id, src)) {
-        char *eb = hostname_escape(b->address), *eo = hostname_escape(b->origin);
+        char *origin = model_origin_tostr(&b->origin);
+        char *eb = hostname_escape(b->address), *eo = hostname_escape(origin);
+        free(origin);
         char *ek = hostname_escape(src->kernel_address);
         bool falls_back = check_bind_falls_back(id, src);
         char *msg = falls_back
@@ -750,7 +752,7 @@ static void check_identities(const struct check_ctx *c, struct finding_list *out
  * (smtp_helo_name there, or its default $myhostname), not its own -o. */
 static bool check_helo_from_main_cf(const struct model_identity *id)
 {
-    return id->mta == MODEL_POSTFIX && id->config && !(id->helo_origin && strstr(id->helo_origin, "(-o)"));
+    return id->mta == MODEL_POSTFIX && id->config && id->helo_origin.kind != MODEL_ORIGIN_OVERRIDE;
 }
 
 /* check_plan_main_cf - users[i] for fix_set_helo: how many transports take

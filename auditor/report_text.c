@@ -322,11 +322,13 @@ char *report_text(const struct model_set *set, const struct facts *facts, const 
             rt_esc(&r, id->helo_expression);
         } else {
             rt_esc(&r, id->helo_name);
-            if (id->helo_origin) {
+            char *origin = model_origin_tostr(&id->helo_origin);
+            if (origin) {
                 strbuf_adds(&r.sb, "  (");
-                rt_esc(&r, id->helo_origin);
+                rt_esc(&r, origin);
                 strbuf_addc(&r.sb, ')');
             }
+            free(origin);
         }
         strbuf_addc(&r.sb, '\n');
         for (int f = 0; f < MODEL_NFAMILIES; f++)
