@@ -415,11 +415,13 @@ static void rt_helo(struct rt *r, const struct facts *facts, const struct model_
         rt_esc(&line, id->helo_expression);
     } else {
         rt_esc(&line, id->helo_name);
-        if (id->helo_origin) {
+        char *origin = model_origin_tostr(&id->helo_origin);
+        if (origin) {
             strbuf_adds(&line.sb, "  (");
-            rt_esc(&line, id->helo_origin);
+            rt_esc(&line, origin);
             strbuf_addc(&line.sb, ')');
         }
+        free(origin);
     }
     rt_label(r, "EHLO");
     rt_line(r, &line.sb);

@@ -28,7 +28,7 @@ static void demo(struct af *a)
     af_postfix(a, "/etc/postfix", "smtp", "mail.example.com", V4 | V6, MODEL_PREF_ANY);
     struct model_identity *relay = af_postfix(a, "/etc/postfix", "relay", "mail.example.com", V4, MODEL_PREF_ANY);
     model_set_str(&relay->relay, "[smtp.example.net]:587");
-    model_set_str(&relay->helo_origin, "/etc/postfix/master.cf:20 (-o)");
+    model_origin_override(&relay->helo_origin, "/etc/postfix/master.cf", 20);
     af_source(a, 0, MODEL_IPV4, "192.0.2.10");
     af_source(a, 0, MODEL_IPV6, "2001:db8::10");
     af_source(a, 1, MODEL_IPV4, "192.0.2.10");
