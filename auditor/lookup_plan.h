@@ -3,8 +3,11 @@
  *
  * The questions come in two rounds, which is what bounds an audit to two
  * DNS round trips: first the PTR of every audited source and the A and AAAA
- * of every checkable EHLO name; once the PTR answers are in the facts, the A
- * (IPv4 source) or AAAA (IPv6 source) of every valid PTR name. Call
+ * of every checkable EHLO name, and with them the resolver canary (the root
+ * zone's NS, FACTS_CANARY_NAME / FACTS_NS, last in the round); once the PTR
+ * answers are in the facts, the A (IPv4 source) or AAAA (IPv6 source) of
+ * every valid PTR name. The canary is asked once, in the first round that
+ * asks anything, and never alone. Call
  * lookup_plan_next() with the facts so far, ask its questions concurrently,
  * record the answers with facts_lookup_set(), and repeat until it returns
  * none. Questions already answered (whatever the status) are never repeated.
