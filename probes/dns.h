@@ -53,8 +53,9 @@
  *   at the deadline ends as DNS_TIMEOUT, or with the failure a resolver
  *   already replied (see dns_result.status).
  * - Results are never collapsed into yes/no: see enum dns_status.
- * - Answers are parsed from the raw reply here, not by c-ares (which rejects
- *   a whole answer when one name holds a character it refuses). PTR and NS
+ * - Answers are parsed from the raw reply (probes/dns_reply.h), not by
+ *   c-ares (which rejects a whole answer when one name holds a character it
+ *   refuses). PTR and NS
  *   names whose labels hold only letters, digits, "-" and "_" are answers,
  *   lowercase without a trailing dot; every other name (a space, a control
  *   byte, a byte >= 0x80, a dot inside a label, "/", "*", the root) goes to
@@ -115,7 +116,8 @@ struct dns_result {
     enum dns_type type;
     char *name;              /* the name asked (for PTR: the in-addr.arpa / ip6.arpa name; "." for the root) */
     char *address;           /* PTR only: the address the name was built from, canonical; else NULL */
-    enum dns_status status;
+    enum dns_status status;  /* when no resolver gave a final answer: that of the last useless
+                                reply (servfail, refused, error), timeout when none replied */
     struct strlist answers;  /* PTR/NS: host names; A/AAAA: addresses; sorted, unique */
     struct strlist invalid;  /* PTR/NS: names that are not host names, escaped (see above); sorted, unique */
     long ms;                 /* time from sending to the final answer; -1 until run */

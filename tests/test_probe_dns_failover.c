@@ -257,18 +257,18 @@ START_TEST(failover_to_a_good_resolver)
         first = f.server;
     }
     const char *specs[] = { first, nsd_spec() };
-    struct dns_batch *b = batch_of(specs, 2, 400, 2);
+    struct dns_batch *b = batch_of(specs, 2, 2000, 2);
     size_t p = dns_batch_add_ptr(b, "192.0.2.10");
     size_t a = dns_batch_add(b, DNS_A, "mail.example.test");
     size_t nx = dns_batch_add(b, DNS_A, "nope.example.test");
     long long start = dns_now_ms();
-    ck_assert_uint_eq(dns_batch_run(b, start + 3000), 0);
+    ck_assert_uint_eq(dns_batch_run(b, start + 6000), 0);
     long long took = dns_now_ms() - start;
-    /* A useless reply moves on at once; silence after the try's 400 ms. */
-    long long limit = strcmp(mode, "silent") == 0 ? 1000 : 300;
-    ck_assert_msg(took < limit, "%s first: took %lld ms", mode, took);
-    if (strcmp(mode, "silent") == 0)
-        ck_assert_msg(took >= 390, "%s first: took only %lld ms", mode, took);
+    /* A useless reply moves on at once; silence after the try's 2 s. */
+    bool silent = strcmp(mode, "silent") == 0;
+    ck_assert_msg(took < (silent ? 3000 : 1000), "%s first: took %lld ms", mode, took);
+    if (silent)
+        ck_assert_msg(took >= 1990, "%s first: took only %lld ms", mode, took);
     const struct dns_result *r = dns_batch_get(b, p);
     ck_assert_str_eq(dns_status_tostr(r->status), "ok");
     assert_list(&r->answers, (const char *const[]){ "mail.example.test" }, 1, "PTR");
@@ -327,7 +327,7 @@ START_TEST(every_resolver_failed_detail_names_each)
     start = dns_now_ms();
     ck_assert_uint_eq(dns_batch_run(b, start + 5000), 0);
     took = dns_now_ms() - start;
-    ck_assert_msg(took >= 1190 && took < 1800, "took %lld ms, expected 2 x 200 + 2 x 400", took);
+    ck_assert_msg(took >= 1190 && took < 2500, "took %lld ms, expected 2 x 200 + 2 x 400", took);
     ck_assert_str_eq(dns_status_tostr(dns_batch_get(b, p)->status), "timeout");
     ck_assert_ptr_null(dns_batch_get(b, p)->server);
     snprintf(want, sizeof(want),
@@ -417,11 +417,17 @@ START_TEST(every_resolver_gets_a_share_of_the_deadline)
     ck_assert_msg(took >= 990 && took < 1300, "took %lld ms", took);
     const struct dns_result *r = dns_batch_get(b, p);
     ck_assert_str_eq(dns_status_tostr(r->status), "timeout");
-    char first[128], second[96];
-    snprintf(first, sizeof(first), "no answer within 500 ms from %s; no answer within ", s1.server);
-    snprintf(second, sizeof(second), " ms from %s", s2.server);
-    ck_assert_msg(r->detail && strncmp(r->detail, first, strlen(first)) == 0 && strstr(r->detail, second),
-                  "detail '%s'", r->detail ? r->detail : "(null)");
+    /* "no answer within N ms from S1; no answer within M ms from S2", N
+     * and M about half a second each. */
+    unsigned n1 = 0, n2 = 0;
+    char srv1[64] = "", srv2[64] = "";
+    ck_assert_ptr_nonnull(r->detail);
+    ck_assert_msg(sscanf(r->detail, "no answer within %u ms from %63[^;]; no answer within %u ms from %63s", &n1, srv1,
+                         &n2, srv2) == 4,
+                  "detail '%s'", r->detail);
+    ck_assert_str_eq(srv1, s1.server);
+    ck_assert_str_eq(srv2, s2.server);
+    ck_assert_msg(n1 >= 450 && n1 <= 500 && n2 >= 400 && n2 <= 560, "detail '%s'", r->detail);
     dns_batch_free(b);
     fake_dns_stop(&s1);
     fake_dns_stop(&s2);
