@@ -51,6 +51,11 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
         lookup_plan_add(out, facts, helo, FACTS_A);
         lookup_plan_add(out, facts, helo, FACTS_AAAA);
     }
+    /* The resolver canary rides along with the first round that asks
+     * anything, so it costs no round trip of its own; an audit that needs
+     * no DNS does not ask it. */
+    if (out->n > 0)
+        lookup_plan_add(out, facts, FACTS_CANARY_NAME, FACTS_NS);
 }
 
 void lookup_plan_free(struct lookup_plan *plan)
