@@ -6,6 +6,7 @@
 
 #include "auditor/foundation/xalloc.h"
 #include "auditor/lookup_plan.h"
+#include "auditor/sources.h"
 #include "probes/dns.h"
 
 /* The plan needs two rounds; a third or more would only follow a plan that
@@ -77,6 +78,7 @@ void resolve_run(const struct model_set *set, struct facts *facts, const struct 
             facts_lookup_set(facts, q->name, q->type, resolve_status(r->status),
                              (const char *const *)r->answers.items, r->answers.n, r->ms > 0 ? (unsigned)r->ms : 0);
         }
+        sources_refine(set, facts, opts); /* a relay's address is known now: ask its route */
     }
     lookup_plan_free(&plan);
     if (batch)
