@@ -189,11 +189,14 @@ static void sink_free(struct sink *s)
 
 /* ---- the audit ---- */
 
+/* No DNS is needed: a port where nothing listens, and a short budget. */
+#define NO_DNS "--dns-server 127.0.0.1:9 --timeout 1"
+
 /* Run the built program inside mx; its JSON report (the test fails when it
  * is not JSON). */
 static json_object *audit_in_mx(const char *args)
 {
-    char *cmd = xasprintf("timeout -k 2 20 ip netns exec %s '%s' audit %s --format json --timeout 2", ns_mx,
+    char *cmd = xasprintf("timeout -k 2 20 ip netns exec %s '%s' audit %s --format json", ns_mx,
                           ts_bin(), args);
     char *out = NULL, *err = NULL;
     int rc = ts_run(cmd, &out, &err);
@@ -333,7 +336,7 @@ static void pf_deliver(struct pf_run *r, const char *lines, const char *audit_ar
     r->id = xasprintf("postfix:%s:smtp/unix", r->etc);
 
     char *args = xasprintf("--postfix-dir '%s' --no-exim %s", r->etc,
-                           audit_args ? audit_args : "--dns-server 127.0.0.1:9");
+                           audit_args ? audit_args : NO_DNS);
     r->audit = audit_in_mx(args);
     free(args);
 
@@ -594,7 +597,7 @@ START_TEST(postfix_relay_by_name)
     SH("mkdir -p /etc/netns/%s && echo 'nameserver 198.51.100.1' > /etc/netns/%s/resolv.conf", ns_mx, ns_mx);
     struct pf_run r;
     pf_deliver(&r, "inet_protocols = ipv4\nrelayhost = [relay.example.test]:587\nsmtp_helo_name = out.example.test\n",
-               "--dns-server 198.51.100.1", NULL);
+               "--dns-server 198.51.100.1 --timeout 2", NULL);
     nsd_harness_stop(&nsd);
     json_object *src = jsource(r.audit, r.id, "ipv4");
     assert_prediction("postfix relayhost [relay.example.test]:587 (A 198.51.100.1)", &r.sink, src,
@@ -656,7 +659,7 @@ static void exim_deliver(struct exim_run *r, const char *transport_lines, bool e
     free(conf);
     r->id = xasprintf("exim:%s:sink_smtp", r->conf);
 
-    char *args = xasprintf("--exim-config '%s' --no-postfix --dns-server 127.0.0.1:9", r->conf);
+    char *args = xasprintf("--exim-config '%s' --no-postfix " NO_DNS, r->conf);
     r->audit = audit_in_mx(args);
     free(args);
 
@@ -792,7 +795,7 @@ static json_object *audit_plain_postfix(char **dir, char **id)
     ts_write_file(path, "smtp      unix  -       -       n       -       -       smtp\n");
     free(path);
     *id = xasprintf("postfix:%s:smtp/unix", *dir);
-    char *args = xasprintf("--postfix-dir '%s' --no-exim --dns-server 127.0.0.1:9", *dir);
+    char *args = xasprintf("--postfix-dir '%s' --no-exim " NO_DNS, *dir);
     json_object *root = audit_in_mx(args);
     free(args);
     return root;
