@@ -17,6 +17,8 @@
 #
 # Prints one line per check and a closing "build check: N passed, N failed";
 # exits 1 when a check failed (the scratch directory is then kept).
+# $make stays unquoted: MAKE may carry options. The helpers run through check().
+# shellcheck disable=SC1090,SC2086,SC2317
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
