@@ -15,7 +15,7 @@
 #      hardening=+all) in the environment, make BUILD=release uses every one
 #      of them and the binary is hardened as well.
 #
-# Prints one line per check and a closing "build check: N passed, N failed";
+# Prints one line per check and a closing "build-check: N passed, N failed";
 # exits 1 when a check failed (the scratch directory is then kept).
 # $make stays unquoted: MAKE may carry options. The helpers run through check().
 # shellcheck disable=SC1090,SC2086,SC2317
@@ -186,9 +186,9 @@ else
     echo "skipped dpkg-buildflags checks: dpkg-buildflags is not installed (dpkg-dev)"
 fi
 
-echo "build check: $passed passed, $failed failed"
+echo "build-check: $passed passed, $failed failed"
 if [ "$failed" -ne 0 ]; then
-    echo "build check: logs and builds kept in $scratch" >&2
+    echo "build-check: logs and builds kept in $scratch" >&2
     exit 1
 fi
 rm -rf "$scratch"
