@@ -68,7 +68,8 @@ static size_t runner_skips(const char *path)
         reasons[i].count++;
         total++;
     }
-    qsort(reasons, nreasons, sizeof(*reasons), runner_reason_cmp);
+    if (nreasons > 1)
+        qsort(reasons, nreasons, sizeof(*reasons), runner_reason_cmp);
     printf("%zu check%s skipped%s", total, total == 1 ? "" : "s", nreasons ? ": " : "");
     for (size_t i = 0; i < nreasons; i++) {
         printf("%s%s (%zu)", i ? ", " : "", reasons[i].text, reasons[i].count);
