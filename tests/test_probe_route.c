@@ -56,7 +56,7 @@ static void names_teardown(void)
         if (!ts_is_root()) {                                                                        \
             char skipped_[128];                                                                     \
             snprintf(skipped_, sizeof(skipped_), "%.*s", (int)strlen(__func__) - 3, __func__);      \
-            tsupport_skip(skipped_, "network namespaces need root");                                \
+            tsupport_skip(skipped_, "needs root for network namespaces");                           \
             return;                                                                                 \
         }                                                                                           \
     } while (0)
