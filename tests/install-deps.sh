@@ -19,13 +19,16 @@ TEST_PKGS="check nsd bind9-dnsutils nftables iproute2 postfix valgrind cppcheck 
 EXIM_LIBS="libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libcrypt1 libpcre2-8-0"
 EXIM_DEBS="exim4-daemon-light exim4-base exim4-config"
 EXIM_HEAVY_DEBS="exim4-daemon-heavy libmariadb3 libspf2-2"
+# Optional: clang and its libFuzzer runtime for 'make fuzz'. A failure to
+# install them is reported and does not fail this script.
+FUZZ_PKGS="clang libclang-rt-dev"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 exim_root="$top/build/oracle/exim"
 exim_heavy_root="$top/build/oracle/exim-heavy"
 
 missing_packages() {
-    for p in $BUILD_PKGS $TEST_PKGS $EXIM_LIBS; do
+    for p in ${1:-$BUILD_PKGS $TEST_PKGS $EXIM_LIBS}; do
         s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
         case "$s" in *" installed") ;; *) printf '%s ' "$p" ;; esac
     done
@@ -51,6 +54,13 @@ install_all() {
         echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
         # shellcheck disable=SC2086
         apt-get install -y -q --no-install-recommends $pkgs
+    fi
+    fuzz=$(missing_packages "$FUZZ_PKGS")
+    if [ -n "$fuzz" ]; then
+        # shellcheck disable=SC2086
+        apt-get install -y -q --no-install-recommends $fuzz ||
+            { apt-get update -q && apt-get install -y -q --no-install-recommends $fuzz; } ||
+            echo "install-deps: cannot install $fuzz; 'make fuzz' will not build" >&2
     fi
     if exim_missing; then
         getent passwd Debian-exim >/dev/null 2>&1 ||

@@ -55,8 +55,9 @@ static void names_teardown(void)
 #define NEED_ROOT()                                                                                 \
     do {                                                                                            \
         if (!ts_is_root()) {                                                                        \
-            printf("skipped %.*s: network namespaces need root (CI runs as root)\n",                \
-                   (int)strlen(__func__) - 3, __func__);                                            \
+            char skipped_[128];                                                                     \
+            snprintf(skipped_, sizeof(skipped_), "%.*s", (int)strlen(__func__) - 3, __func__);      \
+            tsupport_skip(skipped_, "needs root for network namespaces");                           \
             return;                                                                                 \
         }                                                                                           \
     } while (0)
@@ -678,10 +679,10 @@ END_TEST
 START_TEST(udp_fallback_without_netlink)
 {
 #ifndef TEST_AUDIT_ARCH
-    printf("skipped udp_fallback_without_netlink: no seccomp filter for this architecture\n");
+    tsupport_skip("udp_fallback_without_netlink", "no seccomp filter for this architecture");
 #else
     if (ts_under_valgrind()) {
-        printf("skipped udp_fallback_without_netlink: valgrind does not run seccomp filters\n");
+        tsupport_skip("udp_fallback_without_netlink", "valgrind does not run seccomp filters");
         return;
     }
     /* Forbid netlink sockets in this test process only (libcheck forked it),
