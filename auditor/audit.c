@@ -1,8 +1,15 @@
 /* audit - the default command; see audit.h. */
 #include "auditor/audit.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "auditor/check.h"
 #include "auditor/finding.h"
@@ -12,6 +19,9 @@
 #include "auditor/report_text.h"
 #include "auditor/resolve.h"
 #include "auditor/sources.h"
+#include "auditor/state.h"
+#include "auditor/foundation/atomic.h"
+#include "auditor/foundation/hostname.h"
 #include "auditor/foundation/term.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/exim_identity.h"
@@ -22,6 +32,9 @@
 
 /* Asking postconf for its version must not eat the DNS budget. */
 #define AUDIT_VERSION_TIMEOUT_MS 1000
+/* A hook's audit is killed this long after its timeout (the contract's
+ * bound is the timeout plus one second). */
+#define AUDIT_HOOK_GRACE_MS 900
 
 void audit_collect(const struct cli_options *opts, struct model_set *set, struct diag_list *diags,
                    struct facts *facts)
@@ -70,43 +83,201 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
     resolve_run(set, facts, opts, deadline);
 }
 
-int audit_run(const struct cli_options *opts)
+/* audit_wall_ms - Unix time in milliseconds. */
+static long long audit_wall_ms(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* audit_render - the report in the asked format; with a state, the
+ * changes (text and JSON) and the damped status (JSON). */
+static char *audit_render(const struct cli_options *opts, const struct model_set *set, const struct verdict_set *vs,
+                          const struct finding_list *findings, const struct state *st,
+                          const struct state_changes *changes, FILE *to)
+{
+    bool color = !opts->output_file && term_use_color(opts->color, to);
+    switch (opts->format) {
+    case CLI_FORMAT_JSON: {
+        struct json_object *root = report_json_object(set, vs->facts, findings);
+        if (st)
+            report_json_add_changes(root, changes, st->path, st->runs);
+        char *out = report_json_text(root);
+        json_object_put(root);
+        return out;
+    }
+    case CLI_FORMAT_NAGIOS:
+        return report_nagios(set, vs->facts, findings);
+    case CLI_FORMAT_PROMETHEUS:
+        return report_prometheus(set, vs, findings);
+    case CLI_FORMAT_TEXT:
+    default:
+        if (st)
+            return report_text_changes(changes, st->path, st->runs, color);
+        return report_text(set, vs, findings, color);
+    }
+}
+
+/* audit_hook_lines - at most 5 lines on stderr for a package hook: the
+ * status, the critical and warning findings (of this run, or with a state
+ * the new ones), and where to look. Nothing for ok or unknown. */
+static void audit_hook_lines(enum finding_status status, const struct finding_list *list)
+{
+    if (status != FINDING_STATUS_CRITICAL && status != FINDING_STATUS_WARNING)
+        return;
+    size_t serious = 0;
+    for (size_t i = 0; i < list->n; i++)
+        serious += list->items[i].severity >= FINDING_WARNING;
+    if (serious == 0)
+        return;
+    fprintf(stderr, "mta-preflight: %s: what receivers see of this mail server needs attention\n",
+            status == FINDING_STATUS_CRITICAL ? "CRITICAL" : "WARNING");
+    size_t shown = 0;
+    for (int sev = FINDING_CRITICAL; sev >= FINDING_WARNING; sev--)
+        for (size_t i = 0; i < list->n; i++) {
+            const struct finding *f = &list->items[i];
+            if ((int)f->severity != sev)
+                continue;
+            if (shown < 3 || (shown == 3 && serious == 4)) {
+                char *ident = hostname_escape(f->identity);
+                fprintf(stderr, "  %s %s %s\n", finding_severity_tostr(f->severity), finding_id_tostr(f->id), ident);
+                free(ident);
+            } else if (shown == 3) {
+                fprintf(stderr, "  and %zu more\n", serious - 3);
+            }
+            shown++;
+        }
+    fputs("run 'mta-preflight' for details and fixes\n", stderr);
+}
+
+/* audit_emit - write out where it belongs: --output atomically, else
+ * stdout. Returns 0, or -1 after saying why. */
+static int audit_emit(const struct cli_options *opts, const char *out)
+{
+    if (opts->output_file) {
+        char *error = NULL;
+        if (atomic_write(opts->output_file, out, strlen(out), 0644, &error) != 0) {
+            fprintf(stderr, "mta-preflight: %s\n", error);
+            free(error);
+            return -1;
+        }
+        return 0;
+    }
+    fputs(out, stdout);
+    fflush(stdout);
+    return 0;
+}
+
+/* audit_once - one whole audit as the command line asked for it. */
+static int audit_once(const struct cli_options *given)
+{
+    struct cli_options opts = *given;
+    long long started = audit_wall_ms();
+    long long t0 = dns_now_ms();
+    struct state st;
+    bool use_state = opts.state_file != NULL;
+    if (use_state) {
+        char *error = NULL;
+        if (state_open(&st, opts.state_file, t0 + opts.timeout_ms, &error) != 0) {
+            fprintf(stderr, "mta-preflight: %s\n", error);
+            free(error);
+            state_close(&st);
+            return opts.hook ? 0 : FINDING_STATUS_UNKNOWN;
+        }
+        if (st.warning)
+            fprintf(stderr, "mta-preflight: warning: %s\n", st.warning);
+        /* Time spent waiting for the lock comes out of the run's bound. */
+        long long waited = dns_now_ms() - t0;
+        opts.timeout_ms = waited >= opts.timeout_ms ? 1 : opts.timeout_ms - (unsigned)waited;
+    }
+
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     struct facts facts = FACTS_INIT;
     struct finding_list findings = FINDING_LIST_INIT;
     struct verdict_set verdicts = VERDICT_SET_INIT;
+    struct state_changes changes = STATE_CHANGES_INIT;
 
-    audit_collect(opts, &set, &diags, &facts);
+    audit_collect(&opts, &set, &diags, &facts);
     verdict_compute(&set, &facts, &verdicts);
     check_run_verdicts(&set, &verdicts, &findings);
-
-    char *out;
-    switch (opts->format) {
-    case CLI_FORMAT_JSON:
-        out = report_json(&set, &facts, &findings);
-        break;
-    case CLI_FORMAT_NAGIOS:
-        out = report_nagios(&set, &facts, &findings);
-        break;
-    case CLI_FORMAT_PROMETHEUS:
-        out = report_prometheus(&set, &verdicts, &findings);
-        break;
-    case CLI_FORMAT_TEXT:
-    default:
-        out = report_text(&set, &verdicts, &findings, term_use_color(opts->color, stdout));
-        break;
+    enum finding_status status = finding_status_of(&findings);
+    bool changed = true;
+    int rc = 0;
+    if (use_state) {
+        state_update(&st, &findings, opts.confirm, started / 1000, &changes);
+        status = changes.status;
+        changed = changes.added.n || changes.resolved.n || changes.pending.n;
+        char *error = NULL;
+        if (state_save(&st, &error) != 0) {
+            fprintf(stderr, "mta-preflight: %s\n", error);
+            free(error);
+            rc = -1;
+        }
     }
-    fputs(out, stdout);
-    fflush(stdout);
-    free(out);
-    int rc = (int)finding_status_of(&findings);
+    facts.run_started_ms = started;
+    facts.run_duration_ms = dns_now_ms() - t0;
 
+    bool silent = opts.hook || (opts.quiet && !opts.output_file && (use_state ? !changed : status == FINDING_STATUS_OK));
+    if (opts.output_file || !silent) {
+        char *out = audit_render(&opts, &set, &verdicts, &findings, use_state ? &st : NULL, &changes, stdout);
+        if (audit_emit(&opts, out) != 0)
+            rc = -1;
+        free(out);
+    }
+    if (opts.hook)
+        audit_hook_lines(status, use_state ? &changes.added : &findings);
+
+    state_changes_free(&changes);
+    if (use_state)
+        state_close(&st);
     finding_list_free(&findings);
     verdict_set_free(&verdicts);
     facts_free(&facts);
     model_set_free(&set);
     diag_list_free(&diags);
-    return rc;
+    if (opts.hook)
+        return 0;
+    return rc < 0 ? FINDING_STATUS_UNKNOWN : (int)status;
+}
+
+/* audit_hook - hook mode: never read standard input, end within the
+ * timeout plus one second, and exit 0 whatever happens, even when the audit
+ * itself crashes: it runs in a child that is killed at the bound. */
+static int audit_hook(const struct cli_options *opts)
+{
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        close(null);
+    }
+    fflush(NULL);
+    long long deadline = dns_now_ms() + opts->timeout_ms + AUDIT_HOOK_GRACE_MS;
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        audit_once(opts);
+        fflush(NULL);
+        _exit(0);
+    }
+    for (;;) {
+        int wstatus;
+        pid_t r = waitpid(pid, &wstatus, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return 0;
+        if (dns_now_ms() >= deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &wstatus, 0);
+            return 0;
+        }
+        struct timespec ts = { 0, 10 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
+int audit_run(const struct cli_options *opts)
+{
+    return opts->hook ? audit_hook(opts) : audit_once(opts);
 }

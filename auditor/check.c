@@ -494,8 +494,10 @@ static void check_source(struct check_ctx *c, enum model_family f)
     const char *addr = src->address;
     if (fam->bind_not_local) {
         const char *leaves = fam->falls_back ? (src->configured_address ? src->address : src->kernel_address) : NULL;
+        char *origin = model_origin_tostr(&b->origin);
         char *eb = hostname_escape(fam->configured);
-        char *eo = hostname_escape(b->origin);
+        char *eo = hostname_escape(origin);
+        free(origin);
         char *ek = hostname_escape(leaves);
         char *msg = fam->falls_back
             ? xasprintf("the %s bind address %s (%s) is not an address of this host; Postfix logs a warning "
@@ -709,7 +711,7 @@ static void check_identities(const struct check_ctx *c, struct finding_list *out
  * (smtp_helo_name there, or its default $myhostname), not its own -o. */
 static bool check_helo_from_main_cf(const struct model_identity *id)
 {
-    return id->mta == MODEL_POSTFIX && id->config && !(id->helo_origin && strstr(id->helo_origin, "(-o)"));
+    return id->mta == MODEL_POSTFIX && id->config && id->helo_origin.kind != MODEL_ORIGIN_OVERRIDE;
 }
 
 /* check_plan_main_cf - users[i] for fix_set_helo: how many transports take

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auditor/audit.h"
@@ -52,8 +53,17 @@ static const char cli_help[] =
     "\n"
     "Exit status: 0 ok, 1 warning, 2 critical, 3 unknown, 64 usage error.\n";
 
+/* cli_wall_ms - Unix time in milliseconds. */
+static long long cli_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int cli_identities(const struct cli_options *opts)
 {
+    long long started = cli_wall_ms();
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     char *hostname = cli_options_hostname(opts);
@@ -65,7 +75,7 @@ static int cli_identities(const struct cli_options *opts)
     if (!opts->no_exim && exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, &set, &diags) != 0)
         found = 1;
 
-    char *out = opts->format == CLI_FORMAT_JSON ? report_identities_json(&set, &diags)
+    char *out = opts->format == CLI_FORMAT_JSON ? report_identities_json(&set, &diags, started, cli_wall_ms() - started)
                                                 : report_identities_text(&set, &diags,
                                                                          term_use_color(opts->color, stdout));
     fputs(out, stdout);
@@ -102,10 +112,21 @@ int cli_main(int argc, char **argv)
     char *error = NULL;
     int parsed = cli_options_parse(argc, argv, &opts, &error);
     if (parsed == CLI_PARSE_ERROR) {
-        fprintf(stderr, "mta-preflight: %s (see 'mta-preflight --help')\n", error);
+        int rc = CLI_EXIT_USAGE;
+        if (cli_options_argv_has(argc, argv, "--hook", NULL)) {
+            /* A package hook must never fail the package manager. */
+            fprintf(stderr, "mta-preflight: %s\n", error);
+            rc = CLI_EXIT_OK;
+        } else if (cli_options_argv_has(argc, argv, "--format", "nagios")) {
+            /* Monitoring plugins report bad arguments as UNKNOWN. */
+            printf("MTA-PREFLIGHT UNKNOWN - usage error: %s\n", error);
+            rc = CLI_EXIT_UNKNOWN;
+        } else {
+            fprintf(stderr, "mta-preflight: %s (see 'mta-preflight --help')\n", error);
+        }
         free(error);
         cli_options_free(&opts);
-        return CLI_EXIT_USAGE;
+        return rc;
     }
     int rc = CLI_EXIT_OK;
     switch (parsed) {

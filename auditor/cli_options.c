@@ -27,6 +27,11 @@ enum {
     OPT_HELO,
     OPT_ROUTE_TARGET,
     OPT_FAMILY,
+    OPT_QUIET,
+    OPT_STATE,
+    OPT_CONFIRM,
+    OPT_HOOK,
+    OPT_OUTPUT,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -47,6 +52,11 @@ static const struct option cli_long_options[] = {
     {"helo", required_argument, NULL, OPT_HELO},
     {"route-target", required_argument, NULL, OPT_ROUTE_TARGET},
     {"family", required_argument, NULL, OPT_FAMILY},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"confirm", required_argument, NULL, OPT_CONFIRM},
+    {"hook", no_argument, NULL, OPT_HOOK},
+    {"output", required_argument, NULL, OPT_OUTPUT},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -161,6 +171,8 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
     const char *audit_only = NULL;
     const char *format = NULL;
     enum cli_parse_result early = CLI_PARSE_OK;
+    bool timeout_given = false, color_given = false;
+    opts->confirm = CLI_DEFAULT_CONFIRM;
 
     opterr = 0;
     optind = 0; /* glibc: start a fresh scan, so that the parser can run more than once */
@@ -196,6 +208,7 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             if (when < 0)
                 return cli_fail(error, xasprintf("invalid --color '%s': use auto, always or never", arg));
             opts->color = (enum term_color)when;
+            color_given = true;
             break;
         }
         case OPT_DNS_SERVER:
@@ -211,6 +224,7 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             if (end == arg || *end || !isfinite(seconds) || seconds <= 0 || seconds > 3600)
                 return cli_fail(error, xasprintf("invalid --timeout '%s': seconds between 0 and 3600", arg));
             opts->timeout_ms = (unsigned)(seconds * 1000 + 0.5);
+            timeout_given = true;
             if (opts->timeout_ms == 0)
                 opts->timeout_ms = 1;
             audit_only = "--timeout";
@@ -242,6 +256,35 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             audit_only = "--family";
             break;
         }
+        case OPT_QUIET:
+            opts->quiet = true;
+            audit_only = "--quiet";
+            break;
+        case OPT_STATE:
+            if (!*arg)
+                return cli_fail(error, xstrdup("invalid --state '': a file name is needed"));
+            opts->state_file = arg;
+            audit_only = "--state";
+            break;
+        case OPT_CONFIRM: {
+            char *end;
+            long n = strtol(arg, &end, 10);
+            if (end == arg || *end || n < 1 || n > 1000)
+                return cli_fail(error, xasprintf("invalid --confirm '%s': a number of runs from 1 to 1000", arg));
+            opts->confirm = (unsigned)n;
+            audit_only = "--confirm";
+            break;
+        }
+        case OPT_HOOK:
+            opts->hook = true;
+            audit_only = "--hook";
+            break;
+        case OPT_OUTPUT:
+            if (!*arg)
+                return cli_fail(error, xstrdup("invalid --output '': a file name is needed"));
+            opts->output_file = arg;
+            audit_only = "--output";
+            break;
         case OPT_HELP:
             early = CLI_PARSE_HELP;
             break;
@@ -282,6 +325,13 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             return cli_fail(error, xasprintf("--source-ip '%s' is %s, which --family excludes",
                                              opts->source_ips.items[i], model_family_tostr((enum model_family)fam)));
     }
+    if (opts->hook) {
+        /* A package hook must be quick and never colour a log. */
+        if (!timeout_given)
+            opts->timeout_ms = CLI_HOOK_TIMEOUT_MS;
+        if (!color_given)
+            opts->color = TERM_COLOR_NEVER;
+    }
     if (opts->command != CLI_CMD_AUDIT && audit_only)
         return cli_fail(error, xasprintf("option '%s' applies to the audit only", audit_only));
     if (format) {
@@ -297,6 +347,24 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             return cli_fail(error, xasprintf("invalid --format '%s' for this command", format));
     }
     return CLI_PARSE_OK;
+}
+
+bool cli_options_argv_has(int argc, char **argv, const char *option, const char *value)
+{
+    size_t olen = strlen(option);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strncmp(argv[i], option, olen) != 0)
+            continue;
+        if (!value && argv[i][olen] == '\0')
+            return true;
+        if (value && argv[i][olen] == '=' && strcmp(argv[i] + olen + 1, value) == 0)
+            return true;
+        if (value && argv[i][olen] == '\0' && i + 1 < argc && strcmp(argv[i + 1], value) == 0)
+            return true;
+    }
+    return false;
 }
 
 char *cli_options_hostname(const struct cli_options *opts)

@@ -17,6 +17,8 @@ enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_NAGIOS, CLI_FORMA
 enum cli_parse_result { CLI_PARSE_OK, CLI_PARSE_HELP, CLI_PARSE_VERSION, CLI_PARSE_ERROR };
 
 #define CLI_DEFAULT_TIMEOUT_MS 5000
+#define CLI_HOOK_TIMEOUT_MS 3000 /* --hook without --timeout */
+#define CLI_DEFAULT_CONFIRM 2
 
 struct cli_options {
     enum cli_command command;
@@ -33,9 +35,19 @@ struct cli_options {
     struct strlist route_targets; /* numeric addresses, validated */
     const char *helo;             /* validated hostname or address literal */
     unsigned families;            /* --family: MODEL_FAMILY_BIT()s of the audited host; 0: as it is */
+    bool quiet;                   /* --quiet: nothing on ok (with --state: on no change) */
+    const char *state_file;       /* --state: drift mode, or NULL */
+    unsigned confirm;             /* --confirm: runs a change must persist (default 2) */
+    bool hook;                    /* --hook: package hook mode (implies --color never, --timeout 3) */
+    const char *output_file;      /* --output: write the report there atomically, or NULL */
     unsigned timeout_ms;
     const char *explain_id;       /* explain: the finding id */
 };
+
+/* cli_options_argv_has - argv (before "--") has option, with value when
+ * value is not NULL ("--format nagios" or "--format=nagios"); for deciding
+ * how to report a command line that did not parse. */
+bool cli_options_argv_has(int argc, char **argv, const char *option, const char *value);
 
 /* cli_options_parse - fill opts from argv. Returns CLI_PARSE_OK, _HELP,
  * _VERSION, or _ERROR with *error set to a newly allocated one-line message.

@@ -98,9 +98,11 @@ struct facts {
     bool exim_debian_split;  /* that layout uses conf.d (split) files */
     struct strlist resolvers; /* the resolvers asked, "ADDR:PORT", in order */
     unsigned host_families;  /* MODEL_FAMILY_BIT()s the host is audited with (--family); 0: all */
+    long long run_started_ms;  /* when the run started, Unix time in ms; 0: unknown */
+    long long run_duration_ms; /* how long it took up to the report; -1: unknown */
 };
 
-#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0 }
+#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1 }
 
 /* facts_source_add - append a zeroed source for (identity, family) and return
  * it (valid until the next add). */

@@ -266,6 +266,18 @@ struct finding *finding_add(struct finding_list *list, enum finding_id id, const
     return f;
 }
 
+struct finding *finding_add_copy(struct finding_list *list, const struct finding *src)
+{
+    struct finding *f = finding_add(list, src->id, src->identity, src->family, src->address, src->hostname,
+                                    src->message);
+    f->severity = src->severity;
+    for (size_t i = 0; i < src->fixes.n; i++) {
+        const struct fix *x = &src->fixes.items[i];
+        fix_add(&f->fixes, x->kind, x->text, x->command, x->record, x->file, x->line);
+    }
+    return f;
+}
+
 size_t finding_list_count(const struct finding_list *list, enum finding_id id)
 {
     size_t n = 0;

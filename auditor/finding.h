@@ -87,6 +87,8 @@ struct finding_list {
 struct finding *finding_add(struct finding_list *list, enum finding_id id, const char *identity,
                             int family, const char *address, const char *hostname,
                             const char *message);
+/* finding_add_copy - append a copy of src (severity and fixes included). */
+struct finding *finding_add_copy(struct finding_list *list, const struct finding *src);
 /* finding_list_count - how many findings have this id (any identity). */
 size_t finding_list_count(const struct finding_list *list, enum finding_id id);
 /* finding_list_find - the first finding with this id for identity (NULL:

@@ -174,9 +174,9 @@ static void fix_postconf(struct fix_list *out, const struct model_identity *id, 
     free(dir);
 }
 
-static bool fix_origin_is_override(const char *origin)
+static bool fix_origin_is_override(const struct model_origin *origin)
 {
-    return origin && strstr(origin, "(-o)") != NULL;
+    return origin->kind == MODEL_ORIGIN_OVERRIDE;
 }
 
 /* fix_exim_macro_file - where a Debian admin defines macros and main
@@ -254,7 +254,7 @@ void fix_set_helo(struct fix_list *out, const struct model_identity *id, const c
     if (id->mta == MODEL_POSTFIX) {
         /* The text names the scope, as the two commands look alike but one
          * moves every transport that reads main.cf. */
-        bool override = fix_origin_is_override(id->helo_origin);
+        bool override = fix_origin_is_override(&id->helo_origin);
         bool per_service = override || main_cf_users == 0;
         char *scoped = override ? xasprintf("%s from this transport (its own -o setting in master.cf)", what)
             : per_service ? xasprintf("%s from this transport only (the other transports keep main.cf's name)", what)
@@ -269,7 +269,8 @@ void fix_set_helo(struct fix_list *out, const struct model_identity *id, const c
                && (strcmp(id->transport, "remote_smtp") == 0 || strcmp(id->transport, "remote_smtp_smarthost") == 0)) {
         /* Debian's remote transports take helo_data from this macro; a
          * default EHLO name is primary_hostname, which has its own macro. */
-        bool from_default = !id->helo_origin || strncmp(id->helo_origin, "default", 7) == 0;
+        enum model_origin_kind hk = id->helo_origin.kind;
+        bool from_default = hk == MODEL_ORIGIN_NONE || hk == MODEL_ORIGIN_DEFAULT;
         char *line = from_default ? xasprintf("MAIN_HARDCODE_PRIMARY_HOSTNAME = %s", plain)
                                   : xasprintf("REMOTE_SMTP_HELO_DATA = %s", plain);
         fix_exim_main_line(out, id, exim, line, what);
@@ -292,7 +293,7 @@ void fix_set_myhostname(struct fix_list *out, const struct model_identity *id, c
                         size_t main_cf_users, const struct fix_exim_layout *exim)
 {
     if (id->mta != MODEL_POSTFIX || !id->helo_from_myhostname || main_cf_users == 0 || !fix_name_ok(name)
-        || (id->helo_origin && fix_origin_is_override(id->helo_origin))) {
+        || fix_origin_is_override(&id->helo_origin)) {
         fix_set_helo(out, id, name, main_cf_users, exim);
         return;
     }
@@ -337,7 +338,7 @@ void fix_bind_address(struct fix_list *out, const struct model_identity *id, enu
         const char *param = family == MODEL_IPV6 ? "smtp_bind_address6" : "smtp_bind_address";
         if (ok) {
             char *what = xasprintf("send from %s, an address of this host", address);
-            fix_postconf(out, id, fix_origin_is_override(b->origin), param, address, what);
+            fix_postconf(out, id, fix_origin_is_override(&b->origin), param, address, what);
             free(what);
         } else {
             fix_note(out, "set %s to an address this host has (ip -brief address lists them), or remove the "

@@ -1,11 +1,23 @@
 /* identity_json - JSON form of one identity; see identity_json.h. */
 #include "auditor/identity_json.h"
 
+#include <time.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 
 static struct json_object *identity_json_str(const char *s)
 {
     return s ? json_object_new_string(s) : NULL;
+}
+
+/* An origin in its report form; null when there is none. */
+static struct json_object *identity_json_origin(const struct model_origin *o)
+{
+    char *s = model_origin_tostr(o);
+    struct json_object *j = identity_json_str(s);
+    free(s);
+    return j;
 }
 
 struct json_object *identity_json(const struct model_identity *id)
@@ -20,7 +32,7 @@ struct json_object *identity_json(const struct model_identity *id)
 
     struct json_object *helo = json_object_new_object();
     json_object_object_add(helo, "name", identity_json_str(id->helo_name));
-    json_object_object_add(helo, "origin", identity_json_str(id->helo_origin));
+    json_object_object_add(helo, "origin", identity_json_origin(&id->helo_origin));
     json_object_object_add(helo, "dynamic", json_object_new_boolean(id->helo_dynamic));
     if (id->helo_expression)
         json_object_object_add(helo, "expression", json_object_new_string(id->helo_expression));
@@ -33,7 +45,7 @@ struct json_object *identity_json(const struct model_identity *id)
         char key[32];
         json_object_object_add(bind, fam, identity_json_str(b->address));
         snprintf(key, sizeof(key), "origin_%s", fam);
-        json_object_object_add(bind, key, identity_json_str(b->origin));
+        json_object_object_add(bind, key, identity_json_origin(&b->origin));
         snprintf(key, sizeof(key), "how_%s", fam);
         json_object_object_add(bind, key, json_object_new_string(model_bind_how_tostr(b->how)));
         if (b->expression) {
@@ -49,11 +61,11 @@ struct json_object *identity_json(const struct model_identity *id)
         if (id->families & MODEL_FAMILY_BIT(f))
             json_object_array_add(fams, json_object_new_string(model_family_tostr((enum model_family)f)));
     json_object_object_add(o, "families", fams);
-    json_object_object_add(o, "families_origin", identity_json_str(id->families_origin));
+    json_object_object_add(o, "families_origin", identity_json_origin(&id->families_origin));
     json_object_object_add(o, "preference", json_object_new_string(model_preference_tostr(id->preference)));
-    json_object_object_add(o, "preference_origin", identity_json_str(id->preference_origin));
+    json_object_object_add(o, "preference_origin", identity_json_origin(&id->preference_origin));
     json_object_object_add(o, "relay", identity_json_str(id->relay));
-    json_object_object_add(o, "relay_origin", identity_json_str(id->relay_origin));
+    json_object_object_add(o, "relay_origin", identity_json_origin(&id->relay_origin));
     json_object_object_add(o, "nexthop_varies", json_object_new_boolean(id->nexthop_varies));
 
     struct json_object *notes = json_object_new_array();
@@ -97,4 +109,25 @@ void identity_json_add_head(struct json_object *root, const char *status, const 
         json_object_array_add(problems, o);
     }
     json_object_object_add(root, "problems", problems);
+}
+
+struct json_object *identity_json_run(long long started_ms, long long duration_ms, const struct strlist *resolvers)
+{
+    struct json_object *o = json_object_new_object();
+    if (started_ms > 0) {
+        time_t secs = (time_t)(started_ms / 1000);
+        struct tm tm;
+        char when[32];
+        gmtime_r(&secs, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        json_object_object_add(o, "started", json_object_new_string(when));
+    } else {
+        json_object_object_add(o, "started", NULL);
+    }
+    json_object_object_add(o, "duration_ms", duration_ms >= 0 ? json_object_new_int64(duration_ms) : NULL);
+    struct json_object *list = json_object_new_array();
+    for (size_t i = 0; resolvers && i < resolvers->n; i++)
+        json_object_array_add(list, json_object_new_string(resolvers->items[i]));
+    json_object_object_add(o, "resolvers", list);
+    return o;
 }

@@ -7,6 +7,7 @@
 
 #include "auditor/foundation/diag.h"
 #include "auditor/foundation/model.h"
+#include "auditor/foundation/strlist.h"
 
 /* identity_json - a new json-c object the caller owns (json_object_put()). */
 struct json_object *identity_json(const struct model_identity *id);
@@ -17,5 +18,10 @@ struct json_object *identity_json(const struct model_identity *id);
  * none). */
 void identity_json_add_head(struct json_object *root, const char *status, const struct model_set *set,
                             const struct diag_list *diags);
+
+/* identity_json_run - the "run" object of interface 1.1: { "started":
+ * RFC 3339 UTC of started_ms (Unix ms; null when 0), "duration_ms" (null
+ * when negative), "resolvers": the list (empty for NULL) }. */
+struct json_object *identity_json_run(long long started_ms, long long duration_ms, const struct strlist *resolvers);
 
 #endif

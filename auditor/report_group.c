@@ -27,7 +27,9 @@ static char *report_group_key(const struct model_set *set, const struct facts *f
     strbuf_addf(&sb, "%d;", (int)id->mta);
     report_group_field(&sb, id->config);
     report_group_field(&sb, id->helo_name);
-    report_group_field(&sb, id->helo_origin);
+    char *origin = model_origin_tostr(&id->helo_origin);
+    report_group_field(&sb, origin);
+    free(origin);
     strbuf_addf(&sb, "%d;", id->helo_dynamic);
     report_group_field(&sb, id->helo_expression);
     report_group_field(&sb, id->relay);

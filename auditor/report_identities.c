@@ -104,13 +104,15 @@ static void ri_pad(struct strbuf *sb, const char *s, size_t width)
         strbuf_addc(sb, ' ');
 }
 
-static void ri_origin_line(struct strbuf *sb, const char *what, const char *origin, bool color)
+static void ri_origin_line(struct strbuf *sb, const char *what, const struct model_origin *o, bool color)
 {
+    char *origin = model_origin_tostr(o);
     if (!origin)
         return;
     strbuf_addf(sb, "    %s%-12s%s ", color ? RI_DIM : "", what, color ? RI_RESET : "");
     term_escape(sb, origin);
     strbuf_addc(sb, '\n');
+    free(origin);
 }
 
 static void ri_details(struct strbuf *sb, const struct model_identity *id, bool color)
@@ -118,7 +120,7 @@ static void ri_details(struct strbuf *sb, const struct model_identity *id, bool 
     strbuf_adds(sb, "  ");
     term_escape(sb, id->id);
     strbuf_addc(sb, '\n');
-    ri_origin_line(sb, "ehlo", id->helo_origin, color);
+    ri_origin_line(sb, "ehlo", &id->helo_origin, color);
     if (id->helo_dynamic && id->helo_expression) {
         strbuf_addf(sb, "    %-12s ", "expression");
         term_escape(sb, id->helo_expression);
@@ -132,14 +134,14 @@ static void ri_details(struct strbuf *sb, const struct model_identity *id, bool 
             term_escape(sb, b->expression);
             strbuf_adds(sb, "  (computed at delivery time)\n");
         }
-        ri_origin_line(sb, label, b->origin, color);
+        ri_origin_line(sb, label, &b->origin, color);
         free(label);
     }
-    ri_origin_line(sb, "families", id->families_origin, color);
-    ri_origin_line(sb, "preference", id->preference_origin, color);
-    ri_origin_line(sb, "relay", id->relay_origin, color);
-    if (id->bind_enforce_origin && id->mta == MODEL_POSTFIX && id->bind_enforce)
-        ri_origin_line(sb, "bind enforce", id->bind_enforce_origin, color);
+    ri_origin_line(sb, "families", &id->families_origin, color);
+    ri_origin_line(sb, "preference", &id->preference_origin, color);
+    ri_origin_line(sb, "relay", &id->relay_origin, color);
+    if (id->mta == MODEL_POSTFIX && id->bind_enforce)
+        ri_origin_line(sb, "bind enforce", &id->bind_enforce_origin, color);
     for (size_t i = 0; i < id->notes.n; i++) {
         strbuf_addf(sb, "    %snote%s         ", color ? RI_YELLOW : "", color ? RI_RESET : "");
         term_escape(sb, id->notes.items[i]);
@@ -242,10 +244,12 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
     return strbuf_detach(&sb);
 }
 
-char *report_identities_json(const struct model_set *set, const struct diag_list *diags)
+char *report_identities_json(const struct model_set *set, const struct diag_list *diags, long long run_started_ms,
+                             long long run_duration_ms)
 {
     struct json_object *root = json_object_new_object();
     identity_json_add_head(root, set->n ? "ok" : "unknown", set, diags);
+    json_object_object_add(root, "run", identity_json_run(run_started_ms, run_duration_ms, NULL));
 
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *copy = xasprintf("%s\n", text);

@@ -11,7 +11,9 @@
 
 /* report_identities_text - newly allocated text; colour escapes when color. */
 char *report_identities_text(const struct model_set *set, const struct diag_list *diags, bool color);
-/* report_identities_json - newly allocated JSON text (pretty-printed). */
-char *report_identities_json(const struct model_set *set, const struct diag_list *diags);
+/* report_identities_json - newly allocated JSON text (pretty-printed), with
+ * the "run" object (started: Unix ms, 0 unknown; duration: ms, -1 unknown). */
+char *report_identities_json(const struct model_set *set, const struct diag_list *diags, long long run_started_ms,
+                             long long run_duration_ms);
 
 #endif

@@ -106,6 +106,8 @@ struct json_object *report_json_object(const struct model_set *set, const struct
 {
     struct json_object *root = json_object_new_object();
     identity_json_add_head(root, finding_status_tostr(finding_status_of(findings)), set, facts->diags);
+    json_object_object_add(root, "run", identity_json_run(facts->run_started_ms, facts->run_duration_ms,
+                                                          &facts->resolvers));
     struct json_object *sources = json_object_new_array();
     for (size_t i = 0; i < facts->nsources; i++)
         json_object_array_add(sources, report_json_source(set, &facts->sources[i]));
@@ -121,11 +123,36 @@ struct json_object *report_json_object(const struct model_set *set, const struct
     return root;
 }
 
+void report_json_add_changes(struct json_object *root, const struct state_changes *changes, const char *file,
+                             unsigned runs)
+{
+    json_object_object_add(root, "status", json_object_new_string(finding_status_tostr(changes->status)));
+    struct json_object *c = json_object_new_object();
+    const struct finding_list *lists[3] = { &changes->added, &changes->resolved, &changes->pending };
+    static const char *const names[3] = { "new", "resolved", "pending" };
+    for (int k = 0; k < 3; k++) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; i < lists[k]->n; i++)
+            json_object_array_add(a, report_json_finding(&lists[k]->items[i]));
+        json_object_object_add(c, names[k], a);
+    }
+    json_object_object_add(root, "changes", c);
+    struct json_object *s = json_object_new_object();
+    json_object_object_add(s, "file", json_object_new_string(file));
+    json_object_object_add(s, "runs", json_object_new_int64((int64_t)runs));
+    json_object_object_add(root, "state", s);
+}
+
+char *report_json_text(struct json_object *root)
+{
+    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    return xasprintf("%s\n", text);
+}
+
 char *report_json(const struct model_set *set, const struct facts *facts, const struct finding_list *findings)
 {
     struct json_object *root = report_json_object(set, facts, findings);
-    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-    char *out = xasprintf("%s\n", text);
+    char *out = report_json_text(root);
     json_object_put(root);
     return out;
 }

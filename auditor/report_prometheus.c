@@ -9,6 +9,10 @@
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
 
+#ifndef MP_VERSION
+#define MP_VERSION "0.0.0"
+#endif
+
 static void report_prometheus_label(struct strbuf *sb, const char *name, const char *value, bool first)
 {
     strbuf_addf(sb, "%s%s=\"", first ? "" : ",", name);
@@ -97,6 +101,15 @@ char *report_prometheus(const struct model_set *set, const struct verdict_set *v
             report_prometheus_label(&sb, "address", fam->address, false);
             strbuf_addf(&sb, "} %d\n", fam->confirmed == VERDICT_YES);
         }
+
+    report_prometheus_head(&sb, "mta_preflight_last_run_timestamp_seconds", "When the run ended, Unix time.");
+    long long end_ms = facts->run_started_ms + (facts->run_duration_ms > 0 ? facts->run_duration_ms : 0);
+    strbuf_addf(&sb, "mta_preflight_last_run_timestamp_seconds %lld.%03lld\n", end_ms / 1000, end_ms % 1000);
+    report_prometheus_head(&sb, "mta_preflight_run_duration_seconds", "How long the run took.");
+    long long dur = facts->run_duration_ms > 0 ? facts->run_duration_ms : 0;
+    strbuf_addf(&sb, "mta_preflight_run_duration_seconds %lld.%03lld\n", dur / 1000, dur % 1000);
+    report_prometheus_head(&sb, "mta_preflight_build_info", "The program's version, as a label; always 1.");
+    strbuf_addf(&sb, "mta_preflight_build_info{version=\"%s\"} 1\n", MP_VERSION);
 
     report_prometheus_head(&sb, "mta_preflight_dns_lookup_seconds", "Time to the answer of each DNS question.");
     for (size_t i = 0; i < facts->nlookups; i++) {

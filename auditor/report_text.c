@@ -415,11 +415,13 @@ static void rt_helo(struct rt *r, const struct facts *facts, const struct model_
         rt_esc(&line, id->helo_expression);
     } else {
         rt_esc(&line, id->helo_name);
-        if (id->helo_origin) {
+        char *origin = model_origin_tostr(&id->helo_origin);
+        if (origin) {
             strbuf_adds(&line.sb, "  (");
-            rt_esc(&line, id->helo_origin);
+            rt_esc(&line, origin);
             strbuf_addc(&line.sb, ')');
         }
+        free(origin);
     }
     rt_label(r, "EHLO");
     rt_line(r, &line.sb);
@@ -494,5 +496,75 @@ char *report_text(const struct model_set *set, const struct verdict_set *vs, con
         rt_finding(&r, findings, NULL, k);
     }
     report_group_free(&groups);
+    return strbuf_detach(&r.sb);
+}
+
+/* rt_brief - one line for a resolved or pending finding. */
+static void rt_brief(struct rt *r, const struct finding *f)
+{
+    struct rt line = { STRBUF_INIT, false };
+    strbuf_addf(&line.sb, "  %-8s %s", finding_severity_tostr(f->severity), finding_id_tostr(f->id));
+    if (f->identity) {
+        strbuf_addc(&line.sb, ' ');
+        rt_esc(&line, f->identity);
+    }
+    if (f->family >= 0) {
+        strbuf_addf(&line.sb, " (%s", model_family_tostr((enum model_family)f->family));
+        if (f->address) {
+            strbuf_addc(&line.sb, ' ');
+            rt_esc(&line, f->address);
+        }
+        strbuf_addc(&line.sb, ')');
+    }
+    struct strbuf wrapped = STRBUF_INIT;
+    report_text_wrap(&wrapped, line.sb.buf, 11, RT_WIDTH);
+    /* The first line keeps its own two-space indent. */
+    strbuf_adds(&r->sb, "  ");
+    strbuf_adds(&r->sb, wrapped.buf + 11);
+    strbuf_release(&wrapped);
+    strbuf_release(&line.sb);
+}
+
+char *report_text_changes(const struct state_changes *changes, const char *state_file, unsigned runs, bool color)
+{
+    struct rt r = { STRBUF_INIT, color };
+    static const char *const status_color[] = { RT_GREEN, RT_YELLOW, RT_RED, RT_MAGENTA };
+    strbuf_adds(&r.sb, "mta-preflight: ");
+    rt_on(&r, status_color[changes->status]);
+    rt_upper(&r, finding_status_tostr(changes->status));
+    rt_off(&r);
+    if (!changes->added.n && !changes->resolved.n && !changes->pending.n)
+        strbuf_adds(&r.sb, " - no change since the last run\n");
+    else
+        strbuf_addf(&r.sb, " - %zu new, %zu resolved, %zu pending\n", changes->added.n, changes->resolved.n,
+                    changes->pending.n);
+    struct rt line = { STRBUF_INIT, false };
+    strbuf_adds(&line.sb, "  state ");
+    rt_esc(&line, state_file);
+    strbuf_addf(&line.sb, ", run %u", runs);
+    rt_line(&r, &line.sb);
+    strbuf_release(&line.sb);
+    if (changes->added.n) {
+        strbuf_adds(&r.sb, "\nnew\n");
+        for (size_t i = 0; i < changes->added.n; i++) {
+            const struct finding *f = &changes->added.items[i];
+            if (f->identity) {
+                strbuf_adds(&r.sb, "  ");
+                rt_esc(&r, f->identity);
+                strbuf_addc(&r.sb, '\n');
+            }
+            rt_finding(&r, &changes->added, NULL, i);
+        }
+    }
+    if (changes->resolved.n) {
+        strbuf_adds(&r.sb, "\nresolved\n");
+        for (size_t i = 0; i < changes->resolved.n; i++)
+            rt_brief(&r, &changes->resolved.items[i]);
+    }
+    if (changes->pending.n) {
+        strbuf_adds(&r.sb, "\npending (seen, not yet confirmed)\n");
+        for (size_t i = 0; i < changes->pending.n; i++)
+            rt_brief(&r, &changes->pending.items[i]);
+    }
     return strbuf_detach(&r.sb);
 }

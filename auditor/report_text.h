@@ -16,6 +16,7 @@
 #include "auditor/finding.h"
 #include "auditor/foundation/model.h"
 #include "auditor/foundation/strbuf.h"
+#include "auditor/state.h"
 #include "auditor/verdict.h"
 
 /* report_text - newly allocated text; free() it. The verdicts (and their
@@ -25,6 +26,11 @@
  * records, configuration lines), which never wraps. */
 char *report_text(const struct model_set *set, const struct verdict_set *vs, const struct finding_list *findings,
                   bool color);
+
+/* report_text_changes - drift mode: the damped status, the state file and
+ * run, then the new findings (with their fixes), the resolved and the
+ * pending ones; "no change since the last run" when there is none. */
+char *report_text_changes(const struct state_changes *changes, const char *state_file, unsigned runs, bool color);
 
 /* report_text_wrap - append text word-wrapped to width columns, every line
  * (the first too) indented by indent spaces, ending with a newline. Words

@@ -31,16 +31,14 @@
 #include "parsers/exim_load.h"
 #include "parsers/exim_options.h"
 
-static char *exim_identity_origin(const char *file, unsigned line)
+/* Set *origin to where option o is set: its file and line, or a default
+ * when it has no file. */
+static void exim_identity_opt_origin(struct model_origin *origin, const struct exim_option *o)
 {
-    if (!file)
-        return xstrdup("default");
-    return line ? xasprintf("%s:%u", file, line) : xstrdup(file);
-}
-
-static char *exim_identity_opt_origin(const struct exim_option *o)
-{
-    return exim_identity_origin(o->file, o->line);
+    if (o->file)
+        model_origin_file(origin, o->file, o->line);
+    else
+        model_origin_default(origin, NULL);
 }
 
 /* Say which macros an option's line used: in Debian's layout the value an
@@ -62,7 +60,7 @@ static void exim_identity_macro_notes(struct model_identity *id, const char *wha
  * resolver step) and where it comes from. */
 struct exim_primary {
     char *name;   /* NULL when unknown */
-    char *origin;
+    struct model_origin origin;
     bool short_name; /* a nodename without a dot: the resolver may change it */
     const struct exim_option *opt; /* the primary_hostname line, or NULL */
 };
@@ -74,20 +72,21 @@ static void exim_identity_primary(const struct exim_config *cfg, const struct mo
     memset(p, 0, sizeof(*p));
     if (o) {
         p->name = xstrdup(o->value);
-        p->origin = exim_identity_opt_origin(o);
+        exim_identity_opt_origin(&p->origin, o);
         p->opt = o;
         return;
     }
     if (!host || !host->hostname || !*host->hostname) {
-        p->origin = xstrdup("default (uname nodename, unknown)");
+        model_origin_default(&p->origin, "uname nodename, unknown");
         return;
     }
     p->name = xstrdup(host->hostname);
     if (strchr(host->hostname, '.')) {
-        p->origin = xstrdup("default (uname nodename)");
+        model_origin_default(&p->origin, "uname nodename");
     } else {
         p->short_name = true;
-        p->origin = xstrdup("default (uname nodename; it has no dot, so Exim canonicalises it through the resolver)");
+        model_origin_default(&p->origin,
+                             "uname nodename; it has no dot, so Exim canonicalises it through the resolver");
     }
 }
 
@@ -125,14 +124,16 @@ static void exim_identity_helo(struct model_identity *id, const struct exim_driv
 {
     const struct exim_option *o = exim_options_find(&t->opts, "helo_data");
     const char *expr = o ? o->value : "$primary_hostname";
-    char *origin = o ? exim_identity_opt_origin(o) : xstrdup(prim->origin);
+    if (o)
+        exim_identity_opt_origin(&id->helo_origin, o);
+    else
+        model_origin_copy(&id->helo_origin, &prim->origin);
     char *name = exim_identity_eval(expr, prim->name);
     exim_identity_macro_notes(id, "helo_data", o);
     if (!o || strstr(expr, "primary_hostname"))
         exim_identity_macro_notes(id, "primary_hostname", prim->opt);
     if (name) {
         id->helo_name = name;
-        id->helo_origin = origin;
         if (!o && prim->short_name)
             strlist_addf(&id->notes,
                          "primary_hostname is unset and the host name '%s' has no dot: Exim looks it up and uses "
@@ -142,7 +143,6 @@ static void exim_identity_helo(struct model_identity *id, const struct exim_driv
     }
     id->helo_dynamic = true;
     id->helo_expression = xstrdup(expr);
-    id->helo_origin = origin;
     /* Debian's REMOTE_SMTP_HELO_FROM_DNS and similar: the PTR name of the
      * sending address, falling back to $primary_hostname */
     if (strstr(expr, "dnsdb") && strstr(expr, "ptr=$sending_ip_address") && strstr(expr, "primary_hostname") &&
@@ -163,15 +163,16 @@ static void exim_identity_bind(struct model_identity *id, const struct exim_driv
     if (!o || !*o->value)
         return;
     exim_identity_macro_notes(id, "interface", o);
-    char *origin = exim_identity_opt_origin(o);
+    struct model_origin origin = MODEL_ORIGIN_INIT;
+    exim_identity_opt_origin(&origin, o);
     if (strchr(o->value, '$')) {
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             id->bind[f].how = MODEL_BIND_DYNAMIC;
             id->bind[f].expression = xstrdup(o->value);
-            id->bind[f].origin = xstrdup(origin);
+            model_origin_copy(&id->bind[f].origin, &origin);
         }
         strlist_add(&id->notes, "interface is an expansion evaluated at delivery time");
-        free(origin);
+        model_origin_free(&origin);
         return;
     }
     struct exim_list it;
@@ -197,7 +198,7 @@ static void exim_identity_bind(struct model_identity *id, const struct exim_driv
         if (id->bind[f].how == MODEL_BIND_NONE) {
             id->bind[f].how = MODEL_BIND_PARAM;
             id->bind[f].address = item;
-            id->bind[f].origin = xstrdup(origin);
+            model_origin_copy(&id->bind[f].origin, &origin);
         } else {
             extra[f]++;
             free(item);
@@ -216,7 +217,7 @@ static void exim_identity_bind(struct model_identity *id, const struct exim_driv
                                      "chooses their source",
                          fname, fname);
     }
-    free(origin);
+    model_origin_free(&origin);
 }
 
 /* Whether list (a domain list, named lists resolved) has an item that
@@ -397,7 +398,7 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
             if (n > 1)
                 strlist_addf(&id->notes, "hosts lists %zu hosts; Exim tries them in order", n);
         }
-        id->relay_origin = exim_identity_opt_origin(hosts);
+        exim_identity_opt_origin(&id->relay_origin, hosts);
         return;
     }
 
@@ -442,7 +443,7 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
                              routers[chosen]->name);
             }
         }
-        id->relay_origin = exim_identity_opt_origin(route);
+        exim_identity_opt_origin(&id->relay_origin, route);
         strlist_free(&hl);
         return;
     }
@@ -459,7 +460,7 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
         size_t n;
         exim_identity_macro_notes(id, "hosts", hosts);
         id->relay = exim_identity_first_host(hosts->value, portval, &n);
-        id->relay_origin = exim_identity_opt_origin(hosts);
+        exim_identity_opt_origin(&id->relay_origin, hosts);
         if (strchr(hosts->value, '$'))
             id->nexthop_varies = true;
     }
@@ -506,26 +507,26 @@ static void exim_identity_families(struct model_identity *id, const struct exim_
 
     if (exim_options_bool(dis, false)) {
         id->families = MODEL_FAMILY_BIT(MODEL_IPV4);
-        id->families_origin = exim_identity_opt_origin(dis);
+        exim_identity_opt_origin(&id->families_origin, dis);
     } else if (v4l && exim_identity_matches_all(cfg, v4l->value, 0)) {
         id->families = MODEL_FAMILY_BIT(MODEL_IPV4);
-        id->families_origin = exim_identity_opt_origin(v4l);
+        exim_identity_opt_origin(&id->families_origin, v4l);
         strlist_add(&id->notes, "dns_ipv4_lookup matches every domain: Exim looks up no AAAA records");
     } else if (users && only == users) {
         id->families = MODEL_FAMILY_BIT(MODEL_IPV4);
-        id->families_origin = exim_identity_opt_origin(only_o);
+        exim_identity_opt_origin(&id->families_origin, only_o);
     } else {
-        id->families_origin = xstrdup("default (Exim uses IPv4 and IPv6)");
+        model_origin_default(&id->families_origin, "Exim uses IPv4 and IPv6");
     }
 
     if (id->families == MODEL_FAMILY_BIT(MODEL_IPV4)) {
         id->preference = MODEL_PREF_IPV4;
-        id->preference_origin = xstrdup(id->families_origin);
+        model_origin_copy(&id->preference_origin, &id->families_origin);
     } else if (users && prefer == users) {
         id->preference = MODEL_PREF_IPV4;
-        id->preference_origin = exim_identity_opt_origin(prefer_o);
+        exim_identity_opt_origin(&id->preference_origin, prefer_o);
     } else {
-        id->preference_origin = xstrdup("default (Exim tries IPv6 first)");
+        model_origin_default(&id->preference_origin, "Exim tries IPv6 first");
     }
 }
 
@@ -566,7 +567,7 @@ int exim_identity_load(const char *config_file, const char *debian_dir, const st
         exim_identity_helo(id, t, &prim);
         exim_identity_bind(id, t, diags);
         id->bind_enforce = true;
-        id->bind_enforce_origin = xstrdup("default (Exim fails the connection)");
+        model_origin_default(&id->bind_enforce_origin, "Exim fails the connection");
         exim_identity_families(id, cfg, t);
         exim_identity_relay(id, cfg, t);
         if (exim_options_find(&t->opts, "socks_proxy"))
@@ -576,7 +577,7 @@ int exim_identity_load(const char *config_file, const char *debian_dir, const st
             strlist_addf(&id->notes, "fallback_hosts: %s", fb->value);
     }
     free(prim.name);
-    free(prim.origin);
+    model_origin_free(&prim.origin);
     exim_load_free(&ld);
     return 1;
 }

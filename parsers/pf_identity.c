@@ -201,15 +201,17 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
     }
     free(copy);
     if (names > 0) {
+        char *where = model_origin_tostr(&ii->origin);
         char *note = names == 1
                          ? xasprintf("inet_interfaces (%s) names host %s: which source address Postfix binds to "
                                      "depends on what that name resolves to; mta-preflight does not resolve it and "
                                      "counts it as no address",
-                                     ii->origin, shown.buf)
+                                     where, shown.buf)
                          : xasprintf("inet_interfaces (%s) names hosts %s%s: which source address Postfix binds to "
                                      "depends on what those names resolve to; mta-preflight does not resolve them "
                                      "and counts them as no address",
-                                     ii->origin, shown.buf, names > 3 ? " and more" : "");
+                                     where, shown.buf, names > 3 ? " and more" : "");
+        free(where);
         if (!strlist_contains(&id->notes, note))
             strlist_add_owned(&id->notes, note);
         else
@@ -225,7 +227,7 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
     if (count == 1 && !found_loopback) {
         b->how = MODEL_BIND_INET_INTERFACES;
         b->address = found;
-        b->origin = xstrdup(ii->origin);
+        model_origin_copy(&b->origin, &ii->origin);
         found = NULL;
     }
     free(found);
@@ -264,15 +266,17 @@ static void pf_identity_bind(struct pf_identity_run *run, const struct pf_scope 
                                  "bad %s parameter: %s: not an %s address (smtp(8) stops at the first connection)",
                                  param, v.value, fam == MODEL_IPV4 ? "IPv4" : "IPv6");
             b->how = MODEL_BIND_NONE;
+            char *where = model_origin_tostr(&v.origin);
             strlist_addf(&id->notes, "%s (%s) is '%s', which smtp(8) cannot use: every %s delivery attempt fails",
-                         param, v.origin, v.value, model_family_tostr((enum model_family)fam));
+                         param, where, v.value, model_family_tostr((enum model_family)fam));
+            free(where);
         } else if (zero) {
             b->how = MODEL_BIND_WILDCARD;
-            b->origin = xstrdup(v.origin);
+            model_origin_copy(&b->origin, &v.origin);
         } else {
             b->how = MODEL_BIND_PARAM;
             b->address = xstrdup(addr);
-            b->origin = xstrdup(v.origin);
+            model_origin_copy(&b->origin, &v.origin);
         }
     }
     free(addr);
@@ -303,12 +307,15 @@ static void pf_identity_families(struct pf_identity_run *run, const struct pf_sc
             }
         }
         free(copy);
-        if (v.value && id->families == 0 && !bad)
+        if (v.value && id->families == 0 && !bad) {
+            char *where = model_origin_tostr(&v.origin);
             strlist_addf(&id->notes, "inet_protocols (%s) enables no address family: this transport cannot "
                                      "deliver over the network",
-                         v.origin);
+                         where);
+            free(where);
+        }
     }
-    id->families_origin = xstrdup(v.origin);
+    model_origin_copy(&id->families_origin, &v.origin);
     pf_value_free(&v);
 }
 
@@ -328,7 +335,7 @@ static void pf_identity_preference(struct pf_identity_run *run, const struct pf_
             pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "bad smtp_address_preference value: %s",
                              v.value);
     }
-    id->preference_origin = xstrdup(v.origin);
+    model_origin_copy(&id->preference_origin, &v.origin);
     pf_value_free(&v);
 }
 
@@ -342,7 +349,7 @@ static void pf_identity_enforce(struct pf_identity_run *run, const struct pf_sco
                              "bad boolean configuration: smtp_bind_address_enforce = %s", v.value);
         id->bind_enforce = b == 1;
     }
-    id->bind_enforce_origin = xstrdup(v.origin);
+    model_origin_copy(&id->bind_enforce_origin, &v.origin);
     pf_value_free(&v);
 }
 
@@ -376,7 +383,7 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
     const struct pf_relay_class *c = is_def ? &r->def : is_rel ? &r->rel : NULL;
     if (c && c->nexthop) {
         id->relay = xstrdup(c->nexthop);
-        id->relay_origin = xstrdup(c->origin);
+        model_origin_copy(&id->relay_origin, &c->origin);
     }
     if (is_def && is_rel) {
         const char *a = r->def.nexthop ? r->def.nexthop : "";
@@ -392,16 +399,19 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
                                  "for a warning",
                      run->mastercf->path, svc->line);
     if (!is_def && !is_rel) {
-        if (r->relayhost)
+        if (r->relayhost) {
+            char *where = model_origin_tostr(&r->relayhost_origin);
             strlist_addf(&id->notes, "neither default_transport nor relay_transport names this transport: it gets "
                                      "mail only from tables or filters that name it (transport_maps, content_filter, "
                                      "sender-dependent maps); an entry that names no next hop sends it to "
                                      "relayhost %s (%s)",
-                         r->relayhost, r->relayhost_origin);
-        else
+                         r->relayhost, where);
+            free(where);
+        } else {
             strlist_add(&id->notes, "neither default_transport nor relay_transport names this transport: it gets "
                                     "mail only from tables or filters that name it (transport_maps, content_filter, "
                                     "sender-dependent maps), whose next hop is not shown here");
+        }
     }
     if (r->varies.n > 0) {
         id->nexthop_varies = true;
@@ -411,9 +421,11 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
     struct pf_value fb = PF_VALUE_INIT;
     if (pf_identity_get(run, sc, "smtp_fallback_relay", &fb) == 0 && fb.value && *fb.value) {
         id->nexthop_varies = true;
+        char *where = model_origin_tostr(&fb.origin);
         strlist_addf(&id->notes, "the next hop may vary per destination: mail that cannot be delivered directly "
                                  "goes to smtp_fallback_relay %s (%s)",
-                     fb.value, fb.origin);
+                     fb.value, where);
+        free(where);
     }
     pf_value_free(&fb);
 
@@ -442,7 +454,8 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
     if (pf_identity_get(run, &sc, "smtp_helo_name", &helo) == 0 &&
         pf_identity_required(run, "smtp_helo_name", &helo) == 0)
         id->helo_name = xstrdup(helo.value);
-    id->helo_origin = xstrdup(helo.from == PF_FROM_DEFAULT && mh.origin ? mh.origin : helo.origin);
+    model_origin_copy(&id->helo_origin,
+                      helo.from == PF_FROM_DEFAULT && mh.origin.kind != MODEL_ORIGIN_NONE ? &mh.origin : &helo.origin);
     id->helo_dynamic = false;
     id->helo_from_myhostname = helo.from == PF_FROM_DEFAULT
         || (helo.raw && (strcmp(helo.raw, "$myhostname") == 0 || strcmp(helo.raw, "${myhostname}") == 0));
@@ -532,8 +545,9 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
                          "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
 
     size_t budget = PF_IDENTITY_EXPAND_BUDGET;
-    struct pf_identity_run run = { dir,  hostname, &maincf, &mastercf, { { 0 }, { 0 }, STRLIST_INIT, NULL, NULL },
-                                   out,  diags,    &budget };
+    /* run.relay starts zeroed: no classes, no relayhost, origins of kind NONE */
+    struct pf_identity_run run = { .dir = dir, .hostname = hostname, .maincf = &maincf, .mastercf = &mastercf,
+                                   .out = out, .diags = diags, .budget = &budget };
     const struct pf_service *rewrite = pf_identity_rewrite_service(&run);
     struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname, &budget };
     pf_relay_resolve(&rewrite_scope, &run.relay, diags);
@@ -558,7 +572,9 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
                  tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
                 char *sub = pf_identity_trim_dir(tok);
                 if (strcmp(sub, dir) != 0) {
-                    char *sub_how = xasprintf("multi_instance_directories in %s", v.origin);
+                    char *where = model_origin_tostr(&v.origin);
+                    char *sub_how = xasprintf("multi_instance_directories in %s", where);
+                    free(where);
                     pf_identity_instance(sub, sub_how, hostname, 0, out, diags);
                     free(sub_how);
                 }

@@ -4,8 +4,12 @@
  * lines whose first non-whitespace character is '#' are discarded wherever
  * they occur, also between a line and its continuation lines. A logical line
  * starts with a line whose first character is not whitespace; every
- * following line that starts with whitespace is appended (newline dropped,
- * the continuation's own leading whitespace kept). A '#' after other text is
+ * following line that starts with whitespace is appended with only the
+ * newline dropped: its leading whitespace, and the trailing whitespace of
+ * the line before, stay. Postfix's programs quote "myhostname = mail" plus
+ * "    .example.com" as "mail    .example.com", and postconf -M keeps the
+ * blanks inside a master.cf { } token; only postconf's printing of values
+ * turns each run of blanks into one space. A '#' after other text is
  * data. Text that would start a logical line with whitespace is dropped with
  * Postfix's warning. A NUL byte ends the logical line's text, as it does for
  * Postfix's C strings, with a warning.

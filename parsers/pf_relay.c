@@ -18,16 +18,16 @@ static void pf_relay_class(const struct pf_scope *scope, const char *param, cons
     }
     const char *val = v.value ? v.value : "";
     const char *colon = strchr(val, ':');
-    c->transport_origin = xstrdup(v.origin);
+    model_origin_copy(&c->transport_origin, &v.origin);
     c->file = v.file;
     c->line = v.line;
     c->transport = colon ? xstrndup(val, (size_t)(colon - val)) : xstrdup(val);
     if (colon && colon[1]) {
         c->nexthop = xstrdup(colon + 1);
-        c->origin = xstrdup(v.origin);
+        model_origin_copy(&c->origin, &v.origin);
     } else if (relayhost->value && *relayhost->value) {
         c->nexthop = xstrdup(relayhost->value);
-        c->origin = xstrdup(relayhost->origin);
+        model_origin_copy(&c->origin, &relayhost->origin);
     }
     pf_value_free(&v);
 }
@@ -43,7 +43,7 @@ void pf_relay_resolve(const struct pf_scope *scope, struct pf_relay *out, struct
     pf_relay_class(scope, "relay_transport", &relayhost, &out->rel, diags);
     if (relayhost.value && *relayhost.value) {
         out->relayhost = xstrdup(relayhost.value);
-        out->relayhost_origin = xstrdup(relayhost.origin);
+        model_origin_copy(&out->relayhost_origin, &relayhost.origin);
     }
     pf_value_free(&relayhost);
 
@@ -58,8 +58,11 @@ void pf_relay_resolve(const struct pf_scope *scope, struct pf_relay *out, struct
     for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
         struct pf_value v = PF_VALUE_INIT;
         pf_scope_get(scope, maps[i].param, &v);
-        if (v.raw && *v.raw)
-            strlist_addf(&out->varies, "%s (%s) %s", maps[i].param, v.origin, maps[i].why);
+        if (v.raw && *v.raw) {
+            char *where = model_origin_tostr(&v.origin);
+            strlist_addf(&out->varies, "%s (%s) %s", maps[i].param, where, maps[i].why);
+            free(where);
+        }
         pf_value_free(&v);
     }
 }
@@ -68,8 +71,8 @@ static void pf_relay_class_free(struct pf_relay_class *c)
 {
     free(c->transport);
     free(c->nexthop);
-    free(c->origin);
-    free(c->transport_origin);
+    model_origin_free(&c->origin);
+    model_origin_free(&c->transport_origin);
 }
 
 void pf_relay_free(struct pf_relay *r)
@@ -78,5 +81,5 @@ void pf_relay_free(struct pf_relay *r)
     pf_relay_class_free(&r->rel);
     strlist_free(&r->varies);
     free(r->relayhost);
-    free(r->relayhost_origin);
+    model_origin_free(&r->relayhost_origin);
 }

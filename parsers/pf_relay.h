@@ -32,8 +32,8 @@
 struct pf_relay_class {
     char *transport; /* transport name; NULL when the setting could not be evaluated */
     char *nexthop;   /* NULL: the recipient domain */
-    char *origin;    /* origin of the setting that gave the next hop */
-    char *transport_origin; /* origin of default_transport / relay_transport */
+    struct model_origin origin;           /* of the setting that gave the next hop */
+    struct model_origin transport_origin; /* of default_transport / relay_transport */
     const char *file;       /* where that setting is (borrowed), NULL for the default */
     unsigned line;
 };
@@ -43,7 +43,7 @@ struct pf_relay {
     struct pf_relay_class rel;  /* relay_transport class */
     struct strlist varies;      /* why next hops may vary, one sentence each */
     char *relayhost;            /* relayhost when set, else NULL */
-    char *relayhost_origin;
+    struct model_origin relayhost_origin;
 };
 
 /* pf_relay_resolve - evaluate the routing rule in scope (the trivial-rewrite

@@ -22,7 +22,7 @@ struct pf_scope_raw {
     const char *raw;
     const char *file;
     unsigned line;
-    char *origin; /* newly allocated */
+    struct model_origin origin; /* owned */
 };
 
 static const char *pf_scope_lookup(void *ctx, const char *name);
@@ -74,7 +74,7 @@ static void pf_scope_find(struct pf_scope_ctx *ctx, const char *name, struct pf_
             r->file = mpath;
             r->line = sc->service->line;
             if (want_origin)
-                r->origin = xasprintf("%s:%u", mpath, sc->service->line);
+                model_origin_file(&r->origin, mpath, sc->service->line);
             return;
         }
         if ((v = pf_mastercf_override(sc->service, name))) {
@@ -83,7 +83,7 @@ static void pf_scope_find(struct pf_scope_ctx *ctx, const char *name, struct pf_
             r->file = mpath;
             r->line = sc->service->line;
             if (want_origin)
-                r->origin = xasprintf("%s:%u (-o)", mpath, sc->service->line);
+                model_origin_override(&r->origin, mpath, sc->service->line);
             return;
         }
     }
@@ -93,8 +93,10 @@ static void pf_scope_find(struct pf_scope_ctx *ctx, const char *name, struct pf_
         r->raw = p->value;
         r->file = p->file;
         r->line = p->line;
-        if (want_origin)
-            r->origin = p->file ? xasprintf("%s:%u", p->file, p->line) : xstrdup("default");
+        if (want_origin && p->file)
+            model_origin_file(&r->origin, p->file, p->line);
+        else if (want_origin)
+            model_origin_default(&r->origin, NULL);
         return;
     }
     if (strcmp(name, "myhostname") == 0) {
@@ -105,7 +107,7 @@ static void pf_scope_find(struct pf_scope_ctx *ctx, const char *name, struct pf_
         if (strchr(host, '.')) {
             r->raw = pf_scope_literal(ctx, host);
             if (want_origin)
-                r->origin = xstrdup("default (gethostname())");
+                model_origin_default(&r->origin, "gethostname()");
             return;
         }
         /* check_myhostname(): append mydomain as configured, else localdomain. */
@@ -120,10 +122,16 @@ static void pf_scope_find(struct pf_scope_ctx *ctx, const char *name, struct pf_
         char *name_full = xasprintf("%s.%s", host, domain ? domain : "localdomain");
         r->raw = pf_scope_literal(ctx, name_full);
         free(name_full);
-        if (want_origin)
-            r->origin = domain ? xasprintf("default (gethostname() + . + mydomain from %s)", d.origin)
-                               : xstrdup("default (gethostname() + .localdomain)");
-        free(d.origin);
+        if (want_origin && domain) {
+            char *from = model_origin_tostr(&d.origin);
+            char *note = xasprintf("gethostname() + . + mydomain from %s", from ? from : "?");
+            model_origin_default(&r->origin, note);
+            free(note);
+            free(from);
+        } else if (want_origin) {
+            model_origin_default(&r->origin, "gethostname() + .localdomain");
+        }
+        model_origin_free(&d.origin);
         return;
     }
     if (strcmp(name, "mydomain") == 0) {
@@ -137,8 +145,8 @@ static void pf_scope_find(struct pf_scope_ctx *ctx, const char *name, struct pf_
         r->from = PF_FROM_DEFAULT;
         r->raw = pf_scope_literal(ctx, dot ? dot + 1 : "localdomain");
         if (want_origin)
-            r->origin = xstrdup(dot ? "default ($myhostname minus its first label)"
-                                    : "default (localdomain: myhostname has no dot)");
+            model_origin_default(&r->origin, dot ? "$myhostname minus its first label"
+                                                 : "localdomain: myhostname has no dot");
         return;
     }
     const struct pf_default *def = pf_defaults_find(name);
@@ -146,7 +154,7 @@ static void pf_scope_find(struct pf_scope_ctx *ctx, const char *name, struct pf_
         r->from = PF_FROM_DEFAULT;
         r->raw = def->value;
         if (want_origin)
-            r->origin = xstrdup("default");
+            model_origin_default(&r->origin, NULL);
     }
 }
 
@@ -168,7 +176,7 @@ int pf_scope_get(const struct pf_scope *scope, const char *name, struct pf_value
     v->line = r.line;
     int rc = 0;
     if (!r.raw) {
-        v->origin = xstrdup("undefined");
+        model_origin_free(&r.origin);
     } else {
         v->raw = xstrdup(r.raw);
         v->origin = r.origin;
@@ -188,7 +196,7 @@ void pf_value_free(struct pf_value *v)
 {
     free(v->raw);
     free(v->value);
-    free(v->origin);
+    model_origin_free(&v->origin);
     free(v->error);
     memset(v, 0, sizeof(*v));
 }

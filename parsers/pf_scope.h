@@ -9,13 +9,15 @@
  * Derived defaults (global/mail_params.c): myhostname is the host name, plus
  * "." and mydomain (main.cf or -o, expanded) or "localdomain" when it has no
  * dot; mydomain is myhostname minus its first label, or "localdomain" when
- * myhostname has no dot. Each value keeps its origin: "FILE:LINE",
- * "FILE:LINE (-o)" (the service's master.cf line), "default", or
- * "default (how it was derived)".
+ * myhostname has no dot. Each value keeps its origin (model.h): a main.cf
+ * line, the service's master.cf line (an override, or the entry itself for
+ * service_name and process_name), or a default with, for derived ones, a
+ * note on how it was derived.
  */
 #ifndef MP_PF_SCOPE_H
 #define MP_PF_SCOPE_H
 
+#include "auditor/foundation/model.h"
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"
 
@@ -33,13 +35,13 @@ struct pf_value {
     enum pf_from from;
     char *raw;         /* as written (or the default); NULL when undefined */
     char *value;       /* expanded; NULL when undefined or expansion failed */
-    char *origin;      /* see above; "undefined" when undefined */
+    struct model_origin origin; /* see above; kind NONE when undefined */
     const char *file;  /* where a problem with this value is reported; NULL for defaults */
     unsigned line;
     char *error;       /* Postfix's expansion error, or NULL */
 };
 
-#define PF_VALUE_INIT { PF_FROM_UNDEF, NULL, NULL, NULL, NULL, 0, NULL }
+#define PF_VALUE_INIT { PF_FROM_UNDEF, NULL, NULL, MODEL_ORIGIN_INIT, NULL, 0, NULL }
 
 /* pf_scope_get - look name up in the scope and expand it into *v (owned by
  * v; release with pf_value_free). Returns 0, or -1 when expansion failed

@@ -382,7 +382,7 @@ START_TEST(bind_address_not_local)
     struct model_identity *id = af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
     id->bind[MODEL_IPV4].how = MODEL_BIND_PARAM;
     model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
-    model_set_str(&id->bind[MODEL_IPV4].origin, "/etc/postfix/main.cf:7");
+    model_origin_file(&id->bind[MODEL_IPV4].origin, "/etc/postfix/main.cf", 7);
     struct facts_source *s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
     s->how = FACTS_HOW_BIND;
     s->bind_local = FACTS_LOCAL_NO;
@@ -405,7 +405,7 @@ START_TEST(bind_address_not_local)
     id = af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
     id->bind[MODEL_IPV4].how = MODEL_BIND_PARAM;
     model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
-    model_set_str(&id->bind[MODEL_IPV4].origin, "/etc/postfix/master.cf:12 (-o)");
+    model_origin_override(&id->bind[MODEL_IPV4].origin, "/etc/postfix/master.cf", 12);
     s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
     s->bind_local = FACTS_LOCAL_NO;
     s->kernel_address = strdup("192.0.2.10");
@@ -423,7 +423,7 @@ START_TEST(bind_address_not_local)
     id = af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
     id->bind[MODEL_IPV4].how = MODEL_BIND_INET_INTERFACES;
     model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
-    model_set_str(&id->bind[MODEL_IPV4].origin, "/etc/postfix/main.cf:9");
+    model_origin_file(&id->bind[MODEL_IPV4].origin, "/etc/postfix/main.cf", 9);
     s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
     s->how = FACTS_HOW_INET_INTERFACES;
     s->bind_local = FACTS_LOCAL_NO;
@@ -437,7 +437,7 @@ START_TEST(bind_address_not_local)
     id = af_exim(&a, "/etc/exim4/exim4.conf", "remote_smtp", "mail.example.com", V4);
     id->bind[MODEL_IPV4].how = MODEL_BIND_PARAM;
     model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
-    model_set_str(&id->bind[MODEL_IPV4].origin, "/etc/exim4/exim4.conf:40");
+    model_origin_file(&id->bind[MODEL_IPV4].origin, "/etc/exim4/exim4.conf", 40);
     s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
     s->bind_local = FACTS_LOCAL_NO;
     s->kernel_address = strdup("192.0.2.10");
@@ -620,7 +620,7 @@ START_TEST(shared_relay_transports_with_different_names)
     af_init(&a);
     af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
     struct model_identity *id = af_postfix(&a, "/etc/postfix", "out2", "out2.example.org", V4, MODEL_PREF_ANY);
-    model_set_str(&id->helo_origin, "/etc/postfix/master.cf:30 (-o)");
+    model_origin_override(&id->helo_origin, "/etc/postfix/master.cf", 30);
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     af_source(&a, 1, MODEL_IPV4, "192.0.2.10");
     af_dns_ok(&a, "192.0.2.10", "mail.example.com");
@@ -696,7 +696,7 @@ START_TEST(helo_change_once_in_main_cf)
      * another Postfix instance decides on its own main.cf. */
     two_main_cf_transports(&a);
     struct model_identity *o = af_postfix(&a, "/etc/postfix", "out2", "out2.example.org", V4, MODEL_PREF_ANY);
-    model_set_str(&o->helo_origin, "/etc/postfix/master.cf:30 (-o)");
+    model_origin_override(&o->helo_origin, "/etc/postfix/master.cf", 30);
     af_source(&a, 2, MODEL_IPV4, "192.0.2.30");
     af_dns_ok(&a, "192.0.2.30", "out2.example.net");
     af_fwd(&a, "out2.example.org", FACTS_A, FACTS_NXDOMAIN, NULL);

@@ -78,7 +78,9 @@ START_TEST(helo_evaluation)
             ck_assert_ptr_null(id->helo_name);
         if (cases[i].dynamic)
             ck_assert_str_eq(id->helo_expression, cases[i].helo_data);
-        ck_assert_str_eq(id->helo_origin + strlen(r.dir), "/configure:9");
+        ck_assert_int_eq(id->helo_origin.kind, MODEL_ORIGIN_FILE);
+        ck_assert_str_eq(id->helo_origin.file + strlen(r.dir), "/configure");
+        ck_assert_uint_eq(id->helo_origin.line, 9);
         run_free(&r);
         free(text);
     }
@@ -91,12 +93,16 @@ START_TEST(primary_hostname_defaults)
     run_config(&r, ONE_TRANSPORT(""), "mx1");
     const struct model_identity *id = &r.set.items[0];
     ck_assert_str_eq(id->helo_name, "mx1");
-    ck_assert_msg(strstr(id->helo_origin, "canonicalises it through the resolver") != NULL, "%s", id->helo_origin);
+    ck_assert_int_eq(id->helo_origin.kind, MODEL_ORIGIN_DEFAULT);
+    ck_assert_str_eq(id->helo_origin.note,
+                     "uname nodename; it has no dot, so Exim canonicalises it through the resolver");
     ck_assert(has_note(id, "has no dot"));
     ck_assert_str_eq(id->id + strlen("exim:") + strlen(r.dir), "/configure:t");
     run_free(&r);
     run_config(&r, ONE_TRANSPORT(""), "mx1.example.net");
-    ck_assert_str_eq(r.set.items[0].helo_origin, "default (uname nodename)");
+    char *origin = model_origin_tostr(&r.set.items[0].helo_origin);
+    ck_assert_str_eq(origin, "default (uname nodename)");
+    free(origin);
     run_free(&r);
 }
 END_TEST

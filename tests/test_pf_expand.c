@@ -197,6 +197,15 @@ static void fixture_free(struct fixture *f)
     diag_list_free(&f->d);
 }
 
+/* An origin has the kind and renders as the text of today's reports. */
+static void assert_origin(const struct model_origin *o, enum model_origin_kind kind, const char *text)
+{
+    char *got = model_origin_tostr(o);
+    ck_assert_int_eq(o->kind, kind);
+    ck_assert_pstr_eq(got, text);
+    free(got);
+}
+
 START_TEST(scope_precedence_and_origins)
 {
     struct fixture f;
@@ -208,25 +217,25 @@ START_TEST(scope_precedence_and_origins)
     struct pf_value v = PF_VALUE_INIT;
     ck_assert_int_eq(pf_scope_get(&main_scope, "smtp_helo_name", &v), 0);
     ck_assert_str_eq(v.value, "helo.example.com");
-    ck_assert_str_eq(v.origin, "/cfg/main.cf:2");
+    assert_origin(&v.origin, MODEL_ORIGIN_FILE, "/cfg/main.cf:2");
     ck_assert_int_eq(v.from, PF_FROM_MAINCF);
     pf_value_free(&v);
     struct pf_scope out = { &f.cf, &f.m, pf_mastercf_find(&f.m, "out", "unix"), "host", NULL };
     ck_assert_int_eq(pf_scope_get(&out, "smtp_helo_name", &v), 0);
     ck_assert_str_eq(v.value, "out.o.example.net");
-    ck_assert_str_eq(v.origin, "/cfg/master.cf:2 (-o)");
+    assert_origin(&v.origin, MODEL_ORIGIN_OVERRIDE, "/cfg/master.cf:2 (-o)");
     pf_value_free(&v);
     ck_assert_int_eq(pf_scope_get(&out, "mydomain", &v), 0);
     ck_assert_str_eq(v.value, "example.net");
-    ck_assert_str_eq(v.origin, "default ($myhostname minus its first label)");
+    assert_origin(&v.origin, MODEL_ORIGIN_DEFAULT, "default ($myhostname minus its first label)");
     pf_value_free(&v);
     ck_assert_int_eq(pf_scope_get(&out, "inet_protocols", &v), 0);
     ck_assert_str_eq(v.value, "all");
-    ck_assert_str_eq(v.origin, "default");
+    assert_origin(&v.origin, MODEL_ORIGIN_DEFAULT, "default");
     pf_value_free(&v);
     ck_assert_int_eq(pf_scope_get(&out, "no_such_thing", &v), 0);
     ck_assert_ptr_null(v.value);
-    ck_assert_str_eq(v.origin, "undefined");
+    assert_origin(&v.origin, MODEL_ORIGIN_NONE, NULL);
     pf_value_free(&v);
     ck_assert_int_eq(pf_scope_get(&out, "config_directory", &v), 0);
     ck_assert_str_eq(v.value, "/cfg");
@@ -245,7 +254,7 @@ START_TEST(scope_derived_myhostname)
     ck_assert_str_eq(v.value, "box.localdomain");
     pf_value_free(&v);
     ck_assert_int_eq(pf_scope_get(&main_scope, "myhostname", &v), 0);
-    ck_assert_str_eq(v.origin, "default (gethostname() + .localdomain)");
+    assert_origin(&v.origin, MODEL_ORIGIN_DEFAULT, "default (gethostname() + .localdomain)");
     pf_value_free(&v);
     ck_assert_int_eq(pf_scope_get(&main_scope, "mydomain", &v), 0);
     ck_assert_str_eq(v.value, "localdomain");
@@ -253,12 +262,12 @@ START_TEST(scope_derived_myhostname)
     struct pf_scope svc = { &f.cf, &f.m, pf_mastercf_find(&f.m, "smtp", "unix"), "box", NULL };
     ck_assert_int_eq(pf_scope_get(&svc, "myhostname", &v), 0);
     ck_assert_str_eq(v.value, "box.corp.example");
-    ck_assert_str_eq(v.origin, "default (gethostname() + . + mydomain from /cfg/master.cf:1 (-o))");
+    assert_origin(&v.origin, MODEL_ORIGIN_DEFAULT, "default (gethostname() + . + mydomain from /cfg/master.cf:1 (-o))");
     pf_value_free(&v);
     struct pf_scope fq = { &f.cf, &f.m, NULL, "full.example.org", NULL };
     ck_assert_int_eq(pf_scope_get(&fq, "myhostname", &v), 0);
     ck_assert_str_eq(v.value, "full.example.org");
-    ck_assert_str_eq(v.origin, "default (gethostname())");
+    assert_origin(&v.origin, MODEL_ORIGIN_DEFAULT, "default (gethostname())");
     pf_value_free(&v);
     fixture_free(&f);
 }

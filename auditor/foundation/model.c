@@ -35,6 +35,67 @@ void model_set_str(char **field, const char *value)
     *field = copy;
 }
 
+static void model_origin_set(struct model_origin *o, enum model_origin_kind kind, const char *file,
+                             unsigned line, const char *note)
+{
+    char *f = file ? xstrdup(file) : NULL, *n = note ? xstrdup(note) : NULL;
+    model_origin_free(o);
+    o->kind = kind;
+    o->file = f;
+    o->line = line;
+    o->note = n;
+}
+
+void model_origin_file(struct model_origin *o, const char *file, unsigned line)
+{
+    model_origin_set(o, MODEL_ORIGIN_FILE, file, line, NULL);
+}
+
+void model_origin_override(struct model_origin *o, const char *mastercf, unsigned line)
+{
+    model_origin_set(o, MODEL_ORIGIN_OVERRIDE, mastercf, line, NULL);
+}
+
+void model_origin_default(struct model_origin *o, const char *note)
+{
+    model_origin_set(o, MODEL_ORIGIN_DEFAULT, NULL, 0, note);
+}
+
+void model_origin_copy(struct model_origin *dst, const struct model_origin *src)
+{
+    if (dst == src)
+        return;
+    model_origin_set(dst, src->kind, src->file, src->line, src->note);
+}
+
+void model_origin_free(struct model_origin *o)
+{
+    free(o->file);
+    free(o->note);
+    o->kind = MODEL_ORIGIN_NONE;
+    o->file = NULL;
+    o->line = 0;
+    o->note = NULL;
+}
+
+char *model_origin_tostr(const struct model_origin *o)
+{
+    const char *file = o->file ? o->file : "";
+    switch (o->kind) {
+    case MODEL_ORIGIN_FILE:
+        return o->line ? xasprintf("%s:%u", file, o->line) : xstrdup(file);
+    case MODEL_ORIGIN_OVERRIDE:
+        return xasprintf("%s:%u (-o)", file, o->line);
+    case MODEL_ORIGIN_DEFAULT:
+        return o->note ? xasprintf("default (%s)", o->note) : xstrdup("default");
+    case MODEL_ORIGIN_COMMAND_LINE:
+        return xstrdup("command line");
+    case MODEL_ORIGIN_NONE:
+        break;
+    }
+    return NULL;
+}
+
 static void model_identity_free(struct model_identity *id)
 {
     free(id->id);
@@ -42,20 +103,20 @@ static void model_identity_free(struct model_identity *id)
     free(id->transport);
     free(id->service_type);
     free(id->helo_name);
-    free(id->helo_origin);
+    model_origin_free(&id->helo_origin);
     free(id->helo_expression);
     for (int f = 0; f < MODEL_NFAMILIES; f++) {
         free(id->bind[f].address);
-        free(id->bind[f].origin);
+        model_origin_free(&id->bind[f].origin);
         free(id->bind[f].expression);
     }
-    free(id->bind_enforce_origin);
-    free(id->families_origin);
-    free(id->preference_origin);
+    model_origin_free(&id->bind_enforce_origin);
+    model_origin_free(&id->families_origin);
+    model_origin_free(&id->preference_origin);
     free(id->relay);
-    free(id->relay_origin);
+    model_origin_free(&id->relay_origin);
     free(id->delivery_user);
-    free(id->delivery_user_origin);
+    model_origin_free(&id->delivery_user_origin);
     strlist_free(&id->notes);
 }
 

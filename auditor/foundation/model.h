@@ -1,11 +1,10 @@
 /* model - the outbound identity model: one record per outbound SMTP path.
  *
  * Parsers fill it from the MTAs' configuration (they never resolve names),
- * probes and checks read it, reports print it. Every value keeps its origin:
- * "FILE:LINE" for a line of a configuration file, "FILE:LINE (-o)" for a
- * master.cf override, "default" for a built-in default (optionally followed by
- * a short explanation in parentheses), "command line" for a value given to
- * mta-preflight itself.
+ * probes and checks read it, reports print it. Every value keeps its origin
+ * as a typed struct model_origin: code decides on its kind, never on its
+ * text; model_origin_tostr() renders it for reports ("FILE:LINE",
+ * "FILE:LINE (-o)", "default", "default (NOTE)", "command line").
  *
  * All strings are owned by the record and freed by model_set_free().
  */
@@ -18,6 +17,27 @@
 #include "auditor/foundation/strlist.h"
 
 enum model_mta { MODEL_POSTFIX, MODEL_EXIM };
+
+/* Where a value comes from. */
+enum model_origin_kind {
+    MODEL_ORIGIN_NONE,         /* not known or not set: printed as nothing (JSON null) */
+    MODEL_ORIGIN_FILE,         /* a line of main.cf, master.cf or an Exim file: "FILE:LINE",
+                                  or "FILE" when the line is 0 */
+    MODEL_ORIGIN_OVERRIDE,     /* a master.cf -o of a service: "FILE:LINE (-o)", the file
+                                  being master.cf and the line the service's entry */
+    MODEL_ORIGIN_DEFAULT,      /* a built-in default: "default", or "default (NOTE)" with
+                                  note saying how it was derived */
+    MODEL_ORIGIN_COMMAND_LINE, /* a value given to mta-preflight itself: "command line" */
+};
+
+struct model_origin {
+    enum model_origin_kind kind;
+    char *file;    /* FILE and OVERRIDE, else NULL */
+    unsigned line; /* FILE and OVERRIDE; 0 when only the file is known */
+    char *note;    /* DEFAULT: how the default was derived, or NULL */
+};
+
+#define MODEL_ORIGIN_INIT { MODEL_ORIGIN_NONE, NULL, 0, NULL }
 
 enum model_family { MODEL_IPV4 = 0, MODEL_IPV6 = 1 };
 #define MODEL_NFAMILIES 2
@@ -38,7 +58,7 @@ enum model_bind_how {
 struct model_bind {
     enum model_bind_how how;
     char *address;    /* numeric address for PARAM and INET_INTERFACES, else NULL */
-    char *origin;     /* origin of the deciding setting; NULL for NONE */
+    struct model_origin origin; /* of the deciding setting; kind NONE for MODEL_BIND_NONE */
     char *expression; /* the raw text for DYNAMIC, else NULL */
 };
 
@@ -50,28 +70,28 @@ struct model_identity {
     char *service_type; /* master.cf service type ("unix"); NULL for Exim */
 
     char *helo_name;    /* NULL when dynamic and there is no static guess */
-    char *helo_origin;
+    struct model_origin helo_origin;
     bool helo_dynamic;
     char *helo_expression; /* raw text when dynamic, else NULL */
     bool helo_from_myhostname; /* Postfix: the EHLO name is $myhostname (smtp_helo_name's default) */
 
     struct model_bind bind[MODEL_NFAMILIES];
     bool bind_enforce;  /* Postfix smtp_bind_address_enforce; Exim always fails a bad bind */
-    char *bind_enforce_origin;
+    struct model_origin bind_enforce_origin;
 
     unsigned families;  /* MODEL_FAMILY_BIT() of each family the transport may use */
-    char *families_origin;
+    struct model_origin families_origin;
     enum model_preference preference;
-    char *preference_origin;
+    struct model_origin preference_origin;
 
     char *relay;        /* smarthost as "[host]:port", "host", "host:port", or NULL for MX delivery */
-    char *relay_origin;
+    struct model_origin relay_origin;
     bool nexthop_varies; /* transport or sender maps may route some mail elsewhere */
 
     char *delivery_user; /* the user the MTA's SMTP client runs as (Postfix mail_owner,
                             Exim exim_user), or NULL when unknown; policy routing by
                             uid applies to it */
-    char *delivery_user_origin;
+    struct model_origin delivery_user_origin; /* kind NONE when delivery_user is NULL */
 
     struct strlist notes; /* facts an admin should read, in plain English */
 };
@@ -105,6 +125,20 @@ struct model_host {
  * valid until the next call that adds to the set. */
 struct model_identity *model_identity_add(struct model_set *set, enum model_mta mta);
 void model_config_add(struct model_set *set, enum model_mta mta, const char *path, const char *how);
+/* model_origin_file, _override, _default - set *o to an origin of that kind
+ * (copies of the strings; note may be NULL), releasing what *o held. A
+ * COMMAND_LINE origin has no strings: set its kind after model_origin_free. */
+void model_origin_file(struct model_origin *o, const char *file, unsigned line);
+void model_origin_override(struct model_origin *o, const char *mastercf, unsigned line);
+void model_origin_default(struct model_origin *o, const char *note);
+/* model_origin_copy - set *dst to a deep copy of *src (src may be kind NONE). */
+void model_origin_copy(struct model_origin *dst, const struct model_origin *src);
+/* model_origin_free - release the strings and set *o back to kind NONE. */
+void model_origin_free(struct model_origin *o);
+/* model_origin_tostr - the report form (see the top of this file), newly
+ * allocated; NULL for kind NONE. */
+char *model_origin_tostr(const struct model_origin *o);
+
 /* model_set_str - set *field to a copy of value (NULL allowed), freeing the old one. */
 void model_set_str(char **field, const char *value);
 void model_set_free(struct model_set *set);

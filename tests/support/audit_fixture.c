@@ -38,9 +38,9 @@ struct model_identity *af_postfix(struct af *a, const char *dir, const char *svc
     model_set_str(&id->transport, svc);
     model_set_str(&id->service_type, "unix");
     model_set_str(&id->helo_name, helo);
-    char *origin = xasprintf("%s/main.cf:3", dir);
-    model_set_str(&id->helo_origin, origin);
-    free(origin);
+    char *maincf = xasprintf("%s/main.cf", dir);
+    model_origin_file(&id->helo_origin, maincf, 3);
+    free(maincf);
     id->families = families;
     id->preference = pref;
     return id;
@@ -54,7 +54,7 @@ struct model_identity *af_exim(struct af *a, const char *file, const char *trans
     model_set_str(&id->config, file);
     model_set_str(&id->transport, transport);
     model_set_str(&id->helo_name, helo);
-    model_set_str(&id->helo_origin, "default (primary_hostname)");
+    model_origin_default(&id->helo_origin, "primary_hostname");
     id->families = families;
     id->preference = MODEL_PREF_IPV6;
     return id;
@@ -159,7 +159,7 @@ static void af_set_helo_where(struct af *a, const char *dir, const char *svc, co
         struct model_identity *id = &a->set.items[i];
         if (id->mta != MODEL_POSTFIX || strcmp(id->config, dir) != 0)
             continue;
-        if (svc ? strcmp(id->transport, svc) == 0 : !(id->helo_origin && strstr(id->helo_origin, "(-o)")))
+        if (svc ? strcmp(id->transport, svc) == 0 : id->helo_origin.kind != MODEL_ORIGIN_OVERRIDE)
             model_set_str(&id->helo_name, name);
     }
 }

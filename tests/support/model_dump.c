@@ -25,9 +25,10 @@ static void model_dump_str(struct strbuf *sb, const char *s, const char *prefix)
     }
 }
 
-static void model_dump_field(struct strbuf *sb, const char *name, const char *value, const char *origin,
+static void model_dump_field(struct strbuf *sb, const char *name, const char *value, const struct model_origin *o,
                              const char *prefix)
 {
+    char *origin = o ? model_origin_tostr(o) : NULL;
     strbuf_addf(sb, "  %s: ", name);
     model_dump_str(sb, value, prefix);
     if (origin) {
@@ -35,6 +36,7 @@ static void model_dump_field(struct strbuf *sb, const char *name, const char *va
         model_dump_str(sb, origin, prefix);
     }
     strbuf_addc(sb, '\n');
+    free(origin);
 }
 
 char *model_dump(const struct model_set *set, const struct diag_list *diags, const char *prefix)
@@ -52,7 +54,7 @@ char *model_dump(const struct model_set *set, const struct diag_list *diags, con
         strbuf_adds(&sb, "identity ");
         model_dump_str(&sb, id->id, prefix);
         strbuf_addc(&sb, '\n');
-        model_dump_field(&sb, "helo", id->helo_name, id->helo_origin, prefix);
+        model_dump_field(&sb, "helo", id->helo_name, &id->helo_origin, prefix);
         if (id->helo_dynamic)
             model_dump_field(&sb, "helo.dynamic", id->helo_expression, NULL, prefix);
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
@@ -60,11 +62,11 @@ char *model_dump(const struct model_set *set, const struct diag_list *diags, con
             char *label = xasprintf("bind.%s", model_family_tostr((enum model_family)f));
             char *value = xasprintf("%s %s", model_bind_how_tostr(b->how),
                                     b->address ? b->address : b->expression ? b->expression : "-");
-            model_dump_field(&sb, label, value, b->origin, prefix);
+            model_dump_field(&sb, label, value, &b->origin, prefix);
             free(label);
             free(value);
         }
-        model_dump_field(&sb, "bind.enforce", id->bind_enforce ? "yes" : "no", id->bind_enforce_origin, prefix);
+        model_dump_field(&sb, "bind.enforce", id->bind_enforce ? "yes" : "no", &id->bind_enforce_origin, prefix);
         char fams[16] = "";
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             if (id->families & MODEL_FAMILY_BIT(f)) {
@@ -73,10 +75,10 @@ char *model_dump(const struct model_set *set, const struct diag_list *diags, con
                 strcat(fams, model_family_tostr((enum model_family)f));
             }
         }
-        model_dump_field(&sb, "families", *fams ? fams : "none", id->families_origin, prefix);
-        model_dump_field(&sb, "preference", model_preference_tostr(id->preference), id->preference_origin,
+        model_dump_field(&sb, "families", *fams ? fams : "none", &id->families_origin, prefix);
+        model_dump_field(&sb, "preference", model_preference_tostr(id->preference), &id->preference_origin,
                          prefix);
-        model_dump_field(&sb, "relay", id->relay ? id->relay : "direct", id->relay_origin, prefix);
+        model_dump_field(&sb, "relay", id->relay ? id->relay : "direct", &id->relay_origin, prefix);
         if (id->nexthop_varies)
             model_dump_field(&sb, "nexthop", "varies", NULL, prefix);
         for (size_t n = 0; n < id->notes.n; n++)
