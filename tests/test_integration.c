@@ -251,6 +251,27 @@ START_TEST(install_script_layout_and_paths)
                                 "ExecStart"),
                      "/usr/local/bin/mta-preflight --state /var/lib/mta-preflight/state.json --quiet");
 
+    /* The README quotes these lines as they are installed with PREFIX=/usr/local. */
+    const char *readme = slurp("README.md");
+    const char *const quoted[][2] = {
+        {"share/mta-preflight/apt/99mta-preflight", "DPkg::Post-Invoke"},
+        {"share/mta-preflight/dpkg/mta-preflight", "status-logger="},
+        {"share/mta-preflight/cron.d/mta-preflight", "47 6 "},
+        {"share/mta-preflight/nrpe/mta-preflight.cfg", "command["},
+    };
+    for (size_t i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++) {
+        const char *text = slurp(fmt("%s/%s", root, quoted[i][0]));
+        const char *at = strstr(text, fmt("\n%s", quoted[i][1]));
+        ck_assert_msg(at != NULL, "no '%s' line in %s", quoted[i][1], quoted[i][0]);
+        const char *line = first_line(at + 1);
+        ck_assert_msg(strstr(readme, fmt("\n    %s\n", line)) != NULL, "README does not quote '%s'", line);
+    }
+    static const char *const units[] = {"mta-preflight.service", "mta-preflight-textfile.service"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *exec = key_values(slurp(fmt("%s/share/mta-preflight/systemd/%s", root, units[i])), "ExecStart");
+        ck_assert_msg(strstr(readme, fmt("\n    %s\n", exec)) != NULL, "README does not quote '%s'", exec);
+    }
+
     ck_assert_int_eq(run(NULL, &err, fmt("DESTDIR='%s' PREFIX=/usr/local sh auditor/integration/install.sh uninstall",
                                          stage)),
                      0);
