@@ -197,6 +197,19 @@ uninstall:
 build-check:
 	@sh tests/build_check.sh
 
+# The files that run mta-preflight regularly (auditor/integration/: systemd
+# units, cron file, apt/dpkg hook, Prometheus rules, Icinga 2 and NRPE
+# commands) go to $(PREFIX)/share/mta-preflight/, the hook scripts to
+# $(PREFIX)/lib/mta-preflight/; nothing into /etc. These rules only add
+# prerequisites to install and uninstall.
+.PHONY: install-integration uninstall-integration uninstall
+install: install-integration
+uninstall: uninstall-integration
+install-integration:
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' sh auditor/integration/install.sh install
+uninstall-integration:
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' sh auditor/integration/install.sh uninstall
+
 # make fuzz [FUZZ_SECONDS=30] - coverage-guided fuzzing with libFuzzer (clang)
 # of the parsers of untrusted text: every tests/fuzz/fuzz_NAME.c harness is
 # linked with the library sources compiled with the same sanitizer flags into
