@@ -208,7 +208,9 @@ static int audit_once(const struct cli_options *given)
     if (use_state) {
         state_update(&st, &findings, opts.confirm, started / 1000, &changes);
         status = changes.status;
-        changed = changes.added.n || changes.resolved.n || changes.pending.n;
+        /* Pending findings are not changes yet: --quiet stays silent until
+         * --confirm runs have confirmed them, or cron would mail every flap. */
+        changed = changes.added.n || changes.resolved.n;
         char *error = NULL;
         if (state_save(&st, &error) != 0) {
             fprintf(stderr, "mta-preflight: %s\n", error);

@@ -1,6 +1,7 @@
 /* state - drift mode: what earlier runs saw; see state.h. */
 #include "auditor/state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -135,6 +136,33 @@ static int state_lock(struct state *st, long long deadline_ms, char **error)
     return -1;
 }
 
+/* state_sweep - remove the temporary files (PATH.tmp.XXXXXX, as
+ * atomic_write names them) of runs killed while they wrote the state. Only
+ * a run holding the lock writes them, so with the lock held every one is
+ * stale. */
+static void state_sweep(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    char *prefix = xasprintf("%s.tmp.", base);
+    size_t plen = strlen(prefix);
+    DIR *d = opendir(slash ? dir : ".");
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strncmp(e->d_name, prefix, plen) != 0 || strlen(e->d_name) != plen + 6)
+            continue;
+        char *tmp = slash ? xasprintf("%s%s%s", dir, slash == dir ? "" : "/", e->d_name) : xstrdup(e->d_name);
+        unlink(tmp);
+        free(tmp);
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+    free(dir);
+}
+
 int state_open(struct state *st, const char *path, long long deadline_ms, char **error)
 {
     memset(st, 0, sizeof(*st));
@@ -155,6 +183,7 @@ int state_open(struct state *st, const char *path, long long deadline_ms, char *
         return -1;
     }
     free(dir);
+    state_sweep(path);
 
     size_t len;
     const char *step;
