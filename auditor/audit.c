@@ -119,9 +119,14 @@ static char *audit_render(const struct cli_options *opts, const struct model_set
     }
 }
 
+/* At most this many lines name findings in hook mode; with the status line
+ * and the pointer to the full audit that makes the contract's 5 lines. */
+#define AUDIT_HOOK_FINDING_LINES 3
+
 /* audit_hook_lines - at most 5 lines on stderr for a package hook: the
  * status, the critical and warning findings (of this run, or with a state
- * the new ones), and where to look. Nothing for ok or unknown. */
+ * the new ones), and where to look. Nothing for ok or unknown. When there
+ * are more findings than lines, the last line counts the rest. */
 static void audit_hook_lines(enum finding_status status, const struct finding_list *list)
 {
     if (status != FINDING_STATUS_CRITICAL && status != FINDING_STATUS_WARNING)
@@ -133,18 +138,21 @@ static void audit_hook_lines(enum finding_status status, const struct finding_li
         return;
     fprintf(stderr, "mta-preflight: %s: what receivers see of this mail server needs attention\n",
             status == FINDING_STATUS_CRITICAL ? "CRITICAL" : "WARNING");
+    size_t named = serious <= AUDIT_HOOK_FINDING_LINES ? serious : AUDIT_HOOK_FINDING_LINES - 1;
     size_t shown = 0;
     for (int sev = FINDING_CRITICAL; sev >= FINDING_WARNING; sev--)
         for (size_t i = 0; i < list->n; i++) {
             const struct finding *f = &list->items[i];
             if ((int)f->severity != sev)
                 continue;
-            if (shown < 3 || (shown == 3 && serious == 4)) {
-                char *ident = hostname_escape(f->identity);
-                fprintf(stderr, "  %s %s %s\n", finding_severity_tostr(f->severity), finding_id_tostr(f->id), ident);
+            if (shown < named) {
+                /* config-error and no-mta-config concern no identity */
+                char *ident = f->identity ? hostname_escape(f->identity) : NULL;
+                fprintf(stderr, "  %s %s%s%s\n", finding_severity_tostr(f->severity), finding_id_tostr(f->id),
+                        ident ? " " : "", ident ? ident : "");
                 free(ident);
-            } else if (shown == 3) {
-                fprintf(stderr, "  and %zu more\n", serious - 3);
+            } else if (shown == named) {
+                fprintf(stderr, "  and %zu more\n", serious - named);
             }
             shown++;
         }

@@ -95,6 +95,25 @@ static void ns_setup(void)
     ts_write_file(p, "smtp      unix  -       -       y       -       -       smtp\n");
     free(p);
     free(pf);
+    /* Hosts with N smtp transports (N ptr-missing findings): DIR/manyN,
+     * transports smtp, out2, ..., outN. */
+    static const int many[] = { 3, 4, 6 };
+    for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++) {
+        pf = xasprintf("%s/many%d", conf_dir, many[i]);
+        mkdir(pf, 0755);
+        p = xasprintf("%s/main.cf", pf);
+        ts_write_file(p, "myhostname = mail.example.com\ninet_protocols = ipv4\ncompatibility_level = 3.6\n");
+        free(p);
+        struct strbuf m = STRBUF_INIT;
+        strbuf_adds(&m, "smtp     unix  -       -       y       -       -       smtp\n");
+        for (int k = 2; k <= many[i]; k++)
+            strbuf_addf(&m, "out%d     unix  -       -       y       -       -       smtp\n", k);
+        p = xasprintf("%s/master.cf", pf);
+        ts_write_file(p, m.buf);
+        free(p);
+        strbuf_release(&m);
+        free(pf);
+    }
 }
 
 static void ns_teardown(void)
@@ -567,6 +586,32 @@ START_TEST(quiet_runs)
 }
 END_TEST
 
+/* A state file that is no state: moved aside with one line on stderr, and
+ * the run is a first run (reports everything); the next run goes on. */
+START_TEST(corrupt_state_file)
+{
+    SKIP_UNLESS_READY("corrupt_state_file");
+    struct world w;
+    w_init(&w, DNS_NO_PTR);
+    ts_write_file(w.state, "{\"schema\": 1, \"runs\": 4, \"findings\": [");
+    char *got = drift(&w, 2, "");
+    char *want = xasprintf("rc 2 status critical new [ptr-missing] resolved [] pending [] runs 1 stderr "
+                           "mta-preflight: warning: state '%s' could not be read; moved it to '%s.corrupt' and "
+                           "started afresh\n",
+                           w.state, w.state);
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(want);
+    char *aside = xasprintf("%s.corrupt", w.state);
+    char *text = ts_read_file(aside, NULL);
+    ck_assert_str_eq(text, "{\"schema\": 1, \"runs\": 4, \"findings\": [");
+    free(text);
+    free(aside);
+    DRIFT(&w, 2, CRIT_NONE(2));
+    w_free(&w);
+}
+END_TEST
+
 /* --- the state file under stress ----------------------------------------- */
 
 /* Runs at the same time: every run either records itself or (waiting
@@ -895,7 +940,8 @@ START_TEST(output_is_atomic)
                 json_object_put(root);
             free(text);
         }
-        printf("%ld %ld\n", reads, bad);
+        printf("drift output: a reader read the --output file %ld times while it was replaced, %ld partial\n", reads,
+               bad);
         fflush(stdout);
         _exit(bad == 0 ? 0 : 1);
     }
@@ -977,6 +1023,41 @@ START_TEST(hook_critical_and_healthy)
 }
 END_TEST
 
+/* Many findings: still at most 5 lines (the status, three lines about
+ * findings, the pointer); beyond three the last counts the rest. */
+START_TEST(hook_at_most_five_lines)
+{
+    SKIP_UNLESS_READY("hook_at_most_five_lines");
+    static const int many[] = { 3, 4, 6 };
+    int n = many[_i];
+    struct world w;
+    w_init(&w, DNS_NO_PTR);
+    char *cmd = xasprintf("exec ip netns exec %s '%s' audit --postfix-dir '%s/many%d' --no-exim --system-hostname mail "
+                          "--dns-server %s --hook",
+                          ns, ts_bin(), conf_dir, n, w.server);
+    struct proc p;
+    p_start(&p, cmd, -1);
+    p_wait(&p, 30000);
+    ck_assert_int_eq(p.rc, 0);
+    ck_assert_str_eq(p.out, "");
+    struct strbuf want = STRBUF_INIT;
+    strbuf_adds(&want, "mta-preflight: CRITICAL: what receivers see of this mail server needs attention\n");
+    int named = n <= 3 ? n : 2;
+    for (int k = 1; k <= named; k++)
+        strbuf_addf(&want, "  critical ptr-missing postfix:%s/many%d:%s%.0d/unix\n", conf_dir, n, k == 1 ? "smtp" : "out",
+                    k == 1 ? 0 : k);
+    if (named < n)
+        strbuf_addf(&want, "  and %d more\n", n - named);
+    strbuf_adds(&want, "run 'mta-preflight' for details and fixes\n");
+    ck_assert_str_eq(p.err, want.buf);
+    ck_assert_uint_le(lines(p.err), 5);
+    strbuf_release(&want);
+    p_free(&p);
+    free(cmd);
+    w_free(&w);
+}
+END_TEST
+
 /* DNS that never answers: the hook ends within its --timeout plus one
  * second (also the default 3 s), silently (unknown), exit 0; and it never
  * reads standard input: a pipe that is never written nor closed. */
@@ -1042,12 +1123,14 @@ Suite *drift_suite(void)
     tcase_add_test(tc, flapping_ptr);
     tcase_add_test(tc, servfail_run_flips_nothing);
     tcase_add_test(tc, quiet_runs);
+    tcase_add_test(tc, corrupt_state_file);
     tcase_add_test(tc, concurrent_runs);
     tcase_add_test(tc, unwritable_state);
     tcase_add_test(tc, killed_while_writing);
     tcase_add_test(tc, output_file);
     tcase_add_test(tc, output_is_atomic);
     tcase_add_test(tc, hook_critical_and_healthy);
+    tcase_add_loop_test(tc, hook_at_most_five_lines, 0, 3);
     tcase_add_test(tc, hook_bounds_and_stdin);
     suite_add_tcase(s, tc);
     return s;

@@ -543,7 +543,7 @@ START_TEST(pruning_keeps_the_file_small)
         ck_assert_int_eq(state_open(&st, path, soon(), &error), 0);
         struct state_changes ch = STATE_CHANGES_INIT;
         state_update(&st, &(struct finding_list)FINDING_LIST_INIT, 2, 1000 + run, &ch);
-        ck_assert_uint_eq(ch.resolved.n, run == 1 ? 3 : 0);
+        ck_assert_uint_eq(ch.resolved.n, (run == 1 ? 3u : 0u));
         state_changes_free(&ch);
         ck_assert_int_eq(state_save(&st, &error), 0);
         state_close(&st);
@@ -555,6 +555,39 @@ START_TEST(pruning_keeps_the_file_small)
     json_object_put(root);
     free(text);
     free(path);
+    ts_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A relative path (the current directory) works, and state_open removes
+ * the temporary files a killed run left (PATH.tmp.XXXXXX) and nothing else. */
+START_TEST(relative_path_and_stale_temporary_files)
+{
+    char *dir = ts_tmpdir("state");
+    ck_assert_int_eq(chdir(dir), 0);
+    static const char *const names[] = { "s.json.tmp.AbC123", "s.json.tmp.keep", "s.json.tmp.toolong1",
+                                          "other.json.tmp.AbC123", "s.jsonXtmp.AbC123" };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        ts_write_file(names[i], "{\"schema\": 1, \"ru");
+    struct state st;
+    char *error = NULL;
+    ck_assert_int_eq(state_open(&st, "s.json", soon(), &error), 0);
+    ck_assert(st.first_run);
+    ck_assert_int_eq(access("s.json.tmp.AbC123", F_OK), -1);
+    for (size_t i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+        ck_assert_msg(access(names[i], F_OK) == 0, "'%s' was removed", names[i]);
+    struct finding_list l = FINDING_LIST_INIT;
+    ptr_missing(&l);
+    STEP(&st, &l, 2, 1, NEW_PTR);
+    ck_assert_int_eq(state_save(&st, &error), 0);
+    state_close(&st);
+    ck_assert_int_eq(state_open(&st, "s.json", soon(), &error), 0);
+    ck_assert(!st.first_run);
+    ck_assert_uint_eq(st.n, 1);
+    state_close(&st);
+    finding_list_free(&l);
+    ck_assert_int_eq(chdir("/"), 0);
     ts_rmtree(dir);
     free(dir);
 }
@@ -642,6 +675,7 @@ Suite *state_suite(void)
     tcase_add_test(tf, save_open_round_trip);
     tcase_add_test(tf, corrupt_file_moved_aside);
     tcase_add_test(tf, pruning_keeps_the_file_small);
+    tcase_add_test(tf, relative_path_and_stale_temporary_files);
     tcase_add_test(tf, lock_excludes_a_second_run);
     tcase_add_test(tf, unwritable_directory);
     suite_add_tcase(s, tf);
