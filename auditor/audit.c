@@ -92,7 +92,8 @@ static long long audit_wall_ms(void)
 }
 
 /* audit_render - the report in the asked format; with a state, the
- * changes (text and JSON) and the damped status (JSON). */
+ * changes (text and JSON), the damped status (JSON) and the damped state
+ * (Nagios). */
 static char *audit_render(const struct cli_options *opts, const struct model_set *set, const struct verdict_set *vs,
                           const struct finding_list *findings, const struct state *st,
                           const struct state_changes *changes, FILE *to)
@@ -108,7 +109,9 @@ static char *audit_render(const struct cli_options *opts, const struct model_set
         return out;
     }
     case CLI_FORMAT_NAGIOS:
-        return report_nagios(set, vs->facts, findings);
+        /* With a state the damped state, so that the status word agrees
+         * with the exit status. */
+        return report_nagios(set, vs->facts, st ? &changes->reported : findings);
     case CLI_FORMAT_PROMETHEUS:
         return report_prometheus(set, vs, findings);
     case CLI_FORMAT_TEXT:

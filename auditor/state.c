@@ -333,13 +333,11 @@ void state_update(struct state *st, const struct finding_list *findings, unsigne
     free(seen);
     st->runs++;
 
-    /* The damped status: what is reported stands until it is resolved. */
-    struct finding_list reported = FINDING_LIST_INIT;
+    /* The damped state: what is reported stands until it is resolved. */
     for (size_t k = 0; k < st->n; k++)
         if (st->items[k].reported)
-            state_add_resolved(&reported, &st->items[k]);
-    changes->status = finding_status_of(&reported);
-    finding_list_free(&reported);
+            state_add_resolved(&changes->reported, &st->items[k]);
+    changes->status = finding_status_of(&changes->reported);
 }
 
 static struct json_object *state_json(const struct state *st)
@@ -394,4 +392,5 @@ void state_changes_free(struct state_changes *changes)
     finding_list_free(&changes->added);
     finding_list_free(&changes->resolved);
     finding_list_free(&changes->pending);
+    finding_list_free(&changes->reported);
 }

@@ -60,13 +60,18 @@ struct state {
 };
 
 /* What one run changed, as findings (fixes copied for new and pending ones;
- * resolved ones carry the last message the state kept). */
+ * resolved ones carry the last message the state kept), and the damped
+ * state itself: every key reported and not resolved, with its last known
+ * severity and message (no fixes), for reports of the current state (the
+ * Nagios line) that must agree with the exit status. */
 struct state_changes {
     struct finding_list added, resolved, pending;
-    enum finding_status status; /* of the reported (damped) state */
+    struct finding_list reported;
+    enum finding_status status; /* of reported: the damped status */
 };
 
-#define STATE_CHANGES_INIT { FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_STATUS_OK }
+#define STATE_CHANGES_INIT                                                                                           \
+    { FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_STATUS_OK }
 
 /* state_open - lock path's lock file (waiting until deadline_ms on the
  * monotonic clock of dns_now_ms()), remove stale temporary files, and load

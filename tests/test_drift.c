@@ -540,6 +540,42 @@ START_TEST(servfail_run_flips_nothing)
 }
 END_TEST
 
+/* --format nagios with a state: the status word and the long output are
+ * those of the damped state, as the exit status is. */
+START_TEST(nagios_damped)
+{
+    SKIP_UNLESS_READY("nagios_damped");
+    struct world w;
+    w_init(&w, DNS_PTR);
+    char *args = xasprintf("--format nagios --timeout 2 --state '%s'", w.state);
+    static const struct {
+        enum dns_mode dns;
+        int rc;
+        const char *head; /* the first line's start */
+        bool names_ptr;   /* the long output names ptr-missing */
+    } steps[] = {
+        { DNS_PTR, 0, "MTA-PREFLIGHT OK - ", false },
+        { DNS_NO_PTR, 0, "MTA-PREFLIGHT OK - ", false },           /* pending */
+        { DNS_NO_PTR, 2, "MTA-PREFLIGHT CRITICAL - ", true },      /* new */
+        { DNS_SERVFAIL, 2, "MTA-PREFLIGHT CRITICAL - ", true },    /* held */
+        { DNS_PTR, 2, "MTA-PREFLIGHT CRITICAL - ", true },         /* missed once */
+        { DNS_PTR, 0, "MTA-PREFLIGHT OK - ", false },              /* resolved */
+    };
+    for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+        w_dns(&w, steps[k].dns);
+        struct proc p;
+        run(&w, args, &p);
+        ck_assert_msg(p.rc == steps[k].rc, "step %zu: rc %d: %s", k, p.rc, p.out);
+        ck_assert_msg(strncmp(p.out, steps[k].head, strlen(steps[k].head)) == 0, "step %zu: %s", k, p.out);
+        ck_assert_msg((strstr(p.out, "\ncritical ptr-missing ") != NULL) == steps[k].names_ptr, "step %zu: %s", k,
+                      p.out);
+        p_free(&p);
+    }
+    free(args);
+    w_free(&w);
+}
+END_TEST
+
 /* --quiet prints nothing when nothing changed (also while a change is only
  * pending), on a healthy host with or without a state; a confirmed change
  * is printed. */
@@ -1125,6 +1161,7 @@ Suite *drift_suite(void)
     tcase_add_loop_test(tc, ptr_removed_then_restored, 0, 3);
     tcase_add_test(tc, flapping_ptr);
     tcase_add_test(tc, servfail_run_flips_nothing);
+    tcase_add_test(tc, nagios_damped);
     tcase_add_test(tc, quiet_runs);
     tcase_add_test(tc, corrupt_state_file);
     tcase_add_test(tc, concurrent_runs);
