@@ -59,7 +59,9 @@ static const char rev_none[] = "$ORIGIN 2.0.192.in-addr.arpa.\n$TTL 300\n"
                                "@ IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300\n"
                                "@ IN NS ns.example.com.\n11 IN PTR other.example.com.\n";
 
-enum dns_mode { DNS_PTR, DNS_NO_PTR, DNS_SERVFAIL, DNS_SILENT };
+/* DNS_LIAR: the suite's fake_dns answering NXDOMAIN for every name, the
+ * root zone's NS too (resolver-broken). */
+enum dns_mode { DNS_PTR, DNS_NO_PTR, DNS_SERVFAIL, DNS_SILENT, DNS_LIAR };
 
 /* --- the host -------------------------------------------------------------- */
 
@@ -143,11 +145,26 @@ struct world {
     bool running;
     unsigned port;
     int silent_fd;
+    pid_t liar;      /* fake_dns inside the namespace, or 0 */
+    char *liar_dir;  /* where its stdout (the port) goes */
     char server[64];
     char *dir;
     char *state; /* DIR/state.json */
     char *id;    /* the identity id */
 };
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
 
 static void w_silent(struct world *w)
 {
@@ -169,11 +186,60 @@ static void w_silent(struct world *w)
 
 /* w_dns - serve the zones of mode (restarting nsd), or point at the silent
  * socket. */
+static void w_liar_stop(struct world *w)
+{
+    if (w->liar > 0) {
+        kill(w->liar, SIGTERM);
+        waitpid(w->liar, NULL, 0);
+    }
+    w->liar = 0;
+    if (w->liar_dir)
+        ts_rmtree(w->liar_dir);
+    free(w->liar_dir);
+    w->liar_dir = NULL;
+}
+
+static void w_liar_start(struct world *w)
+{
+    w->liar_dir = ts_tmpdir("liar");
+    char *out = xasprintf("%s/port", w->liar_dir);
+    char *tool = ts_tool("fake_dns");
+    fflush(NULL);
+    w->liar = fork();
+    ck_assert_int_ge(w->liar, 0);
+    if (w->liar == 0) {
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0)
+            _exit(125);
+        dup2(fd, 1);
+        execlp("ip", "ip", "netns", "exec", ns, tool, "127.0.0.1:0", "nxdomain", (char *)NULL);
+        _exit(127);
+    }
+    unsigned port = 0;
+    for (int waited = 0; waited < 5000 && !port; waited += 10) {
+        char *text = ts_read_file(out, NULL);
+        if (text && strchr(text, '\n'))
+            port = (unsigned)atoi(text);
+        free(text);
+        if (!port)
+            sleep_ms(10);
+    }
+    ck_assert_msg(port > 0, "fake_dns did not start ('%s')", tool);
+    snprintf(w->server, sizeof(w->server), "127.0.0.1:%u", port);
+    free(tool);
+    free(out);
+}
+
 static void w_dns(struct world *w, enum dns_mode mode)
 {
     if (w->running)
         nsd_harness_stop(&w->nsd);
     w->running = false;
+    w_liar_stop(w);
+    if (mode == DNS_LIAR) {
+        w_liar_start(w);
+        return;
+    }
     if (mode == DNS_SILENT) {
         w_silent(w);
         struct sockaddr_in sin;
@@ -207,6 +273,7 @@ static void w_free(struct world *w)
 {
     if (w->running)
         nsd_harness_stop(&w->nsd);
+    w_liar_stop(w);
     if (w->silent_fd >= 0)
         close(w->silent_fd);
     ts_rmtree(w->dir);
@@ -225,19 +292,6 @@ static char *w_cmd(const struct world *w, const char *extra)
 }
 
 /* --- running it ------------------------------------------------------------ */
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
 
 struct proc {
     pid_t pid;
@@ -536,6 +590,27 @@ START_TEST(servfail_run_flips_nothing)
     w_dns(&w, DNS_PTR);
     DRIFT(&w, 2, "rc 3 status unknown new [] resolved [] pending [] runs 13");
     DRIFT(&w, 2, "rc 0 status ok new [] resolved [dns-failure] pending [] runs 14");
+    w_free(&w);
+}
+END_TEST
+
+/* A resolver that lies (NXDOMAIN for everything, resolver-broken) holds
+ * every reported key: ptr-missing is neither resolved nor made new by it,
+ * whatever it says about the PTR. */
+START_TEST(resolver_broken_holds)
+{
+    SKIP_UNLESS_READY("resolver_broken_holds");
+    struct world w;
+    w_init(&w, DNS_NO_PTR);
+    DRIFT(&w, 2, "rc 2 status critical new [ptr-missing] resolved [] pending [] runs 1");
+    w_dns(&w, DNS_LIAR);
+    DRIFT(&w, 2, "rc 2 status critical new [] resolved [] pending [resolver-broken,dns-failure,dns-failure] runs 2");
+    w_dns(&w, DNS_PTR);
+    DRIFT(&w, 2, CRIT_NONE(3));
+    w_dns(&w, DNS_LIAR);
+    DRIFT(&w, 2, "rc 2 status critical new [] resolved [] pending [resolver-broken,dns-failure,dns-failure] runs 4");
+    w_dns(&w, DNS_PTR);
+    DRIFT(&w, 2, "rc 0 status ok new [] resolved [ptr-missing] pending [] runs 5");
     w_free(&w);
 }
 END_TEST
@@ -1161,6 +1236,7 @@ Suite *drift_suite(void)
     tcase_add_loop_test(tc, ptr_removed_then_restored, 0, 3);
     tcase_add_test(tc, flapping_ptr);
     tcase_add_test(tc, servfail_run_flips_nothing);
+    tcase_add_test(tc, resolver_broken_holds);
     tcase_add_test(tc, nagios_damped);
     tcase_add_test(tc, quiet_runs);
     tcase_add_test(tc, corrupt_state_file);
