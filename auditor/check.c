@@ -798,7 +798,7 @@ void check_run(const struct model_set *set, const struct facts *facts, struct fi
     if (facts->diags)
         for (size_t i = 0; i < facts->diags->n; i++) {
             const struct diag *d = &facts->diags->items[i];
-            if (d->level != DIAG_ERROR)
+            if (d->level == DIAG_WARNING) /* DIAG_UNREADABLE too, until config-unreadable exists */
                 continue;
             char *raw = diag_format(d);
             char *where = d->file ? (d->line ? xasprintf("%s:%u", d->file, d->line) : xstrdup(d->file))

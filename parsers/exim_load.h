@@ -30,9 +30,10 @@ struct exim_loaded {
 /* exim_load - find and read the configuration into out (zeroed here).
  * hostname stands for the host's name where update-exim4.conf asks for it.
  * Returns 1 when a configuration was read (out->cfg.failed when Exim would
- * refuse it; problems in diags), 0 when none was given and none exists,
- * -1 when it could not be read (in diags). Free out with exim_load_free in
- * every case. */
+ * refuse it, or when a file it includes cannot be read; problems in diags),
+ * 0 when none was given and none exists, -1 when it could not be read
+ * (DIAG_UNREADABLE in diags; out->cfg.path and out->how say what was
+ * tried). Free out with exim_load_free in every case. */
 int exim_load(const char *config_file, const char *debian_dir, const char *hostname, struct exim_loaded *out,
               struct diag_list *diags);
 void exim_load_free(struct exim_loaded *out);

@@ -143,6 +143,17 @@ void exim_reader_fail(struct exim_reader *r, const char *file, unsigned line, co
     r->failed = true;
 }
 
+/* Record that path (named at file:line, or NULL and 0 for the top-level
+ * file) cannot be read and stop: what follows depends on its content. */
+static void exim_reader_unreadable(struct exim_reader *r, const char *file, unsigned line, const char *path,
+                                   const char *step, int err)
+{
+    if (r->failed)
+        return;
+    diag_add_unreadable(r->diags, file, line, path, step, err);
+    r->failed = true;
+}
+
 bool exim_reader_failed(const struct exim_reader *r)
 {
     return r->failed;
@@ -178,19 +189,19 @@ static void exim_reader_push(struct exim_reader *r, const char *path, char *text
     f->len = len;
 }
 
-/* Read a whole file; NULL with errno set when it cannot be read. */
-static char *exim_reader_slurp(const char *path, size_t *len)
+/* Read a whole file; NULL with errno and *step set when it cannot be read. */
+static char *exim_reader_slurp(const char *path, size_t *len, const char **step)
 {
-    const char *step;
-    return slurp_file(path, EXIM_READER_MAX_FILE, len, &step);
+    return slurp_file(path, EXIM_READER_MAX_FILE, len, step);
 }
 
 int exim_reader_open_file(struct exim_reader *r, const char *path)
 {
     size_t len = 0;
-    char *text = exim_reader_slurp(path, &len);
+    const char *step = "open";
+    char *text = exim_reader_slurp(path, &len, &step);
     if (!text) {
-        exim_reader_fail(r, path, 0, "could not open configuration file '%s': %s", path, strerror(errno));
+        exim_reader_unreadable(r, NULL, 0, path, step, errno);
         return -1;
     }
     exim_reader_push(r, path, text, len);
@@ -416,6 +427,9 @@ static bool exim_reader_include(struct exim_reader *r, const char *line)
 
     struct stat st;
     if (if_exists && stat(path, &st) != 0) {
+        /* Exim (as root) may see a file that a directory hides from us */
+        if (errno != ENOENT && errno != ENOTDIR)
+            exim_reader_unreadable(r, file, lno, path, "read", errno);
         free(path);
         return true;
     }
@@ -437,7 +451,8 @@ static bool exim_reader_include(struct exim_reader *r, const char *line)
         return true;
     }
     size_t len = 0;
-    char *text = exim_reader_slurp(path, &len);
+    const char *step = "open";
+    char *text = exim_reader_slurp(path, &len, &step);
     if (!text && errno == EISDIR) {
         /* fopen() succeeds on a directory and the first read fails, which
          * Exim takes for the end of the file */
@@ -445,8 +460,13 @@ static bool exim_reader_include(struct exim_reader *r, const char *line)
                  path);
         text = xstrdup("");
     }
-    if (!text) {
+    if (!text && (errno == ENOENT || errno == ENOTDIR)) {
         exim_reader_fail(r, file, lno, "failed to open included configuration file %s: %s", path, strerror(errno));
+        free(path);
+        return true;
+    }
+    if (!text) {
+        exim_reader_unreadable(r, file, lno, path, step, errno);
         free(path);
         return true;
     }

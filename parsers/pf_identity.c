@@ -32,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auditor/foundation/strbuf.h"
@@ -527,20 +528,42 @@ static char *pf_identity_trim_dir(const char *dir)
     return xstrndup(dir, len);
 }
 
-/* Read one instance. Returns 1, or -1 when its main.cf cannot be read. */
+/* Whether dir, a configuration directory named by the command line, the
+ * environment or multi_instance_directories, is a directory that can be
+ * looked into; when not, DIAG_UNREADABLE is recorded. */
+static bool pf_identity_dir_ok(const char *dir, struct diag_list *diags)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        diag_add_unreadable(diags, NULL, 0, dir, "read", errno);
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        diag_add(diags, DIAG_UNREADABLE, NULL, 0, "'%s' is not a directory", dir);
+        return false;
+    }
+    return true;
+}
+
+/* Read one instance. Returns 1, or -1 when its directory or main.cf cannot
+ * be read (DIAG_UNREADABLE). */
 static int pf_identity_instance(const char *dir, const char *how, const char *hostname, int is_default,
                                 struct model_set *out, struct diag_list *diags)
 {
     struct pf_maincf maincf;
     struct pf_mastercf mastercf;
+    if (!pf_identity_dir_ok(dir, diags))
+        return -1;
     if (pf_maincf_load(&maincf, dir, diags) < 0) {
         pf_maincf_free(&maincf);
         return -1;
     }
     model_config_add(out, MODEL_POSTFIX, dir, how);
-    if (pf_mastercf_load(&mastercf, dir, diags) < 0)
+    /* A missing master.cf stops Postfix; one that cannot be read here may
+     * be fine for Postfix (as root): that is recorded as unreadable only. */
+    if (pf_mastercf_load(&mastercf, dir, diags) < 0 && errno == ENOENT)
         pf_identity_diag(diags, DIAG_ERROR, mastercf.path, 0,
-                         "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
+                         "master.cf is missing: Postfix cannot start, no outbound transports known");
 
     size_t budget = PF_IDENTITY_EXPAND_BUDGET;
     /* run.relay starts zeroed: no classes, no relayhost, origins of kind NONE */
@@ -598,7 +621,10 @@ int pf_identity_load(const char *config_dir, const struct model_host *host, stru
             given = env;
             how = "$MAIL_CONFIG";
         } else {
-            if (access("/etc/postfix/main.cf", F_OK) != 0)
+            /* Not there: not configured. Not knowable (a directory we may
+             * not look into): read it, which records why it fails. */
+            struct stat st;
+            if (stat("/etc/postfix/main.cf", &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
                 return 0;
             given = "/etc/postfix";
             how = "default location";

@@ -258,8 +258,9 @@ START_TEST(includes)
     /* an unreadable top-level file */
     char *missing = xasprintf("%s/none", dir);
     ck_assert_int_eq(exim_load(missing, NULL, "h", &ld, &diags), -1);
-    char *msg = xasprintf("could not open configuration file '%s': No such file or directory", missing);
+    char *msg = xasprintf("cannot open '%s': No such file or directory", missing);
     ck_assert_str_eq(diags.items[0].message, msg);
+    ck_assert_int_eq(diags.items[0].level, DIAG_UNREADABLE);
     free(msg);
     exim_load_free(&ld);
     diag_list_free(&diags);
@@ -345,7 +346,7 @@ START_TEST(unreadable_files)
                           dir, conf, inc, tool, conf);
     char *err = NULL;
     ck_assert_int_eq(ts_run(cmd, NULL, &err), 1);
-    char *want = xasprintf("error: %s:1: failed to open included configuration file %s: Permission denied", conf, inc);
+    char *want = xasprintf("unreadable: %s:1: cannot open '%s': Permission denied", conf, inc);
     ck_assert_msg(strstr(err, want) != NULL, "%s", err);
     free(want);
     free(err);
@@ -353,7 +354,7 @@ START_TEST(unreadable_files)
     cmd = xasprintf("chmod 000 '%s' && setpriv --reuid=nobody --regid=nogroup --clear-groups '%s' -C '%s'", conf,
                     tool, conf);
     ck_assert_int_eq(ts_run(cmd, NULL, &err), 2);
-    want = xasprintf("could not open configuration file '%s': Permission denied", conf);
+    want = xasprintf("unreadable: cannot open '%s': Permission denied", conf);
     ck_assert_msg(strstr(err, want) != NULL, "%s", err);
     free(want);
     free(err);

@@ -209,9 +209,11 @@ static char *pf_oracle_printed(const char *value)
     return strbuf_detach(&sb);
 }
 
+/* Problems that stop the instance: what Postfix refuses, and what cannot
+ * be read (postconf, as root, fails on it too). */
 static size_t pf_diag_errors(const struct diag_list *diags)
 {
-    return diag_count(diags, DIAG_ERROR);
+    return diag_count(diags, DIAG_ERROR) + diag_count(diags, DIAG_UNREADABLE);
 }
 
 /* Add the addresses and names of one inet_interfaces value to the setup. */

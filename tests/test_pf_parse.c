@@ -177,7 +177,10 @@ START_TEST(files_missing_directory_and_unreadable)
     ck_assert_int_eq(mkdir(sub, 0755), 0);
     ck_assert_int_eq(pf_maincf_load(&cf, dir, &d), -1);
     pf_maincf_free(&cf);
-    ck_assert_ptr_nonnull(strstr(d.items[1].message, "Is a directory"));
+    char *want = xasprintf("'%s' is a directory", sub);
+    ck_assert_str_eq(d.items[1].message, want);
+    ck_assert_int_eq(d.items[1].level, DIAG_UNREADABLE);
+    free(want);
     /* pf_identity_load on a directory without main.cf */
     struct model_set set = MODEL_SET_INIT;
     char *empty = xasprintf("%s/nothing", dir);
