@@ -451,6 +451,7 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
         size_t mlen = 0;
         char *mtext = exim_debian_slurp(p->mailname, &mlen, &step);
         int merr = errno;
+        bool read = mtext != NULL;
         struct strbuf m = STRBUF_INIT;
         if (mtext) {
             const char *s = mtext;
@@ -471,6 +472,8 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
             diag_add_unreadable(diags, NULL, 0, p->mailname, step, merr);
         }
         mailname = exim_debian_clean(m.buf, true);
+        if (read)
+            out->mailname = xstrdup(mailname);
         strbuf_release(&m);
     }
 
@@ -707,5 +710,6 @@ void exim_debian_conf_free(struct exim_debian_conf *c)
     strlist_free(&c->files);
     strlist_free(&c->notes);
     free(c->configtype);
+    free(c->mailname);
     memset(c, 0, sizeof(*c));
 }

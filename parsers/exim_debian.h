@@ -67,6 +67,8 @@ struct exim_debian_conf {
     char *configtype;          /* dc_eximconfig_configtype as update-exim4.conf uses it */
     bool split;
     bool localmacros;          /* non-split: exim4.conf.localmacros was read */
+    char *mailname;            /* ETC_MAILNAME as update-exim4.conf takes it from the mailname
+                                  file (lower-cased, sanitised), or NULL when it cannot be read */
 };
 
 /* exim_debian_assemble - build in out what update-exim4.conf would write.

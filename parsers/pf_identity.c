@@ -13,6 +13,8 @@
  *   families inet_protocols; preference smtp_address_preference;
  *   enforce  smtp_bind_address_enforce.
  *   relay  see pf_relay.h.
+ *   mailname  what a myorigin that names a file (Debian's /etc/mailname)
+ *          holds, read once per instance in main.cf's scope (pf_mailname.h).
  * Values Postfix would refuse (bad myhostname, empty required parameters,
  * unknown words, macro errors) are DIAG_ERRORs at the file:line that set
  * them; one problem shared by several services is recorded once. So is a
@@ -38,6 +40,7 @@
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/pf_hostname.h"
+#include "parsers/pf_mailname.h"
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"
 #include "parsers/pf_relay.h"
@@ -54,6 +57,8 @@ struct pf_identity_run {
     struct model_set *out;
     struct diag_list *diags;
     size_t *budget; /* expansion work left for this instance */
+    char *mailname; /* from myorigin = /etc/mailname, or NULL */
+    struct model_origin mailname_origin;
 };
 
 /* Expansion work one instance may use in all: plenty for any real
@@ -472,6 +477,11 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
 
     pf_identity_relay(run, &sc, svc, id, &mh);
     pf_value_free(&mh);
+
+    if (run->mailname) {
+        id->mailname = xstrdup(run->mailname);
+        model_origin_copy(&id->mailname_origin, &run->mailname_origin);
+    }
 }
 
 /* The service that routes mail: trivial-rewrite, named $rewrite_service_name. */
@@ -547,7 +557,7 @@ static bool pf_identity_dir_ok(const char *dir, struct diag_list *diags)
 
 /* Read one instance. Returns 1, or -1 when its directory or main.cf cannot
  * be read (DIAG_UNREADABLE). */
-static int pf_identity_instance(const char *dir, const char *how, const char *hostname, int is_default,
+static int pf_identity_instance(const char *dir, const char *how, const struct model_host *host, int is_default,
                                 struct model_set *out, struct diag_list *diags)
 {
     struct pf_maincf maincf;
@@ -567,8 +577,11 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
 
     size_t budget = PF_IDENTITY_EXPAND_BUDGET;
     /* run.relay starts zeroed: no classes, no relayhost, origins of kind NONE */
+    const char *hostname = host->hostname;
     struct pf_identity_run run = { .dir = dir, .hostname = hostname, .maincf = &maincf, .mastercf = &mastercf,
                                    .out = out, .diags = diags, .budget = &budget };
+    struct pf_scope mailname_scope = { &maincf, &mastercf, NULL, hostname, &budget };
+    pf_mailname_read(&mailname_scope, host, &run.mailname, &run.mailname_origin, diags);
     const struct pf_service *rewrite = pf_identity_rewrite_service(&run);
     struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname, &budget };
     pf_relay_resolve(&rewrite_scope, &run.relay, diags);
@@ -581,6 +594,8 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
             pf_identity_service(&run, svc);
     }
     pf_relay_free(&run.relay);
+    free(run.mailname);
+    model_origin_free(&run.mailname_origin);
 
     if (is_default) {
         /* Only the default instance's main.cf lists the others. */
@@ -596,7 +611,7 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
                     char *where = model_origin_tostr(&v.origin);
                     char *sub_how = xasprintf("multi_instance_directories in %s", where);
                     free(where);
-                    pf_identity_instance(sub, sub_how, hostname, 0, out, diags);
+                    pf_identity_instance(sub, sub_how, host, 0, out, diags);
                     free(sub_how);
                 }
                 free(sub);
@@ -643,7 +658,8 @@ int pf_identity_load(const char *config_dir, const struct model_host *host, stru
         hostbuf[sizeof(hostbuf) - 1] = '\0';
         hostname = hostbuf;
     }
-    int rc = pf_identity_instance(dir, how, hostname, 1, out, diags);
+    struct model_host known = { .hostname = hostname, .mailname_path = host ? host->mailname_path : NULL };
+    int rc = pf_identity_instance(dir, how, &known, 1, out, diags);
     free(dir);
     return rc;
 }

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auditor/foundation/diag.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/exim_debian.h"
+#include "parsers/exim_identity.h"
 #include "parsers/exim_load.h"
 #include "parsers/exim_options.h"
 #include "tests/support/suites.h"
@@ -80,18 +82,18 @@ START_TEST(staleness)
     /* exim_load follows: the current generated file, else the assembly */
     struct exim_loaded ld;
     struct diag_list diags = DIAG_LIST_INIT;
-    ck_assert_int_eq(exim_load(NULL, dir, "h.example", &ld, &diags), 1);
+    ck_assert_int_eq(exim_load(NULL, dir, &(struct model_host){ .hostname = "h.example" }, &ld, &diags), 1);
     ck_assert(ld.assembled);
     exim_load_free(&ld);
     touch_at(gen, 1700000300);
-    ck_assert_int_eq(exim_load(NULL, dir, "h.example", &ld, &diags), 1);
+    ck_assert_int_eq(exim_load(NULL, dir, &(struct model_host){ .hostname = "h.example" }, &ld, &diags), 1);
     ck_assert(!ld.assembled);
     ck_assert_str_eq(exim_options_main(&ld.cfg, "primary_hostname")->value, "gen");
     ck_assert_str_eq(ld.cfg.path, p.generated);
     exim_load_free(&ld);
     /* exim4.conf wins over everything */
     char *conf = mkfile(root, "etc/exim4/exim4.conf", "primary_hostname = own\n");
-    ck_assert_int_eq(exim_load(NULL, dir, "h.example", &ld, &diags), 1);
+    ck_assert_int_eq(exim_load(NULL, dir, &(struct model_host){ .hostname = "h.example" }, &ld, &diags), 1);
     ck_assert_str_eq(exim_options_main(&ld.cfg, "primary_hostname")->value, "own");
     ck_assert_str_eq(ld.cfg.path, conf);
     exim_load_free(&ld);
@@ -228,12 +230,62 @@ START_TEST(no_layout)
     char *root = ts_tmpdir("exim-deb");
     struct exim_loaded ld;
     struct diag_list diags = DIAG_LIST_INIT;
-    ck_assert_int_eq(exim_load(NULL, root, "h", &ld, &diags), -1);
+    ck_assert_int_eq(exim_load(NULL, root, &(struct model_host){ .hostname = "h" }, &ld, &diags), -1);
     ck_assert_msg(strstr(diags.items[0].message, "no Exim configuration in") != NULL, "%s", diags.items[0].message);
     exim_load_free(&ld);
     diag_list_free(&diags);
     ts_rmtree(root);
     free(root);
+}
+END_TEST
+
+/* update-exim4.conf's ETC_MAILNAME, when it is a fully qualified name, is
+ * every identity's mailname, with the file it came from; anything else
+ * gives none. A tree's own etc/mailname is read, never the host's. */
+START_TEST(mailname_of_the_identities)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        { "Mail.Example.ORG\n", "mail.example.org" }, /* update-exim4.conf lower-cases it */
+        { "  relay.example.net trailing words\n", "relay.example.net" },
+        { "localhost\n", NULL },
+        { NULL, NULL },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *root = ts_tmpdir("exim-mailname");
+        char *cmd = xasprintf("cp -a samples/exim/debian-split-internet/etc '%s/'", root);
+        ck_assert_int_eq(ts_run(cmd, NULL, NULL), 0);
+        free(cmd);
+        char *mailname = xasprintf("%s/etc/mailname", root);
+        unlink(mailname);
+        if (cases[i].text)
+            ts_write_file(mailname, cases[i].text);
+        char *dir = xasprintf("%s/etc/exim4", root);
+        struct model_host host = { .hostname = "h.example", .mailname_path = "/nonexistent/mailname" };
+        struct model_set set = MODEL_SET_INIT;
+        struct diag_list diags = DIAG_LIST_INIT;
+        ck_assert_int_eq(exim_identity_load(NULL, dir, &host, &set, &diags), 1);
+        ck_assert_uint_gt(set.n, 0);
+        for (size_t k = 0; k < set.n; k++) {
+            const struct model_identity *id = &set.items[k];
+            ck_assert_pstr_eq(id->mailname, cases[i].want);
+            if (cases[i].want) {
+                ck_assert_int_eq(id->mailname_origin.kind, MODEL_ORIGIN_FILE);
+                ck_assert_str_eq(id->mailname_origin.file, mailname);
+                ck_assert_uint_eq(id->mailname_origin.line, 1);
+            } else {
+                ck_assert_int_eq(id->mailname_origin.kind, MODEL_ORIGIN_NONE);
+            }
+        }
+        ck_assert_uint_eq(diag_count(&diags, DIAG_ERROR) + diag_count(&diags, DIAG_UNREADABLE), 0);
+        model_set_free(&set);
+        diag_list_free(&diags);
+        ts_rmtree(root);
+        free(dir);
+        free(mailname);
+        free(root);
+    }
 }
 END_TEST
 
@@ -247,6 +299,7 @@ Suite *exim_debian_suite(void)
     tcase_add_test(tc, assembly_macros_and_parts);
     tcase_add_test(tc, owner_and_mode);
     tcase_add_test(tc, no_layout);
+    tcase_add_test(tc, mailname_of_the_identities);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -46,7 +46,7 @@ struct eu_args {
 static void eu_load_fn(void *arg, struct diag_list *diags)
 {
     const struct eu_args *a = arg;
-    struct model_host host = { "host.example.net" };
+    struct model_host host = { .hostname = "host.example.net" };
     struct model_set set = MODEL_SET_INIT;
     exim_identity_load(a->file, a->debian_dir, &host, &set, diags);
     model_set_free(&set);
@@ -56,7 +56,7 @@ static void eu_load_fn(void *arg, struct diag_list *diags)
 static void eu_expect_root(const char *file, const char *debian_dir, int rc, enum diag_level level,
                            const char *message)
 {
-    struct model_host host = { "host.example.net" };
+    struct model_host host = { .hostname = "host.example.net" };
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     ck_assert_int_eq(exim_identity_load(file, debian_dir, &host, &set, &diags), rc);
@@ -104,7 +104,7 @@ START_TEST(given_paths_that_are_not_a_configuration)
 
     /* an include that does not exist: Exim's own error, as before */
     char *conf = eu_file(top, "inc/configure", ".include gone.conf\n");
-    struct model_host host = { "host.example.net" };
+    struct model_host host = { .hostname = "host.example.net" };
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     exim_identity_load(conf, NULL, &host, &set, &diags);
@@ -164,7 +164,7 @@ START_TEST(permission_denied_as_nobody)
     free(conf);
 
     /* root reads each of them */
-    struct model_host host = { "host.example.net" };
+    struct model_host host = { .hostname = "host.example.net" };
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     char *paths[] = { xasprintf("%s/plain/configure", top), xasprintf("%s/inc/configure", top),
@@ -217,7 +217,7 @@ START_TEST(debian_sources_as_nobody)
         char *dir = xasprintf("%s/etc/exim4", root);
         char *closed = xasprintf("%s/%s", root, cases[i].closed);
 
-        struct model_host host = { "host.example.net" };
+        struct model_host host = { .hostname = "host.example.net" };
         struct model_set set = MODEL_SET_INIT;
         struct diag_list diags = DIAG_LIST_INIT;
         exim_identity_load(NULL, dir, &host, &set, &diags);

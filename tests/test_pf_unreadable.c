@@ -27,7 +27,7 @@ struct pf_ur {
 
 static void pf_ur_load(struct pf_ur *r, const char *dir)
 {
-    struct model_host host = { "host.example.net" };
+    struct model_host host = { .hostname = "host.example.net" };
     memset(r, 0, sizeof(*r));
     r->rc = pf_identity_load(dir, &host, &r->set, &r->diags);
 }
@@ -146,7 +146,7 @@ END_TEST
 
 static void pf_ur_load_fn(void *arg, struct diag_list *diags)
 {
-    struct model_host host = { "host.example.net" };
+    struct model_host host = { .hostname = "host.example.net" };
     struct model_set set = MODEL_SET_INIT;
     pf_identity_load(arg, &host, &set, diags);
     model_set_free(&set);

@@ -92,6 +92,12 @@ struct model_identity {
                             uid applies to it */
     struct model_origin delivery_user_origin; /* kind NONE when delivery_user is NULL */
 
+    char *mailname;     /* a fully qualified name of this host that the MTA reads from
+                           Debian's /etc/mailname (Postfix: myorigin = /etc/mailname;
+                           Exim: update-exim4.conf), syntax checked, never resolved;
+                           NULL when the MTA reads none or it is not such a name */
+    struct model_origin mailname_origin; /* the file it was read from, line 1 */
+
     struct strlist notes; /* facts an admin should read, in plain English */
 };
 
@@ -115,7 +121,9 @@ struct model_set {
 
 /* Facts about the host that the MTAs' own defaults depend on. */
 struct model_host {
-    const char *hostname; /* what gethostname()/uname() return, or --system-hostname */
+    const char *hostname;      /* what gethostname()/uname() return, or --system-hostname */
+    const char *mailname_path; /* where this host's /etc/mailname is; NULL: /etc/mailname.
+                                  A configuration that names /etc/mailname reads this file */
 };
 
 /* model_identity_add - append a zeroed identity and return it. The pointer is
@@ -135,6 +143,11 @@ void model_origin_free(struct model_origin *o);
 /* model_origin_tostr - the report form (see the top of this file), newly
  * allocated; NULL for kind NONE. */
 char *model_origin_tostr(const struct model_origin *o);
+
+/* model_host_path - the file to read for path as a configuration names it:
+ * this host's mailname_path for "/etc/mailname" (when host sets one), else
+ * path itself. */
+const char *model_host_path(const struct model_host *host, const char *path);
 
 /* model_set_str - set *field to a copy of value (NULL allowed), freeing the old one. */
 void model_set_str(char **field, const char *value);
