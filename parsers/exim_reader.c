@@ -70,7 +70,8 @@ static const struct {
     { "elifndef", 8, 3, 2, 0 }, { "else", 4, 2, 2, 0 },   { "endif", 5, 0, 0, -1 },
 };
 
-const char *exim_reader_intern(struct exim_reader *r, const char *s)
+/* A copy of s that lives as long as the reader. */
+static const char *exim_reader_intern(struct exim_reader *r, const char *s)
 {
     for (size_t i = r->names.n; i-- > 0;)
         if (strcmp(r->names.items[i], s) == 0)
@@ -625,20 +626,6 @@ bool exim_reader_define(struct exim_reader *r, const struct exim_line *line)
     }
     strbuf_release(&name);
     return true;
-}
-
-const char *exim_reader_macro(const struct exim_reader *r, const char *name, const char **file, unsigned *line)
-{
-    for (size_t i = r->nbuiltin; i < r->nmacros; i++) {
-        if (strcmp(r->macros[i].name, name) == 0) {
-            if (file)
-                *file = r->macros[i].file;
-            if (line)
-                *line = r->macros[i].line;
-            return r->macros[i].value;
-        }
-    }
-    return NULL;
 }
 
 bool exim_reader_user_macro(const struct exim_reader *r, size_t i, const char **name, const char **value)

@@ -83,17 +83,9 @@ void exim_reader_fail(struct exim_reader *r, const char *file, unsigned line, co
 
 bool exim_reader_failed(const struct exim_reader *r);
 
-/* exim_reader_macro - the value of user macro name, or NULL; file and line
- * (may be NULL) say where it was last defined. */
-const char *exim_reader_macro(const struct exim_reader *r, const char *name, const char **file,
-                              unsigned *line);
-
 /* exim_reader_user_macro - the i-th user macro in definition order (a
  * redefinition keeps its place); false past the last one. */
 bool exim_reader_user_macro(const struct exim_reader *r, size_t i, const char **name, const char **value);
-
-/* exim_reader_intern - a copy of s that lives as long as the reader. */
-const char *exim_reader_intern(struct exim_reader *r, const char *s);
 
 /* Limits. Exim itself has no include depth limit (a loop ends when it runs
  * out of file descriptors); mta-preflight stops at this depth. */

@@ -2,11 +2,8 @@
 #include "parsers/pf_lines.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "auditor/foundation/slurp.h"
 #include "auditor/foundation/strbuf.h"
