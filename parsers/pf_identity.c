@@ -13,6 +13,8 @@
  *   families inet_protocols; preference smtp_address_preference;
  *   enforce  smtp_bind_address_enforce.
  *   relay  see pf_relay.h.
+ *   mailname  what a myorigin that names a file (Debian's /etc/mailname)
+ *          holds, read once per instance in main.cf's scope (pf_mailname.h).
  * Values Postfix would refuse (bad myhostname, empty required parameters,
  * unknown words, macro errors) are DIAG_ERRORs at the file:line that set
  * them; one problem shared by several services is recorded once. So is a
@@ -32,11 +34,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/pf_hostname.h"
+#include "parsers/pf_mailname.h"
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"
 #include "parsers/pf_relay.h"
@@ -53,6 +57,8 @@ struct pf_identity_run {
     struct model_set *out;
     struct diag_list *diags;
     size_t *budget; /* expansion work left for this instance */
+    char *mailname; /* from myorigin = /etc/mailname, or NULL */
+    struct model_origin mailname_origin;
 };
 
 /* Expansion work one instance may use in all: plenty for any real
@@ -490,6 +496,11 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
 
     pf_identity_relay(run, &sc, svc, id, &mh);
     pf_value_free(&mh);
+
+    if (run->mailname) {
+        id->mailname = xstrdup(run->mailname);
+        model_origin_copy(&id->mailname_origin, &run->mailname_origin);
+    }
 }
 
 /* The service that routes mail: trivial-rewrite, named $rewrite_service_name. */
@@ -546,25 +557,50 @@ static char *pf_identity_trim_dir(const char *dir)
     return xstrndup(dir, len);
 }
 
-/* Read one instance. Returns 1, or -1 when its main.cf cannot be read. */
-static int pf_identity_instance(const char *dir, const char *how, const char *hostname, int is_default,
+/* Whether dir, a configuration directory named by the command line, the
+ * environment or multi_instance_directories, is a directory that can be
+ * looked into; when not, DIAG_UNREADABLE is recorded. */
+static bool pf_identity_dir_ok(const char *dir, struct diag_list *diags)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        diag_add_unreadable(diags, NULL, 0, dir, "read", errno);
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        diag_add(diags, DIAG_UNREADABLE, NULL, 0, "'%s' is not a directory", dir);
+        return false;
+    }
+    return true;
+}
+
+/* Read one instance. Returns 1, or -1 when its directory or main.cf cannot
+ * be read (DIAG_UNREADABLE). */
+static int pf_identity_instance(const char *dir, const char *how, const struct model_host *host, int is_default,
                                 struct model_set *out, struct diag_list *diags)
 {
     struct pf_maincf maincf;
     struct pf_mastercf mastercf;
+    if (!pf_identity_dir_ok(dir, diags))
+        return -1;
     if (pf_maincf_load(&maincf, dir, diags) < 0) {
         pf_maincf_free(&maincf);
         return -1;
     }
     model_config_add(out, MODEL_POSTFIX, dir, how);
-    if (pf_mastercf_load(&mastercf, dir, diags) < 0)
+    /* A missing master.cf stops Postfix; one that cannot be read here may
+     * be fine for Postfix (as root): that is recorded as unreadable only. */
+    if (pf_mastercf_load(&mastercf, dir, diags) < 0 && errno == ENOENT)
         pf_identity_diag(diags, DIAG_ERROR, mastercf.path, 0,
-                         "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
+                         "master.cf is missing: Postfix cannot start, no outbound transports known");
 
     size_t budget = PF_IDENTITY_EXPAND_BUDGET;
     /* run.relay starts zeroed: no classes, no relayhost, origins of kind NONE */
+    const char *hostname = host->hostname;
     struct pf_identity_run run = { .dir = dir, .hostname = hostname, .maincf = &maincf, .mastercf = &mastercf,
                                    .out = out, .diags = diags, .budget = &budget };
+    struct pf_scope mailname_scope = { &maincf, &mastercf, NULL, hostname, &budget };
+    pf_mailname_read(&mailname_scope, host, &run.mailname, &run.mailname_origin, diags);
     const struct pf_service *rewrite = pf_identity_rewrite_service(&run);
     struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname, &budget };
     pf_relay_resolve(&rewrite_scope, &run.relay, diags);
@@ -577,6 +613,8 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
             pf_identity_service(&run, svc);
     }
     pf_relay_free(&run.relay);
+    free(run.mailname);
+    model_origin_free(&run.mailname_origin);
 
     if (is_default) {
         /* Only the default instance's main.cf lists the others. */
@@ -592,7 +630,7 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
                     char *where = model_origin_tostr(&v.origin);
                     char *sub_how = xasprintf("multi_instance_directories in %s", where);
                     free(where);
-                    pf_identity_instance(sub, sub_how, hostname, 0, out, diags);
+                    pf_identity_instance(sub, sub_how, host, 0, out, diags);
                     free(sub_how);
                 }
                 free(sub);
@@ -617,7 +655,10 @@ int pf_identity_load(const char *config_dir, const struct model_host *host, stru
             given = env;
             how = "$MAIL_CONFIG";
         } else {
-            if (access("/etc/postfix/main.cf", F_OK) != 0)
+            /* Not there: not configured. Not knowable (a directory we may
+             * not look into): read it, which records why it fails. */
+            struct stat st;
+            if (stat("/etc/postfix/main.cf", &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
                 return 0;
             given = "/etc/postfix";
             how = "default location";
@@ -636,7 +677,8 @@ int pf_identity_load(const char *config_dir, const struct model_host *host, stru
         hostbuf[sizeof(hostbuf) - 1] = '\0';
         hostname = hostbuf;
     }
-    int rc = pf_identity_instance(dir, how, hostname, 1, out, diags);
+    struct model_host known = { .hostname = hostname, .mailname_path = host ? host->mailname_path : NULL };
+    int rc = pf_identity_instance(dir, how, &known, 1, out, diags);
     free(dir);
     return rc;
 }
