@@ -335,7 +335,8 @@ static void pf_inbound_interfaces(struct pf_inbound_run *run, struct listener *l
     model_origin_copy(&l->addresses_origin, &ii->origin);
     if (!ii->value)
         return;
-    if (strcmp(ii->value, "all") == 0) {
+    if (strcasecmp(ii->value, "all") == 0) {
+        /* master(8) compares "all" ignoring case; its other uses do not */
         l->families = l->all_families = run->families;
         return;
     }
@@ -496,7 +497,7 @@ static void pf_inbound_postscreen(struct pf_inbound_run *run, const struct pf_sc
     const struct pf_service *pass = name.value ? pf_mastercf_find(run->mastercf, name.value, "pass") : NULL;
     if (!pass) {
         char *where = pf_inbound_where(&name.origin);
-        pf_inbound_diag(run->diags, DIAG_ERROR, run->mastercf->path, 0,
+        pf_inbound_diag(run->diags, DIAG_ERROR, run->mastercf->path, l->origin.line,
                         "postscreen hands clients to the service '%s' (smtpd_service_name, %s), but %s has no '%s "
                         "pass' service: no client gets past postscreen",
                         name.value ? name.value : "", where, run->mastercf->path, name.value ? name.value : "");

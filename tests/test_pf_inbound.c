@@ -374,7 +374,7 @@ static void pfi_expect_addresses(const char *what, const struct listener *l, con
     unsigned all = 0;
     if (svc_host) {
         strlist_add(hostname_address_family(svc_host) ? &want : &names, svc_host);
-    } else if (strcmp(interfaces, "all") == 0) {
+    } else if (strcasecmp(interfaces, "all") == 0) {
         all = families;
     } else if (strcmp(interfaces, "loopback-only") == 0) {
         if (families & MODEL_FAMILY_BIT(MODEL_IPV4))
