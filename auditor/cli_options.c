@@ -68,39 +68,10 @@ static int cli_is_address(const char *s)
     return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
-static int cli_valid_port(const char *s)
-{
-    if (!*s || strlen(s) > 5 || strspn(s, "0123456789") != strlen(s))
-        return 0;
-    long port = strtol(s, NULL, 10);
-    return port >= 1 && port <= 65535;
-}
-
 int cli_options_valid_dns_server(const char *s)
 {
-    unsigned char buf[16];
-    if (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1)
-        return 1;
-    if (*s == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close - s - 1 >= 64)
-            return 0;
-        char addr[64];
-        memcpy(addr, s + 1, (size_t)(close - s - 1));
-        addr[close - s - 1] = '\0';
-        if (inet_pton(AF_INET6, addr, buf) != 1 && inet_pton(AF_INET, addr, buf) != 1)
-            return 0;
-        if (close[1] == '\0')
-            return 1;
-        return close[1] == ':' && cli_valid_port(close + 2);
-    }
-    const char *colon = strchr(s, ':');
-    if (!colon || strchr(colon + 1, ':') || colon - s >= 64)
-        return 0;
-    char addr[64];
-    memcpy(addr, s, (size_t)(colon - s));
-    addr[colon - s] = '\0';
-    return inet_pton(AF_INET, addr, buf) == 1 && cli_valid_port(colon + 1);
+    struct dns_server parsed;
+    return dns_server_parse(s, &parsed) == 0;
 }
 
 /* A planned EHLO name: a host name of letters, digits, hyphens and dots, or
@@ -211,13 +182,19 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             color_given = true;
             break;
         }
-        case OPT_DNS_SERVER:
-            if (!cli_options_valid_dns_server(arg))
-                return cli_fail(error, xasprintf("invalid --dns-server '%s': use ADDR, ADDR:PORT or [IPV6]:PORT",
+        case OPT_DNS_SERVER: {
+            struct dns_server parsed;
+            /* The one parser of resolver addresses: what it accepts here,
+             * the resolver is asked as. */
+            if (dns_server_parse(arg, &parsed) < 0)
+                return cli_fail(error, xasprintf("invalid --dns-server '%s': use ADDR, ADDR:PORT or [ADDR]:PORT",
                                                  arg));
             strlist_add(&opts->dns_servers, arg);
+            opts->dns_parsed = xreallocarray(opts->dns_parsed, opts->ndns_parsed + 1, sizeof(*opts->dns_parsed));
+            opts->dns_parsed[opts->ndns_parsed++] = parsed;
             audit_only = "--dns-server";
             break;
+        }
         case OPT_TIMEOUT: {
             char *end;
             double seconds = strtod(arg, &end);
@@ -381,6 +358,9 @@ char *cli_options_hostname(const struct cli_options *opts)
 void cli_options_free(struct cli_options *opts)
 {
     strlist_free(&opts->dns_servers);
+    free(opts->dns_parsed);
+    opts->dns_parsed = NULL;
+    opts->ndns_parsed = 0;
     strlist_free(&opts->source_ips);
     strlist_free(&opts->route_targets);
 }

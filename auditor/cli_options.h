@@ -11,6 +11,7 @@
 
 #include "auditor/foundation/strlist.h"
 #include "auditor/foundation/term.h"
+#include "probes/dns.h"
 
 enum cli_command { CLI_CMD_AUDIT, CLI_CMD_IDENTITIES, CLI_CMD_EXPLAIN };
 enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_NAGIOS, CLI_FORMAT_PROMETHEUS };
@@ -30,7 +31,9 @@ struct cli_options {
     enum cli_format format;
     enum term_color color;
     /* audit only */
-    struct strlist dns_servers;   /* as given; validated */
+    struct strlist dns_servers;   /* as given; each accepted by dns_server_parse */
+    struct dns_server *dns_parsed; /* the same, parsed by dns_server_parse, in order */
+    size_t ndns_parsed;
     struct strlist source_ips;    /* numeric addresses, validated */
     struct strlist route_targets; /* numeric addresses, validated */
     const char *helo;             /* validated hostname or address literal */
@@ -55,7 +58,8 @@ bool cli_options_argv_has(int argc, char **argv, const char *option, const char 
 enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_options *opts, char **error);
 /* cli_options_hostname - --system-hostname, else gethostname(); newly allocated. */
 char *cli_options_hostname(const struct cli_options *opts);
-/* cli_options_valid_dns_server - 1 for ADDR, ADDR:PORT, [V6ADDR]:PORT, [V6ADDR], V6ADDR. */
+/* cli_options_valid_dns_server - 1 when dns_server_parse accepts s (ADDR,
+ * ADDR:PORT, [ADDR], [ADDR]:PORT, V6ADDR), else 0. */
 int cli_options_valid_dns_server(const char *s);
 void cli_options_free(struct cli_options *opts);
 

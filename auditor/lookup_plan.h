@@ -4,8 +4,11 @@
  * The questions come in two rounds, which is what bounds an audit to two
  * DNS round trips: first the PTR of every audited source and the A and AAAA
  * of every checkable EHLO name of an identity that can deliver at all (some
- * family with a route: also behind NAT, where no PTR is asked); once the PTR answers are in the facts, the A
- * (IPv4 source) or AAAA (IPv6 source) of every valid PTR name. Call
+ * family with a route: also behind NAT, where no PTR is asked), and with
+ * them the resolver canary (the root zone's NS, FACTS_CANARY_NAME /
+ * FACTS_NS, last in the round); once the PTR answers are in the facts, the
+ * A (IPv4 source) or AAAA (IPv6 source) of every valid PTR name. The canary
+ * is asked once, in the first round that asks anything, and never alone. Call
  * lookup_plan_next() with the facts so far, ask its questions concurrently,
  * record the answers with facts_lookup_set(), and repeat until it returns
  * none. Questions already answered (whatever the status) are never repeated.

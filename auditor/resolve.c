@@ -6,7 +6,7 @@
 
 #include "auditor/foundation/xalloc.h"
 #include "auditor/lookup_plan.h"
-#include "probes/dns.h"
+#include "auditor/sources.h"
 
 /* The plan needs two rounds; a third or more would only follow a plan that
  * keeps asking, which the bound stops. */
@@ -36,25 +36,53 @@ static enum facts_status resolve_status(enum dns_status s)
 
 static enum dns_type resolve_dns_type(enum facts_rrtype t)
 {
-    return t == FACTS_PTR ? DNS_PTR : t == FACTS_A ? DNS_A : DNS_AAAA;
+    switch (t) {
+    case FACTS_PTR:
+        return DNS_PTR;
+    case FACTS_A:
+        return DNS_A;
+    case FACTS_AAAA:
+        return DNS_AAAA;
+    case FACTS_NS:
+        break;
+    }
+    return DNS_NS;
 }
 
-/* Ask what the checks need, round after round, until nothing is missing or
- * the deadline passes. A resolver that cannot even be set up answers every
- * question with "error". */
-void resolve_run(const struct model_set *set, struct facts *facts, const struct cli_options *opts,
-                      long long deadline)
+/* Copy one probe result into the facts. */
+static void resolve_record(struct facts *facts, const struct lookup_question *q, const struct dns_result *r)
 {
-    struct dns_server *servers = xcalloc(opts->dns_servers.n, sizeof(*servers));
-    for (size_t i = 0; i < opts->dns_servers.n; i++)
-        dns_server_parse(opts->dns_servers.items[i], &servers[i]);
-    struct dns_options dopts = {servers, opts->dns_servers.n, NULL, 0, 0};
+    struct facts_lookup *l =
+        facts_lookup_set(facts, q->name, q->type, resolve_status(r->status), (const char *const *)r->answers.items,
+                         r->answers.n, r->ms > 0 ? (unsigned)r->ms : 0);
+    l->server = r->server ? xstrdup(r->server) : NULL;
+    l->detail = r->detail ? xstrdup(r->detail) : NULL;
+    for (size_t i = 0; i < r->invalid.n; i++)
+        strlist_add(&l->invalid, r->invalid.items[i]);
+}
+
+void resolve_run_with(const struct model_set *set, struct facts *facts, const struct dns_options *dopts,
+                      long long deadline, resolve_round_fn *after_round, void *ctx)
+{
     struct dns_batch *batch = NULL;
     char *err = NULL;
-    if (dns_batch_new(&dopts, &batch, &err) < 0) {
+    if (dns_batch_new(dopts, &batch, &err) < 0) {
         /* Every verdict that needs DNS becomes unknown; say why once. */
-        fprintf(stderr, "mta-preflight: %s\n", err ? err : "cannot initialise the DNS resolver");
+        if (!err)
+            err = xstrdup("cannot initialise the DNS resolver");
+        fprintf(stderr, "mta-preflight: %s\n", err);
         batch = NULL;
+    }
+    strlist_free(&facts->resolvers);
+    if (batch) {
+        for (size_t i = 0; i < dns_batch_server_count(batch); i++)
+            strlist_add(&facts->resolvers, dns_batch_server(batch, i));
+    } else {
+        for (size_t i = 0; i < dopts->nservers; i++) {
+            char text[DNS_SERVER_TEXT_MAX];
+            dns_server_format(&dopts->servers[i], text);
+            strlist_add(&facts->resolvers, text);
+        }
     }
 
     struct lookup_plan plan = LOOKUP_PLAN_INIT;
@@ -71,17 +99,33 @@ void resolve_run(const struct model_set *set, struct facts *facts, const struct 
             const struct lookup_question *q = &plan.items[i];
             const struct dns_result *r = batch ? dns_batch_find(batch, resolve_dns_type(q->type), q->name) : NULL;
             if (!r) {
-                facts_lookup_set(facts, q->name, q->type, FACTS_ERROR, NULL, 0, 0);
+                struct facts_lookup *l = facts_lookup_set(facts, q->name, q->type, FACTS_ERROR, NULL, 0, 0);
+                l->detail = xstrdup(err ? err : "the lookup was not asked");
                 continue;
             }
-            facts_lookup_set(facts, q->name, q->type, resolve_status(r->status),
-                             (const char *const *)r->answers.items, r->answers.n, r->ms > 0 ? (unsigned)r->ms : 0);
+            resolve_record(facts, q, r);
         }
+        if (after_round)
+            after_round(set, facts, ctx);
     }
     lookup_plan_free(&plan);
     if (batch)
         dns_batch_free(batch);
     free(err);
-    free(servers);
 }
 
+/* resolve_refine_sources - after a round, a relay's address may be known:
+ * its route is asked then. */
+static void resolve_refine_sources(const struct model_set *set, struct facts *facts, void *ctx)
+{
+    const struct cli_options *opts = ctx;
+    sources_refine(set, facts, opts);
+}
+
+void resolve_run(const struct model_set *set, struct facts *facts, const struct cli_options *opts,
+                 long long deadline)
+{
+    struct dns_options dopts = { opts->dns_parsed, opts->ndns_parsed, NULL, 0, 0 };
+    struct cli_options copy = *opts; /* ctx is not const */
+    resolve_run_with(set, facts, &dopts, deadline, resolve_refine_sources, &copy);
+}

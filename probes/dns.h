@@ -1,5 +1,5 @@
-/* dns - a batch of PTR, A and AAAA lookups run concurrently on c-ares 1.18
- * under one overall deadline.
+/* dns - a batch of PTR, A, AAAA and NS lookups run concurrently on c-ares
+ * 1.18 under one overall deadline, with failover over several resolvers.
  *
  * Round trips are what an audit waits for, so lookups are not asked one by
  * one: the caller adds every query it already knows, runs the batch once,
@@ -17,25 +17,53 @@
  *     dns_batch_run(b, deadline);                          // round two: only new queries
  *     ... dns_batch_get() of every index stays valid until dns_batch_free(b).
  *
+ * Resolvers and failover:
+ * - Each resolver has a c-ares channel of its own (one server, one try, no
+ *   retries by c-ares), and every query walks the resolvers itself: it asks
+ *   one, and moves on to the next when the reply says nothing about the
+ *   name: REFUSED, SERVFAIL, FORMERR, NOTIMP, a referral (NOERROR, AA clear,
+ *   no answer, NS and no SOA in the authority section: an authoritative-only
+ *   server, not a recursive resolver), a reply with the QR bit clear (a
+ *   reflected query), a malformed reply, connection refused, or no answer
+ *   within the try's time. NOERROR with data, NODATA and NXDOMAIN are final.
+ * - A resolver that once let a try time out is asked last from then on, for
+ *   the rest of the batch (later rounds too): the others first, it only when
+ *   no other is left, so a dead first resolver costs one try's time once,
+ *   not once per round.
+ * - When every resolver asked so far only timed out (lost packets), they are
+ *   asked again in further passes (up to dns_options.tries passes, each
+ *   try's time doubled). Once one has replied, even uselessly, the silent
+ *   ones are not asked that question again: their silence would only hold
+ *   up the round. A resolver that replied uselessly is never asked that
+ *   question again.
+ * - With the system's configuration the resolvers are the nameservers of
+ *   resolv.conf as c-ares reads them, in order; as for the C library, a
+ *   missing file or one without nameservers means 127.0.0.1:53.
+ * - EDNS is not used: queries carry no OPT record, so a server that rejects
+ *   EDNS answers normally, and an answer larger than 512 bytes comes over
+ *   TCP (c-ares retries a truncated UDP answer on TCP itself).
+ *
  * Invariants:
  * - The same (type, name) is asked at most once per batch: adding it again
  *   returns the index it already has, whatever round it was added in. Names
  *   compare without case and without a trailing dot.
  * - dns_batch_run() returns at the deadline at the latest (plus the time one
- *   ares_process_fd() call takes), whatever resolv.conf says: c-ares's own
- *   per-try timeout and tries only decide retries inside that bound; a query
- *   still unanswered at the deadline is cancelled and reports DNS_TIMEOUT.
- * - Results are never collapsed into yes/no: see enum dns_status. To tell
- *   SERVFAIL and REFUSED apart from a dead server, c-ares 1.18 must be told
- *   not to judge responses (ARES_FLAG_NOCHECKRESP); the price is that such an
- *   answer from the first server is final and not retried on the next one.
- * - Answers are sorted (strcmp order) and unique. PTR names and names in
- *   answers are lowercase without a trailing dot; addresses are in canonical
- *   inet_ntop() form. c-ares 1.18 rejects an answer holding a name with
- *   characters outside letters, digits, "-", ".", "_", "/" and "*" (DNS_ERROR, "Misformatted
- *   DNS reply"), so names here are printable, but they are still data from
- *   outside: validate one as a host name before putting it in a command.
- * - The library never prints; problems are returned as statuses or messages.
+ *   ares_process_fd() call takes), whatever resolv.conf says: tries and their
+ *   times only decide failover inside that bound; a query still unanswered
+ *   at the deadline ends as DNS_TIMEOUT, or with the failure a resolver
+ *   already replied (see dns_result.status).
+ * - Results are never collapsed into yes/no: see enum dns_status.
+ * - Answers are parsed from the raw reply (probes/dns_reply.h), not by
+ *   c-ares (which rejects a whole answer when one name holds a character it
+ *   refuses). PTR and NS
+ *   names whose labels hold only letters, digits, "-" and "_" are answers,
+ *   lowercase without a trailing dot; every other name (a space, a control
+ *   byte, a byte >= 0x80, a dot inside a label, "/", "*", the root) goes to
+ *   `invalid`, escaped for printing, and is never an answer. Addresses are
+ *   in canonical inet_ntop() form. CNAME chains (RFC 2317) are followed.
+ *   Answer names are still data from outside: validate one as a host name
+ *   before putting it in a command.
+ * - The library never prints; problems are returned as statuses and details.
  */
 #ifndef MP_DNS_H
 #define MP_DNS_H
@@ -45,24 +73,27 @@
 
 #include "auditor/foundation/strlist.h"
 
-enum dns_type { DNS_A, DNS_AAAA, DNS_PTR };
+enum dns_type { DNS_A, DNS_AAAA, DNS_PTR, DNS_NS };
 
 enum dns_status {
-    DNS_OK,       /* "ok": answers hold at least one record */
+    DNS_OK,       /* "ok": at least one record of the type (answers, or only invalid names) */
     DNS_NXDOMAIN, /* "nxdomain": the name does not exist */
     DNS_NODATA,   /* "nodata": the name exists, no record of this type (also a CNAME without target data) */
     DNS_SERVFAIL, /* "servfail": the server answered SERVFAIL (broken zone, DNSSEC failure) */
     DNS_REFUSED,  /* "refused": the server answered REFUSED (not willing to serve us) */
     DNS_TIMEOUT,  /* "timeout": no answer before the deadline or after every try */
-    DNS_ERROR,    /* "error": anything else (ICMP port unreachable, bad response, ...); see detail */
+    DNS_ERROR,    /* "error": anything else (referral, QR clear, connection refused, bad reply); see detail */
     DNS_PENDING,  /* "pending": added, not run yet (never seen for a query a run has covered) */
 };
 
 /* A resolver to ask instead of the system's resolv.conf. */
 struct dns_server {
-    char address[46]; /* numeric, no brackets */
+    char address[46]; /* numeric, canonical inet_ntop() form, no brackets */
     unsigned port;    /* 53 unless given */
 };
+
+/* The longest text dns_server_format() writes, with its NUL. */
+#define DNS_SERVER_TEXT_MAX 56
 
 struct dns_options {
     /* Servers to ask, in order; NULL/0 means the system's configuration. */
@@ -71,40 +102,59 @@ struct dns_options {
     /* Where the system's configuration is read from when no servers are
      * given; NULL means /etc/resolv.conf. Tests pass a file of their own. */
     const char *resolv_conf;
-    /* c-ares's first per-try timeout in ms (it doubles on each round over
-     * the servers) and the number of tries; 0 picks 1000 ms and 3 tries.
-     * These only shape retries: the deadline of dns_batch_run() rules. */
+    /* The time of a resolver's first try in ms (it doubles on each further
+     * pass over the resolvers) and how many passes; 0 picks 2000 ms and 3
+     * passes. While other resolvers are still to be tried for a question, a
+     * try gets at most an equal share of the time left, so that each of them
+     * gets its turn before the deadline. These only shape failover: the
+     * deadline of dns_batch_run() rules. */
     unsigned try_ms;
     unsigned tries;
 };
 
 struct dns_result {
     enum dns_type type;
-    char *name;              /* the name asked (for PTR: the in-addr.arpa / ip6.arpa name) */
+    char *name;              /* the name asked (for PTR: the in-addr.arpa / ip6.arpa name; "." for the root) */
     char *address;           /* PTR only: the address the name was built from, canonical; else NULL */
-    enum dns_status status;
-    struct strlist answers;  /* PTR: host names; A/AAAA: addresses; sorted, unique */
+    enum dns_status status;  /* when no resolver gave a final answer: that of the last useless
+                                reply (servfail, refused, error), timeout when none replied */
+    struct strlist answers;  /* PTR/NS: host names; A/AAAA: addresses; sorted, unique */
+    struct strlist invalid;  /* PTR/NS: names that are not host names, escaped (see above); sorted, unique */
     long ms;                 /* time from sending to the final answer; -1 until run */
-    const char *detail;      /* for DNS_ERROR: c-ares's description (static); else NULL */
+    char *server;            /* "ADDR:PORT" ("[ADDR]:PORT" for IPv6) whose reply decided the status;
+                                NULL when none replied (timeout) or nothing was asked */
+    char *detail;            /* for a failed status (servfail, refused, timeout, error): what each
+                                resolver tried did, in order, "; "-separated ("no answer within 2 s
+                                from 192.0.2.53:53; REFUSED from 192.0.2.54:53"); else NULL */
     unsigned round;          /* which dns_batch_run() call asked it: 1, 2, ...; 0 until run */
 };
 
 struct dns_batch;
 
-/* dns_server_parse - parse "192.0.2.53", "192.0.2.53:5353",
- * "2001:db8::53", "[2001:db8::53]" or "[2001:db8::53]:5353" (the
- * --dns-server forms). Returns 0, or -1 when malformed (bad address, port
- * not 1-65535, junk). */
+/* dns_server_parse - parse "192.0.2.53", "192.0.2.53:5353", "[192.0.2.53]",
+ * "[192.0.2.53]:5353", "2001:db8::53", "[2001:db8::53]" or
+ * "[2001:db8::53]:5353" (the --dns-server forms; the one parser of them).
+ * Returns 0, or -1 when malformed (bad address, port not 1-65535, junk). */
 int dns_server_parse(const char *spec, struct dns_server *out);
 
-/* dns_batch_new - a batch with its own c-ares channel. Returns 0 and sets
- * *out (free with dns_batch_free), or -1 and sets *err to a newly allocated
- * message ("cannot initialise DNS resolver: ..."; free() it). */
+/* dns_server_format - "ADDR:PORT", or "[ADDR]:PORT" for IPv6, into out. */
+void dns_server_format(const struct dns_server *server, char out[DNS_SERVER_TEXT_MAX]);
+
+/* dns_batch_new - a batch with a c-ares channel per resolver. Returns 0 and
+ * sets *out (free with dns_batch_free), or -1 and sets *err to a newly
+ * allocated message ("cannot read '/etc/resolv.conf'", "cannot initialise
+ * DNS resolver: ..."; free() it). */
 int dns_batch_new(const struct dns_options *opts, struct dns_batch **out, char **err);
 
-/* dns_batch_add - add a query (name without trailing dot is fine) and
- * return its index; an identical query already in the batch returns the
- * existing index and is not asked again. */
+/* dns_batch_server_count - how many resolvers the batch asks. */
+size_t dns_batch_server_count(const struct dns_batch *b);
+/* dns_batch_server - the text ("ADDR:PORT") of resolver i in the order
+ * asked, owned by the batch; NULL when out of range. */
+const char *dns_batch_server(const struct dns_batch *b, size_t i);
+
+/* dns_batch_add - add a query (name without trailing dot is fine; "." is
+ * the root) and return its index; an identical query already in the batch
+ * returns the existing index and is not asked again. */
 size_t dns_batch_add(struct dns_batch *b, enum dns_type type, const char *name);
 
 /* dns_batch_add_ptr - add the PTR query of a numeric address (reverse name
@@ -118,7 +168,7 @@ size_t dns_batch_add_ptr(struct dns_batch *b, const char *address);
  * Queries asked in earlier runs are left as they are. When the deadline has
  * already passed nothing is sent and the new queries are DNS_TIMEOUT with
  * ms 0. Returns the number of queries that ended in DNS_TIMEOUT because of
- * the deadline (not those c-ares itself gave up on after its tries). */
+ * the deadline (not those whose every try ran out before it). */
 size_t dns_batch_run(struct dns_batch *b, long long deadline);
 
 /* dns_batch_count - how many distinct queries the batch holds. */
@@ -141,6 +191,6 @@ long long dns_deadline_in(unsigned ms);
 
 const char *dns_status_tostr(enum dns_status status); /* "ok", "nxdomain", ... */
 int dns_status_fromstr(const char *word);             /* -1 when unknown */
-const char *dns_type_tostr(enum dns_type type);       /* "A", "AAAA", "PTR" */
+const char *dns_type_tostr(enum dns_type type);       /* "A", "AAAA", "PTR", "NS" */
 
 #endif

@@ -1,5 +1,6 @@
 /* test_audit_lookup_plan - the DNS questions the checks need: exactly those,
- * in at most two rounds, and after answering them no check lacks an answer. */
+ * in at most two rounds, with the resolver canary (the root's NS) in the
+ * first, and after answering them no check lacks an answer. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ static const char *const zone[] = {
     "mail.example.com AAAA 2001:db8::10",
     "mx6.example.net AAAA 2001:db8::10",
     "other.example.org A 192.0.2.11",
+    ". NS a.root-servers.net",
     NULL,
 };
 
@@ -83,7 +85,7 @@ START_TEST(one_round_when_ptr_equals_ehlo)
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     struct strbuf log = STRBUF_INIT;
     ck_assert_int_eq(resolve(&a, &log), 1);
-    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; A mail.example.com; AAAA mail.example.com; ");
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; A mail.example.com; AAAA mail.example.com; NS .; ");
     assert_no_missing_answers(&a);
     ck_assert_uint_eq(a.findings.n, 0);
     strbuf_release(&log);
@@ -104,7 +106,7 @@ START_TEST(second_round_for_other_ptr_names)
     ck_assert_int_eq(resolve(&a, &log), 2);
     ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; "
                               "PTR 0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa; "
-                              "A mail.example.com; AAAA mail.example.com; PTR 11.2.0.192.in-addr.arpa; "
+                              "A mail.example.com; AAAA mail.example.com; PTR 11.2.0.192.in-addr.arpa; NS .; "
                               "| AAAA mx6.example.net; A other.example.org; ");
     assert_no_missing_answers(&a);
     char *s = af_summary(&a);
@@ -135,7 +137,7 @@ START_TEST(nothing_asked_for_unaudited_sources)
      * identity (judged behind NAT too, which also answers the PTR name's A);
      * no PTR of the private or temporary sources, nothing for the dynamic
      * name or the literal. */
-    ck_assert_str_eq(log.buf, "A mail.example.com; AAAA mail.example.com; PTR 10.2.0.192.in-addr.arpa; ");
+    ck_assert_str_eq(log.buf, "A mail.example.com; AAAA mail.example.com; PTR 10.2.0.192.in-addr.arpa; NS .; ");
     assert_no_missing_answers(&a);
     strbuf_release(&log);
     af_free(&a);
@@ -152,9 +154,32 @@ START_TEST(answered_questions_are_not_repeated)
     af_fwd(&a, "mail.example.com", FACTS_A, FACTS_SERVFAIL, NULL);
     struct lookup_plan plan = LOOKUP_PLAN_INIT;
     lookup_plan_next(&a.set, &a.facts, &plan);
-    ck_assert_uint_eq(plan.n, 1);
+    ck_assert_uint_eq(plan.n, 2);
     ck_assert_str_eq(plan.items[0].name, "mail.example.com");
     ck_assert_int_eq(plan.items[0].type, FACTS_AAAA);
+    ck_assert_str_eq(plan.items[1].name, FACTS_CANARY_NAME);
+    ck_assert_int_eq(plan.items[1].type, FACTS_NS);
+    /* The canary answered (whatever the status) is not asked again. */
+    facts_lookup_set(&a.facts, FACTS_CANARY_NAME, FACTS_NS, FACTS_REFUSED, NULL, 0, 1);
+    lookup_plan_next(&a.set, &a.facts, &plan);
+    ck_assert_uint_eq(plan.n, 1);
+    ck_assert_int_eq(plan.items[0].type, FACTS_AAAA);
+    lookup_plan_free(&plan);
+    af_free(&a);
+}
+END_TEST
+
+START_TEST(canary_never_asked_alone)
+{
+    /* Nothing to look up (no route, so no source to audit): no round at
+     * all, so no canary either. */
+    struct af a;
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, NULL);
+    struct lookup_plan plan = LOOKUP_PLAN_INIT;
+    lookup_plan_next(&a.set, &a.facts, &plan);
+    ck_assert_uint_eq(plan.n, 0);
     lookup_plan_free(&plan);
     af_free(&a);
 }
@@ -168,6 +193,7 @@ Suite *audit_lookup_plan_suite(void)
     tcase_add_test(tc, second_round_for_other_ptr_names);
     tcase_add_test(tc, nothing_asked_for_unaudited_sources);
     tcase_add_test(tc, answered_questions_are_not_repeated);
+    tcase_add_test(tc, canary_never_asked_alone);
     suite_add_tcase(s, tc);
     return s;
 }
