@@ -359,8 +359,9 @@ static bool exi_oracle_daemon(const struct exi_oracle *o, const struct listener_
     exi_sockets(out, &got);
     bool started = got.n > 0;
     if (!started) {
-        printf("skipped the daemon oracle for %s: the daemon did not start here (%s)\n", o->name,
-               err && *err ? err : "no error output");
+        char *test = xasprintf("exim_inbound daemon oracle %s", o->name);
+        tsupport_skip(test, "the Exim daemon does not start here: %s", err && *err ? err : "no error output");
+        free(test);
     } else {
         struct strbuf w = STRBUF_INIT, g = STRBUF_INIT;
         for (size_t i = 0; i < want.n; i++)
@@ -460,7 +461,9 @@ static int exi_oracle_greetings(const struct exi_oracle *o, const struct listene
             exi_oracle_sh(o, NULL, script, &out, NULL);
             char *greeting = exi_greeting(out);
             if (!greeting) {
-                printf("skipped the greeting oracle for %s on %s: exim -bh sent no 220 line\n", o->name, addr);
+                char *test = xasprintf("exim_inbound greeting oracle %s on %s", o->name, addr);
+                tsupport_skip(test, "exim -bh sends no 220 line (its connect ACL refuses or defers)");
+                free(test);
             } else {
                 const struct listener_banner *b = &l->banner;
                 char *first = listener_first_word(greeting);
@@ -632,31 +635,26 @@ START_TEST(exi_oracle)
 {
     exi_cases_load();
     if (!ts_is_root()) {
-        printf("skipped exim inbound oracle for %s: needs root for namespaces\n", exi_cases.items[_i]);
+        char *test = xasprintf("exim_inbound oracle %s", exi_cases.items[_i]);
+        tsupport_skip(test, "needs root for namespaces");
+        free(test);
         return;
     }
-    exi_oracle_case(exi_cases.items[_i]);
-}
-END_TEST
-
-/* The inbound samples must be compared in full: the daemon starts and
- * every port 25 greeting is checked. */
-START_TEST(exi_oracle_inbound_samples)
-{
-    if (!ts_is_root()) {
-        printf("skipped exim inbound oracle counts: needs root for namespaces\n");
-        return;
-    }
+    const char *name = exi_cases.items[_i];
+    struct exi_result r = exi_oracle_case(name);
+    /* the inbound samples must be compared in full: the daemon starts and
+     * every port 25 greeting is checked */
     static const struct {
         const char *name;
         int greetings;
-    } want[] = { { "inbound-custom-banner", 3 }, { "inbound-hestia-banner", 1 }, { "inbound-debian-split", 3 },
+    } want[] = { { "inbound-custom-banner", 3 }, { "inbound-debian-split", 3 }, { "inbound-hestia-banner", 1 },
                  { "upstream-like", 2 } };
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        struct exi_result r = exi_oracle_case(want[i].name);
-        ck_assert_msg(r.accepted && r.daemon, "%s: the daemon oracle did not run", want[i].name);
-        ck_assert_msg(r.greetings == want[i].greetings, "%s: %d greetings compared, expected %d", want[i].name,
-                      r.greetings, want[i].greetings);
+        if (strcmp(want[i].name, name) != 0)
+            continue;
+        ck_assert_msg(r.accepted && r.daemon, "%s: the daemon oracle did not run", name);
+        ck_assert_msg(r.greetings == want[i].greetings, "%s: %d greetings compared, expected %d", name, r.greetings,
+                      want[i].greetings);
     }
 }
 END_TEST
@@ -912,7 +910,6 @@ Suite *exim_inbound_suite(void)
     TCase *o = tcase_create("oracle");
     tcase_set_timeout(o, 120);
     tcase_add_loop_test(o, exi_oracle, 0, (int)exi_cases.n);
-    tcase_add_test(o, exi_oracle_inbound_samples);
     suite_add_tcase(s, o);
     return s;
 }

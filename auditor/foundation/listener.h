@@ -19,7 +19,8 @@
  * Invariants:
  *  - ids are unique in a set: "postfix:DIR:SERVICE/inet",
  *    "exim:FILE:daemon" for the Exim daemon's port 25 and
- *    "exim:FILE:daemon:PORT" for its other ports;
+ *    "exim:FILE:daemon:PORT" for its other ports (the name as written when
+ *    the port of a service name is not known);
  *  - addresses holds numeric addresses only, without duplicates, each of a
  *    family in families; a family in all_families is listened on at every
  *    local address of that family (the wildcard) and contributes nothing
@@ -116,7 +117,8 @@ struct listener_set {
     size_t domains_dropped;  /* literal domains past LISTENER_MAX_DOMAINS */
     struct listener_table *tables;
     size_t ntables, tables_cap;
-    struct strlist notes;    /* about the domain lists: patterns, expansions, what was left out */
+    struct strlist notes;    /* facts that belong to no listener: services turned off, patterns and
+                                expansions in the domain lists, names left out */
 };
 
 #define LISTENER_SET_INIT { NULL, 0, 0, NULL, 0, 0, 0, NULL, 0, 0, STRLIST_INIT }
