@@ -665,7 +665,7 @@ int exim_inbound_load(const char *config_file, const char *debian_dir, const str
 {
     struct exim_loaded ld;
     struct diag_list scratch = DIAG_LIST_INIT;
-    int rc = exim_load(config_file, debian_dir, host ? host->hostname : NULL, &ld, &scratch);
+    int rc = exim_load(config_file, debian_dir, host, &ld, &scratch);
     for (size_t i = 0; i < scratch.n; i++) {
         const struct diag *d = &scratch.items[i];
         exim_inbound_diag(diags, d->level, d->file, d->line, "%s", d->message);

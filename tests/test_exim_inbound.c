@@ -113,7 +113,7 @@ static char *exi_case_copy(const char *name)
 /* Load the copied case. */
 static int exi_load(const char *tmp, const char *hostname, struct listener_set *set, struct diag_list *diags)
 {
-    struct model_host host = { hostname };
+    struct model_host host = { .hostname = hostname };
     char *conf = NULL, *debdir = NULL;
     if (exi_exists(tmp, "etc/exim4"))
         debdir = xasprintf("%s/etc/exim4", tmp);
@@ -461,9 +461,14 @@ static int exi_oracle_greetings(const struct exi_oracle *o, const struct listene
             exi_oracle_sh(o, NULL, script, &out, NULL);
             char *greeting = exi_greeting(out);
             if (!greeting) {
-                char *test = xasprintf("exim_inbound greeting oracle %s on %s", o->name, addr);
-                tsupport_skip(test, "exim -bh sends no 220 line (its connect ACL refuses or defers)");
-                free(test);
+                /* corpus-hestiacp's connect ACL refuses without its lookup
+                 * files: known and not a missing prerequisite, so it is not
+                 * a skip; any other sample must greet. */
+                ck_assert_msg(strstr(o->name, "hestia") != NULL, "%s on %s: exim -bh sends no 220 line: %s", o->name,
+                              addr, out ? out : "");
+                printf("exim_inbound greeting oracle %s on %s: not compared (its connect ACL refuses without "
+                       "its lookup files)\n",
+                       o->name, addr);
             } else {
                 const struct listener_banner *b = &l->banner;
                 char *first = listener_first_word(greeting);
@@ -507,7 +512,8 @@ static void exi_oracle_options(const struct exi_oracle *o, const struct listener
     int lrc = exi_oracle_bp(o, "-bP +local_domains", &lists);
     struct exim_loaded ld;
     struct diag_list d = DIAG_LIST_INIT;
-    ck_assert_int_eq(exim_load(o->conf, NULL, o->hostname, &ld, &d), 1);
+    struct model_host oh = { .hostname = o->hostname };
+    ck_assert_int_eq(exim_load(o->conf, NULL, &oh, &ld, &d), 1);
     static const struct {
         const char *name;
         const char *def;
@@ -675,7 +681,7 @@ static int exi_load_text(const char *text, const char *hostname, struct listener
 {
     *dir = exi_write_conf(text);
     char *path = xasprintf("%s/configure", *dir);
-    struct model_host host = { hostname };
+    struct model_host host = { .hostname = hostname };
     int rc = exim_inbound_load(path, NULL, &host, set, diags);
     free(path);
     return rc;
@@ -880,7 +886,7 @@ START_TEST(exi_refused)
     ck_assert_uint_eq(set.n, 0);
     ck_assert_uint_eq(diag_count(&diags, DIAG_ERROR), 1);
     char *path = xasprintf("%s/configure", dir);
-    struct model_host host = { "h.example.net" };
+    struct model_host host = { .hostname = "h.example.net" };
     exim_inbound_load(path, NULL, &host, &set, &diags);
     ck_assert_uint_eq(diag_count(&diags, DIAG_ERROR), 1);
     free(path);

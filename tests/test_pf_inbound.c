@@ -91,7 +91,7 @@ static char *pfi_case_hostname(const char *dir)
 /* Load dir with the given host name into set and diags. */
 static int pfi_load(const char *dir, const char *host, struct listener_set *set, struct diag_list *diags)
 {
-    struct model_host mh = { host };
+    struct model_host mh = { .hostname = host };
     return pf_inbound_load(dir, &mh, set, diags);
 }
 
@@ -433,7 +433,7 @@ static long pfi_oracle_dir(const char *dir, const char *host)
     long compared = 0;
     /* the instance on its own: the default one without its others */
     struct listener_set set = LISTENER_SET_INIT;
-    struct model_host mh = { host };
+    struct model_host mh = { .hostname = host };
     char *tmpdir = NULL;
     char *setup = pfi_oracle_setup(&maincf, &mastercf, host, &tmpdir);
     struct strbuf script = STRBUF_INIT;
