@@ -336,6 +336,24 @@ static void rt_paste(struct rt *r, const struct fix *x)
         rt_off(r);
         strbuf_addc(&r->sb, '\n');
     }
+    /* The provider's own way to ask for it: the panel, its command (with
+     * placeholders in capitals to fill in). */
+    if (x->panel) {
+        strbuf_adds(&r->sb, "      where: ");
+        rt_safe(r, x->panel);
+        strbuf_addc(&r->sb, '\n');
+    }
+    if (x->how_command) {
+        strbuf_adds(&r->sb, "      command: ");
+        rt_on(r, RT_BOLD);
+        rt_safe(r, x->how_command);
+        rt_off(r);
+        strbuf_addc(&r->sb, '\n');
+    }
+    if (x->provider && !x->panel && !x->how_command)
+        strbuf_adds(&r->sb, "      (this provider has no panel field or command for it: ask its support)\n");
+    if (x->provider && x->how_unverified)
+        strbuf_adds(&r->sb, "      (not verified: check the provider's documentation before running it)\n");
 }
 
 static bool rt_streq(const char *a, const char *b)
@@ -346,7 +364,8 @@ static bool rt_streq(const char *a, const char *b)
 static bool rt_same_fix(const struct fix *a, const struct fix *b)
 {
     return a->kind == b->kind && rt_streq(a->text, b->text) && rt_streq(a->command, b->command)
-        && rt_streq(a->record, b->record) && rt_streq(a->file, b->file) && rt_streq(a->line, b->line);
+        && rt_streq(a->record, b->record) && rt_streq(a->file, b->file) && rt_streq(a->line, b->line)
+        && rt_streq(a->panel, b->panel) && rt_streq(a->how_command, b->how_command);
 }
 
 /* rt_finding - finding k of a group: its first member's finding with the

@@ -16,6 +16,7 @@
 #include "auditor/cli_options.h"
 #include "auditor/facts.h"
 #include "auditor/foundation/model.h"
+#include "auditor/lookup_plan.h"
 #include "probes/dns.h"
 
 /* resolve_run - the DNS rounds of one audit, ending by deadline
@@ -28,5 +29,14 @@ void resolve_run(const struct model_set *set, struct facts *facts, const struct 
  * pass their own resolv.conf or try times). */
 void resolve_run_with(const struct model_set *set, struct facts *facts, const struct dns_options *dopts,
                       long long deadline);
+
+/* resolve_add - add question q to batch (a direct question to its server
+ * when q->server is set). */
+void resolve_add(struct dns_batch *batch, const struct lookup_question *q);
+/* resolve_find - q's result in batch, or NULL when it was not added. */
+const struct dns_result *resolve_find(const struct dns_batch *batch, const struct lookup_question *q);
+/* resolve_record - copy r, the result of q, into the facts (replacing an
+ * earlier record of the same question). */
+void resolve_record(struct facts *facts, const struct lookup_question *q, const struct dns_result *r);
 
 #endif

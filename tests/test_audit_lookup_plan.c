@@ -85,7 +85,8 @@ START_TEST(one_round_when_ptr_equals_ehlo)
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     struct strbuf log = STRBUF_INIT;
     ck_assert_int_eq(resolve(&a, &log), 1);
-    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; A mail.example.com; AAAA mail.example.com; NS .; ");
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; SOA 10.2.0.192.in-addr.arpa; A mail.example.com; "
+                              "AAAA mail.example.com; NS .; ");
     assert_no_missing_answers(&a);
     ck_assert_uint_eq(a.findings.n, 0);
     strbuf_release(&log);
@@ -104,9 +105,11 @@ START_TEST(second_round_for_other_ptr_names)
     af_source(&a, 1, MODEL_IPV4, "192.0.2.11");
     struct strbuf log = STRBUF_INIT;
     ck_assert_int_eq(resolve(&a, &log), 2);
-    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; "
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; SOA 10.2.0.192.in-addr.arpa; "
                               "PTR 0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa; "
-                              "A mail.example.com; AAAA mail.example.com; PTR 11.2.0.192.in-addr.arpa; NS .; "
+                              "SOA 0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa; "
+                              "A mail.example.com; AAAA mail.example.com; PTR 11.2.0.192.in-addr.arpa; "
+                              "SOA 11.2.0.192.in-addr.arpa; NS .; "
                               "| AAAA mx6.example.net; A other.example.org; ");
     assert_no_missing_answers(&a);
     char *s = af_summary(&a);
@@ -137,7 +140,8 @@ START_TEST(nothing_asked_for_unaudited_sources)
      * identity (judged behind NAT too, which also answers the PTR name's A);
      * no PTR of the private or temporary sources, nothing for the dynamic
      * name or the literal. */
-    ck_assert_str_eq(log.buf, "A mail.example.com; AAAA mail.example.com; PTR 10.2.0.192.in-addr.arpa; NS .; ");
+    ck_assert_str_eq(log.buf, "A mail.example.com; AAAA mail.example.com; PTR 10.2.0.192.in-addr.arpa; "
+                              "SOA 10.2.0.192.in-addr.arpa; NS .; ");
     assert_no_missing_answers(&a);
     strbuf_release(&log);
     af_free(&a);
@@ -151,6 +155,7 @@ START_TEST(answered_questions_are_not_repeated)
     af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     af_ptr(&a, "192.0.2.10", FACTS_TIMEOUT, NULL);
+    facts_lookup_set(&a.facts, "10.2.0.192.in-addr.arpa", FACTS_SOA, FACTS_TIMEOUT, NULL, 0, 1);
     af_fwd(&a, "mail.example.com", FACTS_A, FACTS_SERVFAIL, NULL);
     struct lookup_plan plan = LOOKUP_PLAN_INIT;
     lookup_plan_next(&a.set, &a.facts, &plan);
