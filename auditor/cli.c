@@ -50,6 +50,9 @@ static const char cli_help[] =
     "  --source-ip IP            treat IP as the outbound source of its family, repeatable\n"
     "  --helo NAME               treat NAME as every identity's EHLO name\n"
     "  --route-target IP         destination for the route lookup of its family, repeatable\n"
+    "  --authoritative           also ask the reverse zone's own name servers; compare with the resolver\n"
+    "  --wait SECONDS            after a PTR change: watch the reverse zone's servers until the PTR findings\n"
+    "                            are gone there or SECONDS pass, then audit (implies --authoritative)\n"
     "\n"
     "Exit status: 0 ok, 1 warning, 2 critical, 3 unknown, 64 usage error.\n";
 

@@ -128,6 +128,19 @@ const struct facts_lookup *facts_lookup_find(const struct facts *facts, const ch
     return NULL;
 }
 
+void facts_lookups_drop(struct facts *facts, bool direct_only)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < facts->nlookups; i++) {
+        if (!direct_only || facts->lookups[i].direct) {
+            facts_lookup_clear(&facts->lookups[i]);
+            continue;
+        }
+        facts->lookups[w++] = facts->lookups[i];
+    }
+    facts->nlookups = w;
+}
+
 bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address)
 {
     if (!lookup || lookup->status != FACTS_OK)

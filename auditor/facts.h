@@ -141,6 +141,9 @@ struct facts_lookup *facts_lookup_set_direct(struct facts *facts, const char *na
  * NULL. facts_lookup_find never returns a direct record. */
 const struct facts_lookup *facts_lookup_find_direct(const struct facts *facts, const char *name,
                                                     enum facts_rrtype type, const char *server);
+/* facts_lookups_drop - forget the direct lookups (direct_only), or every
+ * lookup, so that the lookup plan asks them again. */
+void facts_lookups_drop(struct facts *facts, bool direct_only);
 /* facts_lookup_has_address - the lookup is ok and one answer is address. */
 bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address);
 

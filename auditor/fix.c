@@ -171,7 +171,8 @@ static char *fix_owner_words(const struct fix_ptr_owner *owner)
 {
     char *mail = owner ? provider_rname_mailbox(owner->rname) : NULL;
     char *zone = owner && owner->zone ? hostname_escape(owner->zone) : NULL;
-    char *w = zone && mail ? xasprintf("your hosting or access provider: the reverse zone %s names %s as its contact", zone, mail)
+    char *w = zone && mail ? xasprintf("your hosting or access provider; its reverse zone %s names %s as the contact",
+                                       zone, mail)
         : zone            ? xasprintf("your hosting or access provider, which runs the reverse zone %s", zone)
                           : xstrdup("your hosting or access provider");
     free(mail);
@@ -195,10 +196,13 @@ void fix_ptr_record_owner(struct fix_list *out, const char *address, const char 
                                                                       "verified)")
                   : fix_owner_words(owner);
     char *from = owner->evidence && p ? xasprintf(", recognised from %s", owner->evidence) : xstrdup("");
-    char *text = named ? xasprintf("ask %s, the owner of %s%s, to set its PTR to %s", who, address, from, plain)
-                       : xasprintf("ask %s, the owner of %s%s, to set its PTR to your mail host's fully qualified "
-                                   "name (for example mail.YOUR-DOMAIN), and use that name in EHLO",
-                                   who, address, from);
+    char *subject = p ? xasprintf("%s, the owner of %s%s,", who, address, from)
+                      : xasprintf("the owner of %s (%s)", address, who);
+    char *text = named ? xasprintf("ask %s to set its PTR to %s", subject, plain)
+                       : xasprintf("ask %s to set its PTR to your mail host's fully qualified name (for example "
+                                   "mail.YOUR-DOMAIN), and use that name in EHLO",
+                                   subject);
+    free(subject);
     char *record = named ? xasprintf("%s. IN PTR %s.", rev, plain) : NULL;
     fix_add(out, FIX_PROVIDER_PTR, text, NULL, record, NULL, NULL);
     struct fix *f = &out->items[out->n - 1];
