@@ -209,13 +209,13 @@ void fix_ptr_record_owner(struct fix_list *out, const char *address, const char 
     if (p) {
         f->provider = xstrdup(p->key);
         /* Placeholders stay when the name is not known yet: NAME. */
-        const char *want = named ? plain : "mail.YOUR-DOMAIN.example";
+        const char *want = named ? plain : "ptr-name.placeholder.example";
         f->panel = provider_fill(p->panel, address, want);
         f->how_command = provider_fill(p->command, address, want);
         if (!named) {
             char *fixp = f->panel, *fixc = f->how_command;
-            f->panel = fixp ? fix_replace(fixp, "mail.YOUR-DOMAIN.example", "NAME") : NULL;
-            f->how_command = fixc ? fix_replace(fixc, "mail.YOUR-DOMAIN.example", "NAME") : NULL;
+            f->panel = fixp ? fix_replace(fixp, "ptr-name.placeholder.example", "NAME") : NULL;
+            f->how_command = fixc ? fix_replace(fixc, "ptr-name.placeholder.example", "NAME") : NULL;
             free(fixp);
             free(fixc);
         }
