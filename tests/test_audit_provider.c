@@ -13,6 +13,9 @@
 #include "auditor/fix.h"
 #include "auditor/provider.h"
 #include "auditor/ptr_generic.h"
+#include "auditor/finding.h"
+#include "auditor/foundation/xalloc.h"
+#include "tests/support/audit_fixture.h"
 #include "tests/support/suites.h"
 
 START_TEST(table_is_sorted_unique_and_sourced)
@@ -270,6 +273,43 @@ START_TEST(provider_fix_names_the_place_and_the_command)
 }
 END_TEST
 
+/* Azure (recognised from its reverse SOA) accepts a PTR only once the name
+ * resolves: with the A record missing, that fix comes first and says why. */
+START_TEST(forward_record_first_when_the_provider_requires_it)
+{
+    struct af a;
+    af_init(&a);
+    af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", MODEL_FAMILY_BIT(MODEL_IPV4), MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
+    af_ptr(&a, "192.0.2.10", FACTS_NXDOMAIN, NULL);
+    struct facts_lookup *l = facts_lookup_set(&a.facts, "10.2.0.192.in-addr.arpa", FACTS_SOA, FACTS_NXDOMAIN, NULL, 0, 1);
+    l->zone = xstrdup("2.0.192.in-addr.arpa");
+    l->mname = xstrdup("prd1.azuredns-cloud.net");
+    l->rname = xstrdup("msnhst.microsoft.com");
+    af_fwd(&a, "mail.example.com", FACTS_A, FACTS_NXDOMAIN, NULL);
+    af_fwd(&a, "mail.example.com", FACTS_AAAA, FACTS_NXDOMAIN, NULL);
+    af_run(&a);
+    const struct finding *f = finding_list_find(&a.findings, FINDING_PTR_MISSING, NULL, MODEL_IPV4);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_ge(f->fixes.n, 2);
+    ck_assert_int_eq(f->fixes.items[0].kind, FIX_DNS_RECORD);
+    ck_assert_str_eq(f->fixes.items[0].text, "first add the A record of mail.example.com to its zone: Microsoft Azure "
+                                             "accepts the PTR only once the name resolves to 192.0.2.10");
+    ck_assert_int_eq(f->fixes.items[1].kind, FIX_PROVIDER_PTR);
+    ck_assert_str_eq(f->fixes.items[1].provider, "azure");
+    ck_assert(f->fixes.items[1].forward_first);
+    ck_assert_ptr_nonnull(strstr(f->fixes.items[1].how_command, "--reverse-fqdn mail.example.com."));
+    ck_assert_ptr_nonnull(strstr(f->fixes.items[1].text, "recognised from the primary server prd1.azuredns-cloud.net "
+                                                         "in the SOA of 2.0.192.in-addr.arpa"));
+    /* With the A record in place the PTR is the first (and only DNS) step. */
+    af_fwd(&a, "mail.example.com", FACTS_A, FACTS_OK, "192.0.2.10", NULL);
+    af_run(&a);
+    f = finding_list_find(&a.findings, FINDING_PTR_MISSING, NULL, MODEL_IPV4);
+    ck_assert_int_eq(f->fixes.items[0].kind, FIX_PROVIDER_PTR);
+    af_free(&a);
+}
+END_TEST
+
 Suite *audit_provider_suite(void)
 {
     Suite *s = suite_create("audit_provider");
@@ -282,6 +322,7 @@ Suite *audit_provider_suite(void)
     tcase_add_test(tc, commands_are_filled_with_validated_values);
     tcase_add_test(tc, rname_as_a_mailbox);
     tcase_add_test(tc, provider_fix_names_the_place_and_the_command);
+    tcase_add_test(tc, forward_record_first_when_the_provider_requires_it);
     suite_add_tcase(s, tc);
     return s;
 }
