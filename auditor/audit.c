@@ -174,7 +174,8 @@ static int audit_emit(const struct cli_options *opts, const char *out)
 char *audit_render_report(const struct cli_options *opts, const struct model_set *set, const struct verdict_set *vs,
                           const struct finding_list *findings)
 {
-    return audit_render(opts, set, vs, findings, NULL, NULL, stdout);
+    struct state_changes none = STATE_CHANGES_INIT;
+    return audit_render(opts, set, vs, findings, NULL, &none, stdout);
 }
 
 int audit_emit_report(const struct cli_options *opts, const char *out)

@@ -52,7 +52,7 @@ struct lab {
     bool root_up, child_up[2];
     int silent_fd[2];
     pid_t unbound;
-    char error[2048];
+    char error[2300]; /* what failed, with a server's own error text (up to 2048) */
 };
 
 static const char root_zone[] =
@@ -349,7 +349,7 @@ static long run_resolver_ttl(const struct run *r)
 #define LAB_START(l, m0, p0, m1, p1)                                                                    \
     do {                                                                                               \
         if (lab_start(l, m0, p0, m1, p1) != 0) {                                                       \
-            char msg[2100];                                                                            \
+            char msg[2400];                                                                            \
             snprintf(msg, sizeof(msg), "%s", (l)->error);                                              \
             lab_stop(l);                                                                               \
             ck_abort_msg("%s", msg);                                                                   \
