@@ -1,13 +1,45 @@
 # mta-preflight: one non-recursive GNU Makefile.
 #   make [BUILD=debug|asan|release] [WERROR=1]   build into build/$(BUILD)/
-#   make check | asan-check | valgrind-check | lint | bench | demo | install | clean
+#   make check | asan-check | valgrind-check | lint | bench | demo | clean
+#   make install | uninstall [PREFIX=/usr/local] [DESTDIR=]
+#   make build-check   the hardened release build, install and uninstall
 #   make fuzz [FUZZ_SECONDS=30]   libFuzzer runs of the parsers (not part of check)
+#
+# Which build 'make install' installs: BUILD when it is given on the command
+# line or in the environment; else the type that 'make' or 'make all' built
+# last (recorded in build/last-build); else release. So
+# 'make BUILD=release && make install' installs the release build, and
+# 'make install' in a fresh tree builds and installs release. 'make uninstall'
+# removes exactly the files install put there (same PREFIX and DESTDIR).
+#
+# Flags: the project's own flags live in MP_CPPFLAGS, MP_CFLAGS and
+# MP_LDFLAGS; CPPFLAGS, CFLAGS and LDFLAGS from the command line or the
+# environment come after them, so they extend them and win where they
+# conflict (what dpkg-buildflags expects:
+# 'eval "$(dpkg-buildflags --export=sh)"; make BUILD=release').
+# The release build is hardened: _FORTIFY_SOURCE=2, -fstack-protector-strong,
+# PIE, full RELRO and BIND_NOW.
 
-BUILD     ?= debug
-BUILD_DIR ?= build/$(BUILD)
+VERSION   := 0.1.0
+# BUILD_ROOT holds every build type's directory and the record of the last
+# build; tests/build_check.sh points it elsewhere to leave build/ alone.
+BUILD_ROOT ?= build
+BUILD_TYPES := debug asan release
+
+ifneq ($(filter command line environment environment override,$(origin BUILD)),)
+# given by the user: used as it is
+else ifneq ($(filter install uninstall,$(MAKECMDGOALS)),)
+BUILD := $(or $(strip $(shell cat $(BUILD_ROOT)/last-build 2>/dev/null)),release)
+else
+BUILD := debug
+endif
+ifeq ($(filter $(BUILD_TYPES),$(BUILD)),)
+$(error BUILD must be debug, asan or release, not '$(BUILD)')
+endif
+
+BUILD_DIR ?= $(BUILD_ROOT)/$(BUILD)
 PREFIX    ?= /usr/local
 DESTDIR   ?=
-VERSION   := 0.1.0
 
 CC        ?= cc
 PKGS      := libcares libpcre2-8 json-c libmnl
@@ -20,11 +52,12 @@ endif
 
 MODE_CFLAGS_debug   := -O0 -g
 MODE_CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
-MODE_CFLAGS_release := -O2 -g -DNDEBUG
+MODE_CFLAGS_release := -O2 -g -fstack-protector-strong -fPIE
 MODE_LDFLAGS_asan   := -fsanitize=address,undefined
-ifeq ($(origin MODE_CFLAGS_$(BUILD)),undefined)
-$(error BUILD must be debug, asan or release)
-endif
+MODE_LDFLAGS_release := -pie -Wl,-z,relro -Wl,-z,now
+# A _FORTIFY_SOURCE of the user's (dpkg-buildflags sets one) replaces ours
+# instead of redefining it, which -Werror would refuse.
+MODE_CPPFLAGS_release = -DNDEBUG $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS)),,-D_FORTIFY_SOURCE=2)
 
 # pkg-config is asked lazily so that 'make deps' works before the libraries exist.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -32,10 +65,14 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
-CPPFLAGS  += -I. -D_DEFAULT_SOURCE -DMP_VERSION='"$(VERSION)"'
-CFLAGS    ?=
-ALL_CFLAGS = -std=c11 $(WARN) $(MODE_CFLAGS_$(BUILD)) $(PKG_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(MODE_LDFLAGS_$(BUILD)) $(LDFLAGS)
+# The project's flags; the user's CPPFLAGS, CFLAGS and LDFLAGS are appended.
+MP_BASE_CPPFLAGS := -I. -D_DEFAULT_SOURCE -DMP_VERSION='"$(VERSION)"'
+MP_CPPFLAGS = $(MP_BASE_CPPFLAGS) $(MODE_CPPFLAGS_$(BUILD))
+MP_CFLAGS   = -std=c11 $(WARN) $(MODE_CFLAGS_$(BUILD)) $(PKG_CFLAGS)
+MP_LDFLAGS  = $(MODE_LDFLAGS_$(BUILD))
+ALL_CPPFLAGS = $(MP_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(MP_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = $(MP_LDFLAGS) $(LDFLAGS)
 
 # The program's objects go into a static library that the test runner links too.
 MAIN_SRC  := auditor/main.c
@@ -52,14 +89,28 @@ RUNNER    := $(BUILD_DIR)/tests/runner
 TOOLS     := $(TOOL_SRCS:tests/tools/%.c=$(BUILD_DIR)/tools/%)
 SUITES    := $(BUILD_DIR)/tests/suites.inc
 
-.PHONY: all check asan-check valgrind-check lint bench demo install clean deps fuzz
+.PHONY: all check asan-check valgrind-check lint bench demo install uninstall build-check clean deps fuzz
 .DEFAULT_GOAL := all
 
+# Only a build the user asked for ('make', 'make all', in the default place)
+# is what 'make install' takes later; the builds that check, bench and demo
+# run in a sub-make (MP_SUBMAKE=1) are not.
+RECORD_BUILD :=
+ifeq ($(MP_SUBMAKE)$(origin BUILD_DIR),file)
+ifneq ($(if $(MAKECMDGOALS),$(filter all,$(MAKECMDGOALS)),all),)
+RECORD_BUILD := 1
+endif
+endif
+
 all: $(BIN) $(TOOLS)
+ifeq ($(RECORD_BUILD),1)
+	@mkdir -p $(BUILD_ROOT)
+	@[ "$$(cat $(BUILD_ROOT)/last-build 2>/dev/null)" = $(BUILD) ] || echo $(BUILD) > $(BUILD_ROOT)/last-build
+endif
 
 $(BUILD_DIR)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -70,7 +121,7 @@ $(BIN): $(BUILD_DIR)/$(MAIN_SRC:.c=.o) $(LIB)
 
 $(BUILD_DIR)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
 
 # Every tests/test_*.c defines one or more 'Suite *NAME_suite(void)'; the runner
 # finds them through this generated list, so adding a test file needs no other edit.
@@ -81,7 +132,7 @@ $(SUITES): $(TEST_SRCS)
 
 $(BUILD_DIR)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I$(BUILD_DIR)/tests $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) -I$(BUILD_DIR)/tests $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(TEST_OBJS): | $(SUITES)
 $(BUILD_DIR)/tests/runner.o: $(SUITES)
@@ -95,14 +146,14 @@ deps:
 # Tests run from the top directory; MP_BIN and MP_TOOLS tell them where the
 # built program and helper tools are.
 check: deps
-	@$(MAKE) --no-print-directory all $(RUNNER)
+	@$(MAKE) --no-print-directory MP_SUBMAKE=1 all $(RUNNER)
 	MP_BIN=$(abspath $(BIN)) MP_TOOLS=$(abspath $(BUILD_DIR)/tools) MP_BUILD_DIR=$(abspath $(BUILD_DIR)) $(RUNNER)
 
 asan-check:
-	@$(MAKE) --no-print-directory BUILD=asan check
+	@$(MAKE) --no-print-directory MP_SUBMAKE=1 BUILD=asan check
 
 valgrind-check: deps
-	@$(MAKE) --no-print-directory all $(RUNNER)
+	@$(MAKE) --no-print-directory MP_SUBMAKE=1 all $(RUNNER)
 	MP_BIN=$(abspath $(BIN)) MP_TOOLS=$(abspath $(BUILD_DIR)/tools) MP_BUILD_DIR=$(abspath $(BUILD_DIR)) \
 	MP_VALGRIND=1 CK_TIMEOUT_MULTIPLIER=20 \
 	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
@@ -118,18 +169,46 @@ lint:
 	    --inline-suppr --suppress=missingIncludeSystem -I. auditor parsers probes
 
 bench: deps
-	@$(MAKE) --no-print-directory BUILD=release all
-	@sh tests/bench/run.sh build/release
+	@$(MAKE) --no-print-directory MP_SUBMAKE=1 BUILD=release all
+	@sh tests/bench/run.sh $(BUILD_ROOT)/release
 
 demo: deps
-	@$(MAKE) --no-print-directory BUILD=release all
-	@sh tests/demo.sh build/release
+	@$(MAKE) --no-print-directory MP_SUBMAKE=1 BUILD=release all
+	@sh tests/demo.sh $(BUILD_ROOT)/release
+
+# install: the program and its manual page; uninstall removes these two
+# files and nothing else (not the directories, which others share).
+INSTALLED_BIN := $(DESTDIR)$(PREFIX)/bin/mta-preflight
+INSTALLED_MAN := $(DESTDIR)$(PREFIX)/share/man/man1/mta-preflight.1
 
 install: $(BIN)
+	@echo "installing the $(BUILD) build $(BIN)"
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mta-preflight
+	install -m 755 $(BIN) $(INSTALLED_BIN)
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 auditor/mta-preflight.1 $(DESTDIR)$(PREFIX)/share/man/man1/mta-preflight.1
+	install -m 644 auditor/mta-preflight.1 $(INSTALLED_MAN)
+
+uninstall:
+	rm -f $(INSTALLED_BIN) $(INSTALLED_MAN)
+
+# The release build with the user's flags on the command line, checked with
+# readelf for PIE, RELRO, BIND_NOW, fortified calls and the stack protector,
+# then installed and uninstalled into a scratch DESTDIR (tests/build_check.sh).
+build-check:
+	@sh tests/build_check.sh
+
+# The files that run mta-preflight regularly (auditor/integration/: systemd
+# units, cron file, apt/dpkg hook, Prometheus rules, Icinga 2 and NRPE
+# commands) go to $(PREFIX)/share/mta-preflight/, the hook scripts to
+# $(PREFIX)/lib/mta-preflight/; nothing into /etc. These rules only add
+# prerequisites to install and uninstall.
+.PHONY: install-integration uninstall-integration uninstall
+install: install-integration
+uninstall: uninstall-integration
+install-integration:
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' sh auditor/integration/install.sh install
+uninstall-integration:
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' sh auditor/integration/install.sh uninstall
 
 # make fuzz [FUZZ_SECONDS=30] - coverage-guided fuzzing with libFuzzer (clang)
 # of the parsers of untrusted text: every tests/fuzz/fuzz_NAME.c harness is
@@ -141,7 +220,7 @@ install: $(BIN)
 # opendir are routed to an in-memory one (tests/fuzz/vfs.c).
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 30
-FUZZ_DIR     := build/fuzz
+FUZZ_DIR     := $(BUILD_ROOT)/fuzz
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/tests/fuzz/vfs.o
@@ -157,10 +236,10 @@ fuzz: $(FUZZ_BINS)
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+	$(FUZZ_CC) $(MP_BASE_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_OBJS)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_WRAP) -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+	$(FUZZ_CC) $(MP_BASE_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_WRAP) -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
 
 clean:
 	rm -rf build

@@ -94,7 +94,8 @@ static long long audit_wall_ms(void)
 }
 
 /* audit_render - the report in the asked format; with a state, the
- * changes (text and JSON) and the damped status (JSON). */
+ * changes (text and JSON), the damped status (JSON) and the damped state
+ * (Nagios). */
 static char *audit_render(const struct cli_options *opts, const struct model_set *set, const struct verdict_set *vs,
                           const struct finding_list *findings, const struct state *st,
                           const struct state_changes *changes, FILE *to)
@@ -110,7 +111,9 @@ static char *audit_render(const struct cli_options *opts, const struct model_set
         return out;
     }
     case CLI_FORMAT_NAGIOS:
-        return report_nagios(set, vs->facts, findings);
+        /* With a state the damped state, so that the status word agrees
+         * with the exit status. */
+        return report_nagios(set, vs->facts, st ? &changes->reported : findings);
     case CLI_FORMAT_PROMETHEUS:
         return report_prometheus(set, vs, findings);
     case CLI_FORMAT_TEXT:
@@ -121,9 +124,14 @@ static char *audit_render(const struct cli_options *opts, const struct model_set
     }
 }
 
+/* At most this many lines name findings in hook mode; with the status line
+ * and the pointer to the full audit that makes the contract's 5 lines. */
+#define AUDIT_HOOK_FINDING_LINES 3
+
 /* audit_hook_lines - at most 5 lines on stderr for a package hook: the
  * status, the critical and warning findings (of this run, or with a state
- * the new ones), and where to look. Nothing for ok or unknown. */
+ * the new ones), and where to look. Nothing for ok or unknown. When there
+ * are more findings than lines, the last line counts the rest. */
 static void audit_hook_lines(enum finding_status status, const struct finding_list *list)
 {
     if (status != FINDING_STATUS_CRITICAL && status != FINDING_STATUS_WARNING)
@@ -135,18 +143,21 @@ static void audit_hook_lines(enum finding_status status, const struct finding_li
         return;
     fprintf(stderr, "mta-preflight: %s: what receivers see of this mail server needs attention\n",
             status == FINDING_STATUS_CRITICAL ? "CRITICAL" : "WARNING");
+    size_t named = serious <= AUDIT_HOOK_FINDING_LINES ? serious : AUDIT_HOOK_FINDING_LINES - 1;
     size_t shown = 0;
     for (int sev = FINDING_CRITICAL; sev >= FINDING_WARNING; sev--)
         for (size_t i = 0; i < list->n; i++) {
             const struct finding *f = &list->items[i];
             if ((int)f->severity != sev)
                 continue;
-            if (shown < 3 || (shown == 3 && serious == 4)) {
-                char *ident = hostname_escape(f->identity);
-                fprintf(stderr, "  %s %s %s\n", finding_severity_tostr(f->severity), finding_id_tostr(f->id), ident);
+            if (shown < named) {
+                /* config-error and no-mta-config concern no identity */
+                char *ident = f->identity ? hostname_escape(f->identity) : NULL;
+                fprintf(stderr, "  %s %s%s%s\n", finding_severity_tostr(f->severity), finding_id_tostr(f->id),
+                        ident ? " " : "", ident ? ident : "");
                 free(ident);
-            } else if (shown == 3) {
-                fprintf(stderr, "  and %zu more\n", serious - 3);
+            } else if (shown == named) {
+                fprintf(stderr, "  and %zu more\n", serious - named);
             }
             shown++;
         }
@@ -222,7 +233,9 @@ static int audit_once(const struct cli_options *given)
     if (use_state) {
         state_update(&st, &findings, opts.confirm, started / 1000, &changes);
         status = changes.status;
-        changed = changes.added.n || changes.resolved.n || changes.pending.n;
+        /* Pending findings are not changes yet: --quiet stays silent until
+         * --confirm runs have confirmed them, or cron would mail every flap. */
+        changed = changes.added.n || changes.resolved.n;
         char *error = NULL;
         if (state_save(&st, &error) != 0) {
             fprintf(stderr, "mta-preflight: %s\n", error);

@@ -683,7 +683,7 @@ static void check_source(struct check_ctx *c, enum model_family f)
     const struct model_bind *b = &id->bind[f];
     const char *addr = src->address;
     if (fam->bind_not_local) {
-        const char *leaves = fam->falls_back ? (src->configured_address ? src->address : src->kernel_address) : NULL;
+        const char *leaves = fam->falls_back ? src->address : NULL;
         char *origin = model_origin_tostr(&b->origin);
         char *eb = hostname_escape(fam->configured);
         char *eo = hostname_escape(origin);
@@ -701,10 +701,9 @@ static void check_source(struct check_ctx *c, enum model_family f)
                         "attempt fails, so there is no usable %s source",
                         check_family_word(f), eb, eo, check_family_word(f), check_family_word(f));
         struct finding *fd = check_emit(c, FINDING_BIND_NOT_LOCAL, (int)f, fam->configured, msg);
-        const char *kernel = src->configured_address ? src->address : src->kernel_address;
-        const char *right = kernel && scope_public(scope_of(kernel)) ? kernel : NULL;
-        if (!right && src->kernel_address && scope_public(scope_of(src->kernel_address)))
-            right = src->kernel_address;
+        const char *right = src->kernel_address && scope_public(scope_of(src->kernel_address))
+            ? src->kernel_address
+            : NULL;
         fix_bind_address(&fd->fixes, id, f, right, facts_postfix_at_least(c->facts, 3, 7), &c->exim);
         free(eb);
         free(eo);

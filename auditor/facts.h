@@ -5,11 +5,12 @@
  * never do I/O themselves, so every check is testable with hand-built facts.
  *
  * Sources: one record per (identity, family) that was probed. `address` is
- * the source the configuration asks for: the configured bind address when
- * there is one, else the kernel's route choice, else the --source-ip value
- * (how = given, which overrides the others). `kernel_address` is what the
- * kernel picks when the socket is not bound (the address Postfix falls back
- * to when a bind fails). No route for the family (ENETUNREACH) is a fact:
+ * the source the connection really leaves from (sources.h): the configured
+ * bind address when it is local, the kernel's choice when nothing is bound
+ * or when Postfix falls back from a bind that fails, NULL when a failing
+ * bind leaves no usable source; the --source-ip value (how = given)
+ * overrides them. `kernel_address` is what the kernel picks when the socket
+ * is not bound. No route for the family (ENETUNREACH) is a fact:
  * route = false, address = NULL.
  *
  * Lookups: one record per DNS question (name, type), and per question

@@ -8,6 +8,7 @@
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/revname.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/sources.h"
 
 static void lookup_plan_add_at(struct lookup_plan *plan, const struct facts *facts, const char *name,
                                enum facts_rrtype type, const char *server)
@@ -81,6 +82,12 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
     lookup_plan_free(out);
     for (size_t i = 0; i < set->n; i++) {
         const struct model_identity *id = &set->items[i];
+        /* The relay's addresses: the route question goes to them (sources_refine). */
+        char *relay = sources_relay_name(id);
+        for (int f = 0; relay && f < MODEL_NFAMILIES; f++)
+            if (verdict_family_used(id, facts, (enum model_family)f))
+                lookup_plan_add(out, facts, relay, f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A);
+        free(relay);
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             if (!verdict_family_used(id, facts, (enum model_family)f))
                 continue;

@@ -3,7 +3,13 @@
  *
  * The table shows one row per identity, grouped by configuration, so that an
  * admin sees at a glance which name and source each outbound path uses; the
- * lines under it say where each value came from. */
+ * lines under it say where each value came from.
+ *
+ * Every line fits RI_WIDTH columns (a terminal's 80): when the table's rows
+ * would be wider, each identity is shown as a block of labelled lines
+ * instead, and long lines wrap at spaces, with their continuation indented
+ * under the text they continue. A word longer than a line (a long path or
+ * id) is cut after a '/', ':' or ',' where possible. */
 #include "auditor/report_identities.h"
 
 #include <json-c/json.h>
@@ -20,6 +26,9 @@
 #define RI_RED "\033[31m"
 #define RI_YELLOW "\033[33m"
 #define RI_RESET "\033[0m"
+#define RI_WIDTH 80
+/* The value column of the block layout: two spaces, the widest header, two. */
+#define RI_LABEL_COLS 15
 
 enum { RI_COL_TRANSPORT, RI_COL_EHLO, RI_COL_IPV4, RI_COL_IPV6, RI_COL_FAMILIES, RI_COL_PREFER, RI_COL_RELAY,
        RI_NCOLS };
@@ -32,6 +41,131 @@ static char *ri_escaped(const char *s)
     struct strbuf sb = STRBUF_INIT;
     term_escape(&sb, s);
     return strbuf_detach(&sb);
+}
+
+/* ri_csi - length of the colour escape (ESC [ ... final byte) at s, else 0.
+ * Text from outside never holds ESC (term_escape), so every one is ours. */
+static size_t ri_csi(const char *s)
+{
+    if (s[0] != '\033' || s[1] != '[')
+        return 0;
+    size_t n = 2;
+    while (s[n] && !(s[n] >= 0x40 && s[n] <= 0x7e))
+        n++;
+    return s[n] ? n + 1 : n;
+}
+
+/* ri_cols - terminal columns of the first len bytes of s: colour escapes
+ * take none, a UTF-8 sequence takes one. */
+static size_t ri_cols(const char *s, size_t len)
+{
+    size_t cols = 0;
+    for (size_t i = 0; i < len;) {
+        size_t csi = ri_csi(s + i);
+        if (csi) {
+            i += csi;
+            continue;
+        }
+        if (((unsigned char)s[i] & 0xc0) != 0x80)
+            cols++;
+        i++;
+    }
+    return cols;
+}
+
+/* ri_cut - how many bytes of the word w (len bytes) to put on a line with
+ * room for avail columns: up to and including the last '/', ':' or ',' that
+ * fits when that keeps at least a third of the room used, else the last '.'
+ * (a host name) on the same terms, else as much as fits; never inside a
+ * colour escape or a UTF-8 sequence, never nothing. */
+static size_t ri_cut(const char *w, size_t len, size_t avail)
+{
+    size_t cols = 0, fit = 0, brk = 0, dot = 0;
+    for (size_t i = 0; i < len;) {
+        size_t step = ri_csi(w + i);
+        size_t width = 0;
+        if (!step) {
+            step = 1;
+            while (i + step < len && ((unsigned char)w[i + step] & 0xc0) == 0x80)
+                step++;
+            width = 1;
+        }
+        if (cols + width > avail)
+            break;
+        cols += width;
+        i += step;
+        fit = i;
+        if (width && (w[i - 1] == '/' || w[i - 1] == ':' || w[i - 1] == ','))
+            brk = i;
+        if (width && w[i - 1] == '.')
+            dot = i;
+    }
+    if (brk && ri_cols(w, brk) * 3 >= avail)
+        return brk;
+    if (dot && ri_cols(w, dot) * 3 >= avail)
+        return dot;
+    return fit ? fit : (len ? 1 : 0);
+}
+
+/* ri_line - append one logical line (no newline in it) wrapped to RI_WIDTH
+ * columns: it breaks at spaces (the spaces at a break are dropped, all others
+ * kept), continuation lines start with indent spaces. */
+static void ri_line(struct strbuf *sb, const char *line, size_t indent)
+{
+    size_t col = 0;
+    bool fresh = true; /* nothing but indentation on the current line yet */
+    const char *p = line;
+    while (*p) {
+        size_t gap = strspn(p, " ");
+        const char *w = p + gap;
+        size_t wlen = strcspn(w, " ");
+        size_t wcols = ri_cols(w, wlen);
+        if (!wlen) {
+            /* trailing spaces: keep what fits */
+            for (size_t i = 0; i < gap && col < RI_WIDTH; i++, col++)
+                strbuf_addc(sb, ' ');
+            break;
+        }
+        /* A word that fits no continuation line either is cut right here,
+         * unless little room is left on this one. */
+        bool too_long = wcols > RI_WIDTH - indent;
+        if (!fresh && wcols > 0 && col + gap + wcols > RI_WIDTH && (!too_long || col + gap + 8 > RI_WIDTH)) {
+            strbuf_addc(sb, '\n');
+            for (col = 0; col < indent; col++)
+                strbuf_addc(sb, ' ');
+            gap = 0;
+        }
+        else if (col + gap >= RI_WIDTH)
+            gap = 0;
+        for (size_t i = 0; i < gap; i++)
+            strbuf_addc(sb, ' ');
+        col += gap;
+        /* a word wider than what is left of a fresh line is cut */
+        while (wcols > 0 && col + wcols > RI_WIDTH) {
+            size_t avail = RI_WIDTH > col ? RI_WIDTH - col : 1;
+            size_t cut = ri_cut(w, wlen, avail);
+            strbuf_add(sb, w, cut);
+            strbuf_addc(sb, '\n');
+            w += cut;
+            wlen -= cut;
+            wcols = ri_cols(w, wlen);
+            for (col = 0; col < indent; col++)
+                strbuf_addc(sb, ' ');
+        }
+        strbuf_add(sb, w, wlen);
+        col += wcols;
+        if (wcols > 0)
+            fresh = false;
+        p = w + wlen;
+    }
+    strbuf_addc(sb, '\n');
+}
+
+/* ri_flush - wrap the line built in *line and start a new one. */
+static void ri_flush(struct strbuf *sb, struct strbuf *line, size_t indent)
+{
+    ri_line(sb, line->buf, indent);
+    strbuf_reset(line);
 }
 
 /* What configuration says about the source of one family, in a few words. */
@@ -100,39 +234,47 @@ static void ri_row(const struct model_identity *id, char *cells[RI_NCOLS])
 static void ri_pad(struct strbuf *sb, const char *s, size_t width)
 {
     strbuf_adds(sb, s);
-    for (size_t n = strlen(s); n < width; n++)
+    for (size_t n = ri_cols(s, strlen(s)); n < width; n++)
         strbuf_addc(sb, ' ');
 }
+
+/* The lines under the table: a label in 12 columns, then the text, whose
+ * continuation lines start under it. */
+#define RI_DETAIL_INDENT 17
 
 static void ri_origin_line(struct strbuf *sb, const char *what, const struct model_origin *o, bool color)
 {
     char *origin = model_origin_tostr(o);
     if (!origin)
         return;
-    strbuf_addf(sb, "    %s%-12s%s ", color ? RI_DIM : "", what, color ? RI_RESET : "");
-    term_escape(sb, origin);
-    strbuf_addc(sb, '\n');
+    struct strbuf line = STRBUF_INIT;
+    strbuf_addf(&line, "    %s%-12s%s ", color ? RI_DIM : "", what, color ? RI_RESET : "");
+    term_escape(&line, origin);
+    ri_flush(sb, &line, RI_DETAIL_INDENT);
+    strbuf_release(&line);
     free(origin);
 }
 
 static void ri_details(struct strbuf *sb, const struct model_identity *id, bool color)
 {
-    strbuf_adds(sb, "  ");
-    term_escape(sb, id->id);
-    strbuf_addc(sb, '\n');
+    struct strbuf line = STRBUF_INIT;
+    strbuf_adds(&line, "  ");
+    term_escape(&line, id->id);
+    ri_flush(sb, &line, 4);
     ri_origin_line(sb, "ehlo", &id->helo_origin, color);
     if (id->helo_dynamic && id->helo_expression) {
-        strbuf_addf(sb, "    %-12s ", "expression");
-        term_escape(sb, id->helo_expression);
-        strbuf_addc(sb, '\n');
+        strbuf_addf(&line, "    %-12s ", "expression");
+        term_escape(&line, id->helo_expression);
+        ri_flush(sb, &line, RI_DETAIL_INDENT);
     }
     for (int f = 0; f < MODEL_NFAMILIES; f++) {
         const struct model_bind *b = &id->bind[f];
         char *label = xasprintf("%s source", model_family_tostr((enum model_family)f));
         if (b->how == MODEL_BIND_DYNAMIC && b->expression) {
-            strbuf_addf(sb, "    %-12s ", label);
-            term_escape(sb, b->expression);
-            strbuf_adds(sb, "  (computed at delivery time)\n");
+            strbuf_addf(&line, "    %-12s ", label);
+            term_escape(&line, b->expression);
+            strbuf_adds(&line, "  (computed at delivery time)");
+            ri_flush(sb, &line, RI_DETAIL_INDENT);
         }
         ri_origin_line(sb, label, &b->origin, color);
         free(label);
@@ -143,11 +285,35 @@ static void ri_details(struct strbuf *sb, const struct model_identity *id, bool 
     if (id->mta == MODEL_POSTFIX && id->bind_enforce)
         ri_origin_line(sb, "bind enforce", &id->bind_enforce_origin, color);
     for (size_t i = 0; i < id->notes.n; i++) {
-        strbuf_addf(sb, "    %snote%s         ", color ? RI_YELLOW : "", color ? RI_RESET : "");
-        term_escape(sb, id->notes.items[i]);
-        strbuf_addc(sb, '\n');
+        strbuf_addf(&line, "    %snote%s         ", color ? RI_YELLOW : "", color ? RI_RESET : "");
+        term_escape(&line, id->notes.items[i]);
+        ri_flush(sb, &line, RI_DETAIL_INDENT);
     }
+    strbuf_release(&line);
 }
+
+/* ri_blocks - the rows as blocks of "LABEL  value" lines, for rows that would
+ * make the table wider than RI_WIDTH; frees the cells. */
+static void ri_blocks(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    for (size_t r = 0; r < rows; r++) {
+        if (r)
+            strbuf_addc(sb, '\n');
+        for (int c = 0; c < RI_NCOLS; c++) {
+            strbuf_addf(&line, "  %s%s%s", color ? RI_BOLD : "", ri_headers[c], color ? RI_RESET : "");
+            for (size_t n = 2 + strlen(ri_headers[c]); n < RI_LABEL_COLS; n++)
+                strbuf_addc(&line, ' ');
+            strbuf_adds(&line, cells[r][c]);
+            ri_flush(sb, &line, RI_LABEL_COLS);
+            free(cells[r][c]);
+        }
+    }
+    strbuf_release(&line);
+}
+
+static void ri_rows(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, const size_t width[RI_NCOLS],
+                    bool color);
 
 static void ri_table(struct strbuf *sb, const struct model_set *set, const struct model_config *cfg, bool color)
 {
@@ -161,9 +327,11 @@ static void ri_table(struct strbuf *sb, const struct model_set *set, const struc
         if (cfg && (id->mta != cfg->mta || strcmp(id->config, cfg->path) != 0))
             continue;
         ri_row(id, cells[rows]);
-        for (int c = 0; c < RI_NCOLS; c++)
-            if (strlen(cells[rows][c]) > width[c])
-                width[c] = strlen(cells[rows][c]);
+        for (int c = 0; c < RI_NCOLS; c++) {
+            size_t cols = ri_cols(cells[rows][c], strlen(cells[rows][c]));
+            if (cols > width[c])
+                width[c] = cols;
+        }
         rows++;
     }
     if (rows == 0) {
@@ -171,6 +339,27 @@ static void ri_table(struct strbuf *sb, const struct model_set *set, const struc
         free(cells);
         return;
     }
+    size_t total = 2;
+    for (int c = 0; c < RI_NCOLS; c++)
+        total += width[c] + (c + 1 < RI_NCOLS ? 2 : 0);
+    if (total > RI_WIDTH)
+        ri_blocks(sb, cells, rows, color);
+    else
+        ri_rows(sb, cells, rows, width, color);
+    free(cells);
+    strbuf_addc(sb, '\n');
+    for (size_t i = 0; i < set->n; i++) {
+        const struct model_identity *id = &set->items[i];
+        if (cfg && (id->mta != cfg->mta || strcmp(id->config, cfg->path) != 0))
+            continue;
+        ri_details(sb, id, color);
+    }
+}
+
+/* ri_rows - the header and the rows of the table; frees the cells. */
+static void ri_rows(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, const size_t width[RI_NCOLS],
+                    bool color)
+{
     strbuf_addf(sb, "  %s", color ? RI_BOLD : "");
     for (int c = 0; c < RI_NCOLS; c++)
         ri_pad(sb, ri_headers[c], c + 1 < RI_NCOLS ? width[c] + 2 : 0);
@@ -182,14 +371,6 @@ static void ri_table(struct strbuf *sb, const struct model_set *set, const struc
             free(cells[r][c]);
         }
         strbuf_addc(sb, '\n');
-    }
-    free(cells);
-    strbuf_addc(sb, '\n');
-    for (size_t i = 0; i < set->n; i++) {
-        const struct model_identity *id = &set->items[i];
-        if (cfg && (id->mta != cfg->mta || strcmp(id->config, cfg->path) != 0))
-            continue;
-        ri_details(sb, id, color);
     }
 }
 
@@ -210,13 +391,15 @@ static bool ri_orphans(const struct model_set *set)
 char *report_identities_text(const struct model_set *set, const struct diag_list *diags, bool color)
 {
     struct strbuf sb = STRBUF_INIT;
+    struct strbuf line = STRBUF_INIT;
     for (size_t c = 0; c < set->nconfigs; c++) {
         const struct model_config *cfg = &set->configs[c];
-        strbuf_addf(&sb, "%s%s ", color ? RI_BOLD : "", cfg->mta == MODEL_EXIM ? "Exim" : "Postfix");
-        term_escape(&sb, cfg->path);
-        strbuf_addf(&sb, "%s (", color ? RI_RESET : "");
-        term_escape(&sb, cfg->how);
-        strbuf_adds(&sb, ")\n");
+        strbuf_addf(&line, "%s%s ", color ? RI_BOLD : "", cfg->mta == MODEL_EXIM ? "Exim" : "Postfix");
+        term_escape(&line, cfg->path);
+        strbuf_addf(&line, "%s (", color ? RI_RESET : "");
+        term_escape(&line, cfg->how);
+        strbuf_adds(&line, ")");
+        ri_flush(&sb, &line, 2);
         ri_table(&sb, set, cfg, color);
         strbuf_addc(&sb, '\n');
     }
@@ -232,15 +415,16 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
         strbuf_addf(&sb, "%sConfiguration problems%s\n", color ? RI_BOLD : "", color ? RI_RESET : "");
         for (size_t i = 0; i < diags->n; i++) {
             const struct diag *d = &diags->items[i];
-            char *line = diag_format(d);
+            char *text = diag_format(d);
             bool err = d->level == DIAG_ERROR;
-            strbuf_addf(&sb, "  %s%s%s ", color ? (err ? RI_RED : RI_YELLOW) : "", err ? "error:  " : "warning:",
+            strbuf_addf(&line, "  %s%s%s ", color ? (err ? RI_RED : RI_YELLOW) : "", err ? "error:  " : "warning:",
                         color ? RI_RESET : "");
-            term_escape(&sb, line);
-            strbuf_addc(&sb, '\n');
-            free(line);
+            term_escape(&line, text);
+            ri_flush(&sb, &line, 11);
+            free(text);
         }
     }
+    strbuf_release(&line);
     return strbuf_detach(&sb);
 }
 

@@ -75,6 +75,11 @@ static struct json_object *report_json_source(const struct model_set *set, const
     json_object_object_add(o, "user", report_json_str(s->user));
     json_object_object_add(o, "uid", s->uid >= 0 ? json_object_new_int64((int64_t)s->uid) : NULL);
     json_object_object_add(o, "error", report_json_str(s->error));
+    json_object_object_add(o, "configured_address", report_json_str(s->configured_address));
+    json_object_object_add(o, "target", report_json_str(s->target));
+    json_object_object_add(o, "port", s->port ? json_object_new_int64((int64_t)s->port) : NULL);
+    json_object_object_add(o, "user", report_json_str(s->user));
+    json_object_object_add(o, "uid", s->uid >= 0 ? json_object_new_int64((int64_t)s->uid) : NULL);
     return o;
 }
 

@@ -280,7 +280,7 @@ static void rt_source(struct rt *r, const struct verdict_set *vs, const struct v
         strbuf_release(&line.sb);
         return;
     }
-    const char *leaves = fam->falls_back ? (s->configured_address ? s->address : s->kernel_address) : s->address;
+    const char *leaves = s->address;
     if (!s->route || !leaves) {
         strbuf_adds(&line.sb, "no route");
         if (s->error) {

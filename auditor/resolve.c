@@ -6,6 +6,7 @@
 
 #include "auditor/foundation/xalloc.h"
 #include "auditor/lookup_plan.h"
+#include "auditor/sources.h"
 
 /* The plan needs two rounds (five with --authoritative); more would only
  * follow a plan that keeps asking, which the bound stops. */
@@ -92,7 +93,7 @@ const struct dns_result *resolve_find(const struct dns_batch *batch, const struc
 }
 
 void resolve_run_with(const struct model_set *set, struct facts *facts, const struct dns_options *dopts,
-                      long long deadline)
+                      long long deadline, resolve_round_fn *after_round, void *ctx)
 {
     struct dns_batch *batch = NULL;
     char *err = NULL;
@@ -137,6 +138,8 @@ void resolve_run_with(const struct model_set *set, struct facts *facts, const st
             }
             resolve_record(facts, q, r);
         }
+        if (after_round)
+            after_round(set, facts, ctx);
     }
     lookup_plan_free(&plan);
     if (batch)
@@ -144,9 +147,18 @@ void resolve_run_with(const struct model_set *set, struct facts *facts, const st
     free(err);
 }
 
+/* resolve_refine_sources - after a round, a relay's address may be known:
+ * its route is asked then. */
+static void resolve_refine_sources(const struct model_set *set, struct facts *facts, void *ctx)
+{
+    const struct cli_options *opts = ctx;
+    sources_refine(set, facts, opts);
+}
+
 void resolve_run(const struct model_set *set, struct facts *facts, const struct cli_options *opts,
                  long long deadline)
 {
     struct dns_options dopts = { opts->dns_parsed, opts->ndns_parsed, NULL, 0, 0 };
-    resolve_run_with(set, facts, &dopts, deadline);
+    struct cli_options copy = *opts; /* ctx is not const */
+    resolve_run_with(set, facts, &dopts, deadline, resolve_refine_sources, &copy);
 }

@@ -25,10 +25,15 @@
 void resolve_run(const struct model_set *set, struct facts *facts, const struct cli_options *opts,
                  long long deadline);
 
+/* What to do after each round (resolve_run refines the sources of relayed
+ * identities once their relay's address is known). */
+typedef void resolve_round_fn(const struct model_set *set, struct facts *facts, void *ctx);
+
 /* resolve_run_with - the same with the DNS options given directly (tests
- * pass their own resolv.conf or try times). */
+ * pass their own resolv.conf or try times); after_round (may be NULL) runs
+ * after every round with ctx. */
 void resolve_run_with(const struct model_set *set, struct facts *facts, const struct dns_options *dopts,
-                      long long deadline);
+                      long long deadline, resolve_round_fn *after_round, void *ctx);
 
 /* resolve_add - add question q to batch (a direct question to its server
  * when q->server is set). */

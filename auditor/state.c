@@ -1,6 +1,7 @@
 /* state - drift mode: what earlier runs saw; see state.h. */
 #include "auditor/state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -135,6 +136,33 @@ static int state_lock(struct state *st, long long deadline_ms, char **error)
     return -1;
 }
 
+/* state_sweep - remove the temporary files (PATH.tmp.XXXXXX, as
+ * atomic_write names them) of runs killed while they wrote the state. Only
+ * a run holding the lock writes them, so with the lock held every one is
+ * stale. */
+static void state_sweep(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    char *prefix = xasprintf("%s.tmp.", base);
+    size_t plen = strlen(prefix);
+    DIR *d = opendir(slash ? dir : ".");
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strncmp(e->d_name, prefix, plen) != 0 || strlen(e->d_name) != plen + 6)
+            continue;
+        char *tmp = slash ? xasprintf("%s%s%s", dir, slash == dir ? "" : "/", e->d_name) : xstrdup(e->d_name);
+        unlink(tmp);
+        free(tmp);
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+    free(dir);
+}
+
 int state_open(struct state *st, const char *path, long long deadline_ms, char **error)
 {
     memset(st, 0, sizeof(*st));
@@ -155,6 +183,7 @@ int state_open(struct state *st, const char *path, long long deadline_ms, char *
         return -1;
     }
     free(dir);
+    state_sweep(path);
 
     size_t len;
     const char *step;
@@ -304,13 +333,11 @@ void state_update(struct state *st, const struct finding_list *findings, unsigne
     free(seen);
     st->runs++;
 
-    /* The damped status: what is reported stands until it is resolved. */
-    struct finding_list reported = FINDING_LIST_INIT;
+    /* The damped state: what is reported stands until it is resolved. */
     for (size_t k = 0; k < st->n; k++)
         if (st->items[k].reported)
-            state_add_resolved(&reported, &st->items[k]);
-    changes->status = finding_status_of(&reported);
-    finding_list_free(&reported);
+            state_add_resolved(&changes->reported, &st->items[k]);
+    changes->status = finding_status_of(&changes->reported);
 }
 
 static struct json_object *state_json(const struct state *st)
@@ -365,4 +392,5 @@ void state_changes_free(struct state_changes *changes)
     finding_list_free(&changes->added);
     finding_list_free(&changes->resolved);
     finding_list_free(&changes->pending);
+    finding_list_free(&changes->reported);
 }

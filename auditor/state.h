@@ -11,14 +11,20 @@
  * Flap damping: a key becomes `new` when seen in `confirm` runs in a row,
  * and `resolved` when reported before and missed in `confirm` runs in a row;
  * until then it is `pending` (seen, not yet confirmed) or still reported. A
- * run whose verdict for a key is unknown (a dns-failure of the same identity
- * and family, or resolver-broken) neither raises nor resolves it: the key
- * keeps its counters. The damped status is that of the reported keys.
+ * run whose verdict for a key is unknown neither raises nor resolves it: the
+ * key keeps its counters. Unknown means: the run has resolver-broken, or a
+ * dns-failure of the key's identity whose family is the key's, or is -1 (a
+ * lookup of the EHLO name), or any family when the key has none. The
+ * unknown findings themselves are damped like any other key: DNS that fails
+ * in `confirm` runs in a row is reported. The damped status is that of the
+ * reported keys.
  *
  * The file is JSON, written atomically (a temporary file in the same
- * directory, fsync, rename) while an exclusive lock on FILE.lock is held. A
- * file that cannot be parsed is moved aside to FILE.corrupt. Resolved keys
- * are dropped, so the file holds only current and pending findings.
+ * directory, fsync, rename) while an exclusive lock on FILE.lock is held;
+ * temporary files of runs killed while writing are removed by the next
+ * lock holder. A file that cannot be parsed is moved aside to FILE.corrupt.
+ * Resolved keys are dropped, so the file holds only current and pending
+ * findings (and reported ones held by unknown verdicts).
  *
  * Library rules: nothing is printed; problems come back as messages.
  */
@@ -54,19 +60,26 @@ struct state {
 };
 
 /* What one run changed, as findings (fixes copied for new and pending ones;
- * resolved ones carry the last message the state kept). */
+ * resolved ones carry the last message the state kept), and the damped
+ * state itself: every key reported and not resolved, with its last known
+ * severity and message (no fixes), for reports of the current state (the
+ * Nagios line) that must agree with the exit status. */
 struct state_changes {
     struct finding_list added, resolved, pending;
-    enum finding_status status; /* of the reported (damped) state */
+    struct finding_list reported;
+    enum finding_status status; /* of reported: the damped status */
 };
 
-#define STATE_CHANGES_INIT { FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_STATUS_OK }
+#define STATE_CHANGES_INIT                                                                                           \
+    { FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_LIST_INIT, FINDING_STATUS_OK }
 
 /* state_open - lock path's lock file (waiting until deadline_ms on the
- * monotonic clock of dns_now_ms()) and load the file. Returns 0; or -1 with
- * *error set (newly allocated, one line): the lock was not obtained in time,
- * or the directory cannot be written. A missing file is a first run; a
- * corrupt one is moved aside (st->warning says so) and is a first run too. */
+ * monotonic clock of dns_now_ms()), remove stale temporary files, and load
+ * the file. Returns 0; or -1 with *error set (newly allocated, one line):
+ * the lock was not obtained in time, the directory cannot be written, or the
+ * file exists but cannot be read (permission, not a regular file). A missing
+ * file is a first run; a corrupt one is moved aside (st->warning says so)
+ * and is a first run too. Call state_close in every case. */
 int state_open(struct state *st, const char *path, long long deadline_ms, char **error);
 
 /* state_update - record this run's findings at time now with damping

@@ -111,13 +111,6 @@ static bool verdict_bind_falls_back(const struct model_identity *id, const struc
     return id->mta == MODEL_POSTFIX && !id->bind_enforce && id->bind[src->family].how == MODEL_BIND_PARAM;
 }
 
-/* The address the connection leaves from when the bind fails and the MTA
- * falls back. */
-static const char *verdict_fallback_address(const struct facts_source *src)
-{
-    return src->configured_address ? src->address : src->kernel_address;
-}
-
 static bool verdict_source_temporary(const struct facts_source *src)
 {
     return src->how != FACTS_HOW_GIVEN && src->family == MODEL_IPV6 && (src->temporary || src->deprecated);
@@ -136,7 +129,8 @@ static enum verdict_source verdict_classify(const struct model_identity *id, con
     if (verdict_bind_not_local(id, src)) {
         if (!verdict_bind_falls_back(id, src))
             return VERDICT_SOURCE_UNUSABLE;
-        a = verdict_fallback_address(src);
+        /* The source probe recorded where the connection really leaves
+         * from (the kernel's choice); configured_address keeps the bind. */
         scope = scope_of(a);
     }
     if (!src->route || !a)

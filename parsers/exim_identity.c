@@ -530,6 +530,24 @@ static void exim_identity_families(struct model_identity *id, const struct exim_
     }
 }
 
+/* The user the transport's delivery process runs as: its user option, else
+ * exim_user, else the default of Debian's build ("-bP exim_user"); unknown
+ * (NULL) when the transport computes it. */
+static void exim_identity_delivery_user(struct model_identity *id, const struct exim_config *cfg,
+                                        const struct exim_driver *t)
+{
+    const struct exim_option *o = exim_options_find(&t->opts, "user");
+    if (!o)
+        o = exim_options_main(cfg, "exim_user");
+    if (o && strchr(o->value, '$'))
+        return;
+    model_set_str(&id->delivery_user, o && *o->value ? o->value : "Debian-exim");
+    if (o && *o->value)
+        exim_identity_opt_origin(&id->delivery_user_origin, o);
+    else
+        model_origin_default(&id->delivery_user_origin, "Debian's build");
+}
+
 int exim_identity_load(const char *config_file, const char *debian_dir, const struct model_host *host,
                        struct model_set *out, struct diag_list *diags)
 {
@@ -568,6 +586,7 @@ int exim_identity_load(const char *config_file, const char *debian_dir, const st
         exim_identity_bind(id, t, diags);
         id->bind_enforce = true;
         model_origin_default(&id->bind_enforce_origin, "Exim fails the connection");
+        exim_identity_delivery_user(id, cfg, t);
         exim_identity_families(id, cfg, t);
         exim_identity_relay(id, cfg, t);
         if (exim_options_find(&t->opts, "socks_proxy"))

@@ -353,6 +353,22 @@ static void pf_identity_enforce(struct pf_identity_run *run, const struct pf_sco
     pf_value_free(&v);
 }
 
+/* mail_owner in the service's scope: the user smtp(8) runs as, whose uid
+ * "ip rule ... uidrange" sees (master.cf's unpriv column is not read). */
+static void pf_identity_delivery_user(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id)
+{
+    struct pf_value v = PF_VALUE_INIT;
+    if (pf_identity_get(run, sc, "mail_owner", &v) == 0) {
+        bool dflt = v.from == PF_FROM_UNDEF || v.from == PF_FROM_DEFAULT;
+        model_set_str(&id->delivery_user, v.value && *v.value ? v.value : dflt ? "postfix" : NULL);
+        if (dflt)
+            model_origin_default(&id->delivery_user_origin, NULL);
+        else
+            model_origin_copy(&id->delivery_user_origin, &v.origin);
+    }
+    pf_value_free(&v);
+}
+
 /* myhostname and mydomain as mail_params_init() checks them; returns
  * myhostname's value and origin in *mh. */
 static void pf_identity_myhostname(struct pf_identity_run *run, const struct pf_scope *sc, struct pf_value *mh)
@@ -464,6 +480,7 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
     pf_identity_families(run, &sc, id);
     pf_identity_preference(run, &sc, id);
     pf_identity_enforce(run, &sc, id);
+    pf_identity_delivery_user(run, &sc, id);
 
     struct pf_value ii = PF_VALUE_INIT;
     pf_identity_get(run, &sc, "inet_interfaces", &ii);

@@ -149,9 +149,12 @@ static int route_netlink(const struct route_addr *dst, const struct route_addr *
         rtm->rtm_src_len = (unsigned char)(src->len * 8);
         mnl_attr_put(nlh, RTA_SRC, src->len, src->bytes);
     }
-    /* What makes this an SMTP question: rules with ipproto/dport match it. */
+    /* What makes this the MTA's question: rules with ipproto/dport match
+     * it, and uidrange rules see the MTA's user instead of ours. */
     mnl_attr_put_u8(nlh, RTA_IP_PROTO, IPPROTO_TCP);
-    mnl_attr_put_u16(nlh, RTA_DPORT, htons(ROUTE_SMTP_PORT));
+    mnl_attr_put_u16(nlh, RTA_DPORT, htons((unsigned short)out->port));
+    if (out->uid >= 0)
+        mnl_attr_put_u32(nlh, RTA_UID, (uint32_t)out->uid);
     if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
         goto done;
 
@@ -215,7 +218,7 @@ static void route_udp(const struct route_addr *dst, const struct route_addr *src
         if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
             goto fail;
     }
-    sl = route_sockaddr(dst, ROUTE_SMTP_PORT, &ss);
+    sl = route_sockaddr(dst, out->port, &ss);
     if (connect(fd, (struct sockaddr *)&ss, sl) < 0)
         goto fail;
     sl = sizeof(ss);
@@ -234,15 +237,22 @@ fail:
     close(fd);
 }
 
-enum route_status route_lookup(const char *target, const char *source, enum route_method method,
-                               struct route_result *out)
+/* The largest uid the kernel takes: (uid_t)-1 means "no uid". */
+#define ROUTE_UID_MAX 4294967294L
+
+enum route_status route_ask(const struct route_question *q, struct route_result *out)
 {
     struct route_addr dst, src;
+    const char *target = q->target, *source = q->source;
+    enum route_method method = q->method;
 
     memset(out, 0, sizeof(*out));
     out->status = ROUTE_ERROR;
     out->method = method == ROUTE_UDP ? ROUTE_UDP : ROUTE_NETLINK;
-    if (route_parse(target, &dst) < 0 || (source && route_parse(source, &src) < 0)) {
+    out->port = q->port ? q->port : ROUTE_SMTP_PORT;
+    out->uid = q->uid < 0 ? -1 : q->uid;
+    if (route_parse(target, &dst) < 0 || (source && route_parse(source, &src) < 0) || out->port > 65535 ||
+        out->uid > ROUTE_UID_MAX) {
         out->error = EINVAL;
         return out->status;
     }
@@ -264,14 +274,25 @@ enum route_status route_lookup(const char *target, const char *source, enum rout
             return out->status;
         /* Netlink gave no answer (sandboxed, or an old kernel that rejects
          * RTA_IP_PROTO): the UDP probe still sees ordinary routing. */
-        char keep[INET6_ADDRSTRLEN];
-        memcpy(keep, out->target, sizeof(keep));
+        struct route_result keep = *out;
         memset(out, 0, sizeof(*out));
         out->family = dst.family;
-        memcpy(out->target, keep, sizeof(keep));
+        memcpy(out->target, keep.target, sizeof(out->target));
+        out->port = keep.port;
+        out->uid = keep.uid;
     }
     route_udp(&dst, source ? &src : NULL, out);
     return out->status;
+}
+
+enum route_status route_lookup(const char *target, const char *source, enum route_method method,
+                               struct route_result *out)
+{
+    struct route_question q = ROUTE_QUESTION_INIT;
+    q.target = target;
+    q.source = source;
+    q.method = method;
+    return route_ask(&q, out);
 }
 
 const char *route_default_target(int family)
@@ -309,9 +330,10 @@ const char *route_method_tostr(enum route_method method)
     return "auto";
 }
 
-enum route_bind_status route_bind_check(const char *address, const char *target, struct route_bind *out)
+enum route_bind_status route_bind_ask(const char *address, const struct route_question *q, struct route_bind *out)
 {
     struct route_addr a;
+    struct route_question ask = *q;
 
     memset(out, 0, sizeof(*out));
     out->status = ROUTE_BIND_ERROR;
@@ -321,21 +343,30 @@ enum route_bind_status route_bind_check(const char *address, const char *target,
         return out->status;
     }
     inet_ntop(a.family, a.bytes, out->address, sizeof(out->address));
-    if (!target)
-        target = route_default_target(a.family);
+    if (!ask.target)
+        ask.target = route_default_target(a.family);
 
     int err = route_try_bind(&a);
     if (err == 0) {
         out->status = ROUTE_BIND_LOCAL;
-        route_lookup(target, out->address, ROUTE_AUTO, &out->route);
+        ask.source = out->address;
+        route_ask(&ask, &out->route);
     } else if (err == EADDRNOTAVAIL) {
         out->status = ROUTE_BIND_NOT_LOCAL;
         out->error = err;
-        route_lookup(target, NULL, ROUTE_AUTO, &out->route);
+        ask.source = NULL;
+        route_ask(&ask, &out->route);
     } else {
         out->error = err;
     }
     return out->status;
+}
+
+enum route_bind_status route_bind_check(const char *address, const char *target, struct route_bind *out)
+{
+    struct route_question q = ROUTE_QUESTION_INIT;
+    q.target = target;
+    return route_bind_ask(address, &q, out);
 }
 
 const char *route_bind_status_tostr(enum route_bind_status status)

@@ -2,13 +2,15 @@
  * outbound SMTP connection, and whether a configured bind address is local.
  *
  * The question is asked exactly as the kernel will see the MTA's connect():
- * an rtnetlink RTM_GETROUTE for the destination with RTA_IP_PROTO = TCP and
- * RTA_DPORT = 25, plus RTA_SRC when the MTA binds a source, so policy routing
- * keyed on SMTP ("ip rule add ipproto tcp dport 25 table N") applies. The
- * answer's RTA_PREFSRC is the source, RTA_OIF the interface. Where netlink is
- * not available the probe falls back to a UDP connect() + getsockname(),
- * which sees ordinary routes but not rules keyed on TCP (route_result.method
- * says which one answered).
+ * an rtnetlink RTM_GETROUTE for the destination with RTA_IP_PROTO = TCP,
+ * RTA_DPORT = the port the MTA connects to (25, or a relay's 587), RTA_UID =
+ * the user the MTA's SMTP client runs as, plus RTA_SRC when the MTA binds a
+ * source, so policy routing keyed on SMTP ("ip rule add ipproto tcp dport 25
+ * table N") or on the MTA's user ("ip rule add uidrange 102-102 table N")
+ * applies. The answer's RTA_PREFSRC is the source, RTA_OIF the interface.
+ * Where netlink is not available the probe falls back to a UDP connect() +
+ * getsockname(), which sees ordinary routes but not rules keyed on TCP or on
+ * a uid (route_result.method says which one answered).
  *
  * No probe here ever sends a packet: a route query, an unconnected bind() and
  * a UDP connect() are all local to the kernel.
@@ -35,7 +37,7 @@
 #define ROUTE_DEFAULT_TARGET_IPV4 "8.8.8.8"
 #define ROUTE_DEFAULT_TARGET_IPV6 "2001:4860:4860::8888"
 
-/* The TCP port whose routing is asked for. */
+/* The TCP port whose routing is asked for when none is given. */
 #define ROUTE_SMTP_PORT 25
 
 enum route_status {
@@ -46,8 +48,8 @@ enum route_status {
 
 enum route_method {
     ROUTE_AUTO,    /* netlink, else the UDP fallback (input only) */
-    ROUTE_NETLINK, /* RTM_GETROUTE with TCP port 25 */
-    ROUTE_UDP,     /* UDP connect() + getsockname(): ignores rules keyed on TCP */
+    ROUTE_NETLINK, /* RTM_GETROUTE with TCP, the port and the uid */
+    ROUTE_UDP,     /* UDP connect() + getsockname(): ignores rules keyed on TCP or uid */
 };
 
 struct route_result {
@@ -55,6 +57,8 @@ struct route_result {
     enum route_method method;          /* which probe produced the answer */
     int family;                        /* AF_INET or AF_INET6 */
     char target[INET6_ADDRSTRLEN];     /* destination asked for (canonical form) */
+    unsigned port;                     /* TCP destination port asked for */
+    long uid;                          /* uid asked for, -1 when none was given */
     char source[INET6_ADDRSTRLEN];     /* chosen source; "" unless ROUTE_OK */
     char gateway[INET6_ADDRSTRLEN];    /* next hop; "" when direct or unknown */
     unsigned ifindex;                  /* output interface; 0 when unknown */
@@ -63,15 +67,27 @@ struct route_result {
     int error;                         /* errno for UNREACHABLE and ERROR, else 0 */
 };
 
-/* route_lookup - ask the kernel which source and interface a TCP connection
- * to target port 25 would use. target is a numeric address; its family is
- * the family asked about. source, when not NULL, is the address the MTA binds
- * to (it must be of the same family). method ROUTE_AUTO uses netlink and falls
- * back to UDP only when netlink cannot be used at all.
- * Fills *out and returns out->status; malformed arguments give ROUTE_ERROR
- * with error EINVAL (EAFNOSUPPORT for mixed families); a source that cannot
- * be bound gives ROUTE_ERROR with the bind() errno (EADDRNOTAVAIL: not an
- * address of this host; route_bind_check() says what happens then). */
+/* One question: a TCP connection as the MTA makes it. */
+struct route_question {
+    const char *target;        /* numeric destination; its family is the family asked about */
+    const char *source;        /* the address the MTA binds to (same family), or NULL */
+    unsigned port;             /* TCP destination port; 0 means ROUTE_SMTP_PORT */
+    long uid;                  /* uid of the connecting process, -1 when unknown (the kernel
+                                  then applies uid rules for the caller's own uid) */
+    enum route_method method;  /* ROUTE_AUTO: netlink, UDP only when netlink cannot be used */
+};
+
+#define ROUTE_QUESTION_INIT { NULL, NULL, 0, -1, ROUTE_AUTO }
+
+/* route_ask - ask the kernel which source and interface the connection of
+ * *q would use. Fills *out and returns out->status; malformed arguments give
+ * ROUTE_ERROR with error EINVAL (EAFNOSUPPORT for mixed families, EINVAL for
+ * a port above 65535 or a uid above 2^32-2); a source that cannot be bound
+ * gives ROUTE_ERROR with the bind() errno (EADDRNOTAVAIL: not an address of
+ * this host; route_bind_ask() says what happens then). */
+enum route_status route_ask(const struct route_question *q, struct route_result *out);
+
+/* route_lookup - route_ask for TCP port 25 without a uid. */
 enum route_status route_lookup(const char *target, const char *source, enum route_method method,
                                struct route_result *out);
 
@@ -100,12 +116,17 @@ struct route_bind {
     struct route_result route;
 };
 
-/* route_bind_check - test-bind() a TCP socket to address (port 0, no
- * listen, no connect), then look up the route to target (NULL: the default
- * target of address's family) as described at struct route_bind. Note that
- * with net.ipv4.ip_nonlocal_bind / net.ipv6.ip_nonlocal_bind set, the kernel
- * accepts any bind, and so does the MTA: iface_list_find() tells whether
- * the address is really configured. Fills *out and returns out->status. */
+/* route_bind_ask - test-bind() a TCP socket to address (port 0, no listen,
+ * no connect), then ask the route of *q (its target NULL: the default target
+ * of address's family; its source is ignored) from that address, or, when
+ * the bind fails with EADDRNOTAVAIL, without a bind, as described at struct
+ * route_bind. Note that with net.ipv4.ip_nonlocal_bind /
+ * net.ipv6.ip_nonlocal_bind set, the kernel accepts any bind, and so does
+ * the MTA: iface_list_find() tells whether the address is really
+ * configured. Fills *out and returns out->status. */
+enum route_bind_status route_bind_ask(const char *address, const struct route_question *q, struct route_bind *out);
+
+/* route_bind_check - route_bind_ask for target, TCP port 25, without a uid. */
 enum route_bind_status route_bind_check(const char *address, const char *target, struct route_bind *out);
 
 const char *route_bind_status_tostr(enum route_bind_status status); /* "local", "not-local", "error" */

@@ -19,13 +19,16 @@ TEST_PKGS="check nsd unbound bind9-dnsutils nftables iproute2 postfix valgrind c
 EXIM_LIBS="libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libcrypt1 libpcre2-8-0"
 EXIM_DEBS="exim4-daemon-light exim4-base exim4-config"
 EXIM_HEAVY_DEBS="exim4-daemon-heavy libmariadb3 libspf2-2"
+# Optional: clang and its libFuzzer runtime for 'make fuzz'. A failure to
+# install them is reported and does not fail this script.
+FUZZ_PKGS="clang libclang-rt-dev"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 exim_root="$top/build/oracle/exim"
 exim_heavy_root="$top/build/oracle/exim-heavy"
 
 missing_packages() {
-    for p in $BUILD_PKGS $TEST_PKGS $EXIM_LIBS; do
+    for p in ${1:-$BUILD_PKGS $TEST_PKGS $EXIM_LIBS}; do
         s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
         case "$s" in *" installed") ;; *) printf '%s ' "$p" ;; esac
     done
@@ -36,6 +39,45 @@ exim_missing() {
     getent passwd Debian-exim >/dev/null 2>&1 || return 0
     [ -x "$exim_heavy_root/usr/sbin/exim4" ] || return 0
     return 1
+}
+
+# Optional: the real components the integration tests (tests/test_integration.c)
+# check the files of auditor/integration/ with: systemd-analyze and man,
+# promtool, node_exporter, NRPE and check_nrpe, Icinga 2, curl. They are
+# installed together, else one by one; one that cannot be installed is
+# reported and its tests skip: it never fails this script. Each attempt is
+# noted in build/optional-deps-tried so that --ensure does not retry it on
+# every 'make check' ('make clean' forgets the note).
+OPS_PKGS="systemd man-db prometheus prometheus-node-exporter nagios-nrpe-server nagios-nrpe-plugin icinga2-bin icinga2-common curl"
+ops_tried="$top/build/optional-deps-tried"
+
+ops_missing() {
+    for p in $OPS_PKGS; do
+        s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        case "$s" in *" installed") continue ;; esac
+        grep -qx "$p" "$ops_tried" 2>/dev/null || printf '%s ' "$p"
+    done
+}
+
+install_ops() {
+    ops=$(ops_missing)
+    [ -n "$ops" ] || return 0
+    # No daemon of these may start (prometheus, nrpe, icinga2 ship services).
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    mkdir -p "$top/build"
+    # shellcheck disable=SC2086
+    if ! apt-get install -y -q --no-install-recommends $ops; then
+        apt-get update -q || true
+        for p in $ops; do
+            apt-get install -y -q --no-install-recommends "$p" ||
+                echo "install-deps: cannot install $p; the integration tests that need it skip" >&2
+        done
+    fi
+    for p in $ops; do echo "$p" >> "$ops_tried"; done
 }
 
 install_all() {
@@ -51,6 +93,13 @@ install_all() {
         echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
         # shellcheck disable=SC2086
         apt-get install -y -q --no-install-recommends $pkgs
+    fi
+    fuzz=$(missing_packages "$FUZZ_PKGS")
+    if [ -n "$fuzz" ]; then
+        # shellcheck disable=SC2086
+        apt-get install -y -q --no-install-recommends $fuzz ||
+            { apt-get update -q && apt-get install -y -q --no-install-recommends $fuzz; } ||
+            echo "install-deps: cannot install $fuzz; 'make fuzz' will not build" >&2
     fi
     if exim_missing; then
         getent passwd Debian-exim >/dev/null 2>&1 ||
@@ -74,16 +123,22 @@ install_all() {
         chmod u-s "$exim_heavy_root/usr/sbin/exim4"
         rm -rf "$tmp"
     fi
+    install_ops
 }
 
 case "${1:-}" in
 --missing)
     missing_packages; echo
     exim_missing && echo "exim oracle: not unpacked in $exim_root"
+    ops=$(ops_missing)
+    [ -n "$ops" ] && echo "optional (integration tests): $ops"
     exit 0 ;;
 --ensure)
     pkgs=$(missing_packages)
-    if [ -z "$pkgs" ] && ! exim_missing; then exit 0; fi
+    if [ -z "$pkgs" ] && ! exim_missing; then
+        if [ "$(id -u)" -eq 0 ]; then install_ops; fi
+        exit 0
+    fi
     if [ "$(id -u)" -eq 0 ]; then
         install_all
         exit 0

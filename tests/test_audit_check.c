@@ -383,9 +383,11 @@ START_TEST(bind_address_not_local)
     id->bind[MODEL_IPV4].how = MODEL_BIND_PARAM;
     model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
     model_origin_file(&id->bind[MODEL_IPV4].origin, "/etc/postfix/main.cf", 7);
-    struct facts_source *s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
+    /* Postfix falls back: the connection leaves from the kernel's choice. */
+    struct facts_source *s = af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     s->how = FACTS_HOW_BIND;
     s->bind_local = FACTS_LOCAL_NO;
+    s->configured_address = strdup("192.0.2.99");
     s->kernel_address = strdup("192.0.2.10");
     af_dns_ok(&a, "192.0.2.10", "mail.example.com");
     a.facts.postfix_version = strdup("3.7.11");
@@ -406,8 +408,9 @@ START_TEST(bind_address_not_local)
     id->bind[MODEL_IPV4].how = MODEL_BIND_PARAM;
     model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
     model_origin_override(&id->bind[MODEL_IPV4].origin, "/etc/postfix/master.cf", 12);
-    s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
+    s = af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     s->bind_local = FACTS_LOCAL_NO;
+    s->configured_address = strdup("192.0.2.99");
     s->kernel_address = strdup("192.0.2.10");
     af_dns_ok(&a, "192.0.2.10", "mail.example.com");
     assert_summary(&a, "bind-not-local/critical/ipv4");
@@ -424,9 +427,12 @@ START_TEST(bind_address_not_local)
     id->bind[MODEL_IPV4].how = MODEL_BIND_INET_INTERFACES;
     model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
     model_origin_file(&id->bind[MODEL_IPV4].origin, "/etc/postfix/main.cf", 9);
-    s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
+    /* No usable source: nothing leaves. */
+    s = af_source(&a, 0, MODEL_IPV4, NULL);
+    s->route = true;
     s->how = FACTS_HOW_INET_INTERFACES;
     s->bind_local = FACTS_LOCAL_NO;
+    s->configured_address = strdup("192.0.2.99");
     assert_summary(&a, "bind-not-local/critical/ipv4");
     ck_assert_ptr_nonnull(strstr(a.findings.items[0].message, "refuses to start"));
     ck_assert_int_eq(a.findings.items[0].fixes.items[0].kind, FIX_NOTE);
@@ -438,8 +444,10 @@ START_TEST(bind_address_not_local)
     id->bind[MODEL_IPV4].how = MODEL_BIND_PARAM;
     model_set_str(&id->bind[MODEL_IPV4].address, "192.0.2.99");
     model_origin_file(&id->bind[MODEL_IPV4].origin, "/etc/exim4/exim4.conf", 40);
-    s = af_source(&a, 0, MODEL_IPV4, "192.0.2.99");
+    s = af_source(&a, 0, MODEL_IPV4, NULL);
+    s->route = true;
     s->bind_local = FACTS_LOCAL_NO;
+    s->configured_address = strdup("192.0.2.99");
     s->kernel_address = strdup("192.0.2.10");
     assert_summary(&a, "bind-not-local/critical/ipv4");
     f = find(&a, FINDING_BIND_NOT_LOCAL, MODEL_IPV4);

@@ -164,7 +164,7 @@ static char *postconf_out(const char *dir, const char *args)
 START_TEST(postconf_commands_run_as_printed)
 {
     if (access("/usr/sbin/postconf", X_OK) != 0) {
-        printf("skipping postconf_commands_run_as_printed: /usr/sbin/postconf is not installed\n");
+        tsupport_skip("postconf_commands_run_as_printed", "/usr/sbin/postconf is not installed");
         return;
     }
     char *top = ts_tmpdir("fixpf");
@@ -262,7 +262,7 @@ END_TEST
 START_TEST(helo_main_cf_change_runs_as_printed)
 {
     if (access("/usr/sbin/postconf", X_OK) != 0) {
-        printf("skipping helo_main_cf_change_runs_as_printed: /usr/sbin/postconf is not installed\n");
+        tsupport_skip("helo_main_cf_change_runs_as_printed", "/usr/sbin/postconf is not installed");
         return;
     }
     char *dir = ts_tmpdir("fixpfe");
@@ -318,7 +318,7 @@ static char *insert_at(const char *text, const char *anchor, const char *line, b
 START_TEST(exim_lines_accepted_by_exim)
 {
     if (!exim_bin() || !ts_is_root()) {
-        printf("skipping exim_lines_accepted_by_exim: needs root and the Exim oracle (sh tests/install-deps.sh)\n");
+        tsupport_skip("exim_lines_accepted_by_exim", "needs root and the Exim oracle (sh tests/install-deps.sh)");
         return;
     }
     char *dir = ts_tmpdir("fixexim");

@@ -331,7 +331,7 @@ END_TEST
 START_TEST(unreadable_files)
 {
     if (!ts_is_root()) {
-        printf("exim unreadable files: skipped (needs root to switch to nobody)\n");
+        tsupport_skip("unreadable_files", "needs root to switch to nobody");
         return;
     }
     char *dir = ts_tmpdir("exim-perm");
@@ -529,7 +529,7 @@ START_TEST(builtin_tables_match_the_binary)
 {
     const char *heavy = "build/oracle/exim-heavy/usr/sbin/exim4";
     if (!ts_is_root()) {
-        printf("exim builtin tables: skipped (the oracle runs as root)\n");
+        tsupport_skip("builtin_tables_match_the_binary", "the Exim oracle runs as root");
         return;
     }
     char *dir = ts_tmpdir("exim-tables");

@@ -455,7 +455,9 @@ START_TEST(exim_oracle)
     exim_cases_load();
     const char *name = exim_cases.items[_i];
     if (!ts_is_root()) {
-        printf("exim oracle: skipped for %s (needs root for namespaces)\n", name);
+        char *skipped = xasprintf("exim_oracle %s", name);
+        tsupport_skip(skipped, "needs root for network namespaces");
+        free(skipped);
         return;
     }
     char top[4096];
@@ -505,7 +507,7 @@ END_TEST
 START_TEST(exim_differential)
 {
     if (!ts_is_root()) {
-        printf("exim differential test: skipped (needs root for namespaces)\n");
+        tsupport_skip("exim_differential", "needs root for network namespaces");
         return;
     }
     char top[4096];
@@ -579,7 +581,7 @@ static const char *exim_debian_pick(unsigned *seed, const char *const *values, s
 START_TEST(exim_debian_differential)
 {
     if (!ts_is_root()) {
-        printf("exim debian differential test: skipped (needs root for namespaces)\n");
+        tsupport_skip("exim_debian_differential", "needs root for network namespaces");
         return;
     }
     char top[4096];

@@ -428,7 +428,7 @@ done:
 START_TEST(pf_oracle_case)
 {
     if (!ts_is_root()) {
-        fprintf(stderr, "pf_oracle: skipped, needs root (unshare -u to pin the host name)\n");
+        tsupport_skip("pf_oracle_case", "needs root (unshare -u to pin the host name)");
         return;
     }
     if (ts_run("command -v postconf", NULL, NULL) != 0) {
@@ -479,7 +479,7 @@ static const char *const pf_expand_patterns[] = {
 START_TEST(pf_oracle_expansion)
 {
     if (!ts_is_root()) {
-        fprintf(stderr, "pf_oracle_expansion: skipped, needs root (unshare -u to pin the host name)\n");
+        tsupport_skip("pf_oracle_expansion", "needs root (unshare -u to pin the host name)");
         return;
     }
     const char *host = "oracle-host.example.net";

@@ -402,7 +402,7 @@ START_TEST(ipv6_server_address)
 {
     ck_assert_msg(nsd_started, "nsd did not start: %s", nsd.error);
     if (!nsd.has_ipv6_loopback) {
-        printf("skipped ipv6_server_address: no IPv6 loopback on this host\n");
+        tsupport_skip("ipv6_server_address", "no IPv6 loopback on this host");
         return;
     }
     char spec[64];
@@ -601,7 +601,7 @@ START_TEST(resolv_conf_cannot_stretch_the_deadline)
     /* A resolv.conf asking for long waits and many retries, pointing at a
      * port that is silent; the deadline still rules. Port 53 needs root. */
     if (!ts_is_root()) {
-        printf("skipped resolv_conf_cannot_stretch_the_deadline: needs root to bind port 53\n");
+        tsupport_skip("resolv_conf_cannot_stretch_the_deadline", "needs root to bind port 53");
         return;
     }
     struct sockaddr_in sin = { 0 };
@@ -610,7 +610,7 @@ START_TEST(resolv_conf_cannot_stretch_the_deadline)
     sin.sin_port = htons(53);
     inet_pton(AF_INET, "127.83.41.7", &sin.sin_addr);
     if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
-        printf("skipped resolv_conf_cannot_stretch_the_deadline: cannot bind 127.83.41.7:53: %s\n", strerror(errno));
+        tsupport_skip("resolv_conf_cannot_stretch_the_deadline", "cannot bind 127.83.41.7:53: %s", strerror(errno));
         close(fd);
         return;
     }

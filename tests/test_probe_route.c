@@ -1,7 +1,8 @@
 /* test_probe_route - the route and interface probes inside real network
  * namespaces: a mail host with IPv4 and IPv6 addresses and default routes,
  * second addresses, a temporary IPv6 address, a policy rule for TCP port 25,
- * a host without an IPv6 route, and the bind check.
+ * policy rules for another TCP port and for a uid, a host without an IPv6
+ * route, and the bind check.
  *
  * Needs root (CI runs as root); every test skips with a message otherwise.
  * The probes run inside the namespace: the test process switches its network
@@ -54,8 +55,9 @@ static void names_teardown(void)
 #define NEED_ROOT()                                                                                 \
     do {                                                                                            \
         if (!ts_is_root()) {                                                                        \
-            printf("skipped %.*s: network namespaces need root (CI runs as root)\n",                \
-                   (int)strlen(__func__) - 3, __func__);                                            \
+            char skipped_[128];                                                                     \
+            snprintf(skipped_, sizeof(skipped_), "%.*s", (int)strlen(__func__) - 3, __func__);      \
+            tsupport_skip(skipped_, "needs root for network namespaces");                           \
             return;                                                                                 \
         }                                                                                           \
     } while (0)
@@ -204,6 +206,86 @@ START_TEST(policy_rule_for_smtp_is_honoured)
     /* The UDP fallback cannot see a rule keyed on TCP: this is why netlink comes first. */
     assert_source(&u4, "192.0.2.10", "udp ipv4 ignores the TCP rule");
     assert_source(&u6, "2001:db8::10", "udp ipv6 ignores the TCP rule");
+}
+END_TEST
+
+/* route_ask inside mx. */
+static struct route_result ask_in_mx(const char *target, const char *source, unsigned port, long uid,
+                                     enum route_method method)
+{
+    struct route_question q = ROUTE_QUESTION_INIT;
+    struct route_result r;
+    q.target = target;
+    q.source = source;
+    q.port = port;
+    q.uid = uid;
+    q.method = method;
+    int saved = netns_enter(ns_mx);
+    ck_assert_msg(saved >= 0, "%s", netns_error());
+    route_ask(&q, &r);
+    netns_leave(saved);
+    return r;
+}
+
+START_TEST(rules_for_port_and_uid_are_honoured)
+{
+    NEED_ROOT();
+    build_mail_host(1);
+    SH("ip -n %s addr add 192.0.2.11/24 dev veth0 && ip -n %s addr add 192.0.2.12/24 dev veth0", ns_mx, ns_mx);
+    SH("ip -n %s addr add 2001:db8::11/64 dev veth0 nodad", ns_mx);
+    SH("ip -n %s -6 route replace default via 2001:db8::1 src 2001:db8::10", ns_mx);
+    SH("ip -n %s route add default via 192.0.2.1 src 192.0.2.11 table 587", ns_mx);
+    SH("ip -n %s -6 route add default via 2001:db8::1 src 2001:db8::11 table 587", ns_mx);
+    SH("ip -n %s route add default via 192.0.2.1 src 192.0.2.12 table 102", ns_mx);
+    SH("ip -n %s rule add priority 100 uidrange 102-102 table 102", ns_mx);
+    SH("ip -n %s rule add priority 200 ipproto tcp dport 587 table 587", ns_mx);
+    SH("ip -n %s -6 rule add priority 200 ipproto tcp dport 587 table 587", ns_mx);
+    struct route_result p25 = ask_in_mx("198.51.100.1", NULL, 25, -1, ROUTE_NETLINK);
+    struct route_result p587 = ask_in_mx("198.51.100.1", NULL, 587, -1, ROUTE_NETLINK);
+    struct route_result p0 = ask_in_mx("198.51.100.1", NULL, 0, -1, ROUTE_NETLINK);
+    struct route_result v6 = ask_in_mx("2001:db8:ffff::1", NULL, 587, -1, ROUTE_AUTO);
+    struct route_result u102 = ask_in_mx("198.51.100.1", NULL, 587, 102, ROUTE_NETLINK);
+    struct route_result u103 = ask_in_mx("198.51.100.1", NULL, 25, 103, ROUTE_NETLINK);
+    struct route_result udp = ask_in_mx("198.51.100.1", NULL, 587, 102, ROUTE_UDP);
+    struct route_result badport = ask_in_mx("198.51.100.1", NULL, 65536, -1, ROUTE_AUTO);
+    struct route_result baduid = ask_in_mx("198.51.100.1", NULL, 25, 4294967295L, ROUTE_AUTO);
+    /* A bind that fails: the kernel's choice under the same rules. */
+    struct route_question q = ROUTE_QUESTION_INIT;
+    struct route_bind bind587, bind102;
+    q.target = "198.51.100.1";
+    q.port = 587;
+    int saved = netns_enter(ns_mx);
+    ck_assert_msg(saved >= 0, "%s", netns_error());
+    route_bind_ask("203.0.113.9", &q, &bind587);
+    q.uid = 102;
+    route_bind_ask("192.0.2.10", &q, &bind102);
+    netns_leave(saved);
+    destroy_hosts();
+
+    assert_source(&p25, "192.0.2.10", "port 25");
+    ck_assert_uint_eq(p25.port, 25);
+    ck_assert_int_eq(p25.uid, -1);
+    assert_source(&p587, "192.0.2.11", "port 587");
+    ck_assert_uint_eq(p587.table, 587);
+    ck_assert_uint_eq(p587.port, 587);
+    assert_source(&p0, "192.0.2.10", "port 0 means 25");
+    ck_assert_uint_eq(p0.port, 25);
+    assert_source(&v6, "2001:db8::11", "ipv6 port 587");
+    assert_source(&u102, "192.0.2.12", "uid 102 before the port rule");
+    ck_assert_int_eq(u102.uid, 102);
+    ck_assert_uint_eq(u102.table, 102);
+    assert_source(&u103, "192.0.2.10", "another uid");
+    /* The UDP fallback sees neither TCP ports nor uids. */
+    assert_source(&udp, "192.0.2.10", "udp");
+    ck_assert_int_eq(badport.status, ROUTE_ERROR);
+    ck_assert_int_eq(badport.error, EINVAL);
+    ck_assert_int_eq(baduid.status, ROUTE_ERROR);
+    ck_assert_int_eq(baduid.error, EINVAL);
+    ck_assert_int_eq(bind587.status, ROUTE_BIND_NOT_LOCAL);
+    assert_source(&bind587.route, "192.0.2.11", "fallback to port 587");
+    ck_assert_int_eq(bind102.status, ROUTE_BIND_LOCAL);
+    assert_source(&bind102.route, "192.0.2.10", "bound, uid 102");
+    ck_assert_uint_eq(bind102.route.table, 102);
 }
 END_TEST
 
@@ -597,10 +679,10 @@ END_TEST
 START_TEST(udp_fallback_without_netlink)
 {
 #ifndef TEST_AUDIT_ARCH
-    printf("skipped udp_fallback_without_netlink: no seccomp filter for this architecture\n");
+    tsupport_skip("udp_fallback_without_netlink", "no seccomp filter for this architecture");
 #else
     if (ts_under_valgrind()) {
-        printf("skipped udp_fallback_without_netlink: valgrind does not run seccomp filters\n");
+        tsupport_skip("udp_fallback_without_netlink", "valgrind does not run seccomp filters");
         return;
     }
     /* Forbid netlink sockets in this test process only (libcheck forked it),
@@ -645,6 +727,7 @@ Suite *probe_route_suite(void)
     tcase_add_test(tc, mail_host_sources_per_family);
     tcase_add_test(tc, second_address_per_family);
     tcase_add_test(tc, policy_rule_for_smtp_is_honoured);
+    tcase_add_test(tc, rules_for_port_and_uid_are_honoured);
     tcase_add_test(tc, no_ipv6_route_is_a_fact);
     tcase_add_test(tc, bind_check_reports_fallback_source);
     tcase_add_test(tc, interface_facts_and_flags);

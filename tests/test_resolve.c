@@ -60,7 +60,7 @@ static void resolve_with(struct af *a, const char *const *specs, size_t n, unsig
     for (size_t i = 0; i < n; i++)
         ck_assert_int_eq(dns_server_parse(specs[i], &servers[i]), 0);
     struct dns_options opts = { servers, n, NULL, try_ms, 1 };
-    resolve_run_with(&a->set, &a->facts, &opts, dns_deadline_in(deadline_ms));
+    resolve_run_with(&a->set, &a->facts, &opts, dns_deadline_in(deadline_ms), NULL, NULL);
 }
 
 static const struct facts_lookup *lookup(const struct af *a, const char *name, enum facts_rrtype type)
@@ -219,7 +219,7 @@ START_TEST(resolver_that_cannot_be_set_up)
     struct dns_options opts = { &bogus, 1, NULL, 0, 0 };
     struct af a;
     host(&a);
-    resolve_run_with(&a.set, &a.facts, &opts, dns_deadline_in(1000));
+    resolve_run_with(&a.set, &a.facts, &opts, dns_deadline_in(1000), NULL, NULL);
     assert_list(&a.facts.resolvers, (const char *const[]){ "bogus:53" }, 1, "resolvers");
     const struct facts_lookup *l = lookup(&a, PTR_NAME, FACTS_PTR);
     ck_assert_int_eq(l->status, FACTS_ERROR);

@@ -336,7 +336,7 @@ static void loop_round(const struct sc_case *c, struct scenario *s, const struct
 START_TEST(scenario_case)
 {
     if (!ts_is_root()) {
-        printf("test_scenarios: skipped (needs root for network namespaces)\n");
+        tsupport_skip("scenario_case", "needs root for network namespaces");
         return;
     }
     const struct sc_case *c = &cases[_i];

@@ -200,8 +200,11 @@ static int af_apply_postconf(struct af *a, const char *cmd)
                     struct facts_source *s = &a->facts.sources[k];
                     if (s->identity == i && s->family == f) {
                         s->bind_local = FACTS_LOCAL_YES;
+                        s->route = true;
                         free(s->address);
                         s->address = xstrdup(value);
+                        free(s->configured_address);
+                        s->configured_address = NULL;
                     }
                 }
             }

@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "auditor/foundation/xalloc.h"
@@ -139,4 +141,97 @@ bool netns_wait_for(unsigned timeout_ms, const char *fmt, ...)
     }
     free(cmd);
     return ok;
+}
+
+pid_t netns_spawn(const char *ns, const char *const argv[], const char *log)
+{
+    int nsfd = -1;
+    if (ns) {
+        char *path = xasprintf("/var/run/netns/%s", ns);
+        nsfd = open(path, O_RDONLY | O_CLOEXEC);
+        if (nsfd < 0) {
+            snprintf(netns_last_error, sizeof(netns_last_error), "cannot open '%s': %s", path, strerror(errno));
+            free(path);
+            return -1;
+        }
+        free(path);
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(netns_last_error, sizeof(netns_last_error), "cannot fork: %s", strerror(errno));
+        if (nsfd >= 0)
+            close(nsfd);
+        return -1;
+    }
+    if (pid == 0) {
+        if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
+            _exit(126);
+        int in = open("/dev/null", O_RDONLY);
+        int out = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+            _exit(126);
+        size_t n = 0;
+        while (argv[n])
+            n++;
+        char **copy = xcalloc(n + 1, sizeof(*copy));
+        for (size_t i = 0; i < n; i++)
+            copy[i] = xstrdup(argv[i]);
+        execv(copy[0], copy);
+        _exit(127);
+    }
+    if (nsfd >= 0)
+        close(nsfd);
+    return pid;
+}
+
+int netns_reap(pid_t pid, unsigned timeout_ms)
+{
+    struct timespec step = { 0, 20 * 1000000L };
+    int status;
+    for (unsigned waited = 0;; waited += 20) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (r < 0)
+            return -1;
+        if (waited >= timeout_ms)
+            break;
+        nanosleep(&step, NULL);
+    }
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return -1;
+}
+
+void netns_kill_all(const char *name)
+{
+    char *path = xasprintf("/var/run/netns/%s", name);
+    bool exists = access(path, F_OK) == 0;
+    free(path);
+    if (!exists)
+        return;
+    char *cmd = xasprintf("ip netns pids %s", name);
+    struct timespec step = { 0, 50 * 1000000L };
+    for (int round = 0; round < 40; round++) {
+        char *out = NULL;
+        ts_run(cmd, &out, NULL);
+        int found = 0;
+        for (char *p = out, *end; p && *p; p = end) {
+            long pid = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            /* Never this process nor its parent (the runner may be inside). */
+            if (pid > 1 && pid != (long)getpid() && pid != (long)getppid()) {
+                kill((pid_t)pid, SIGKILL);
+                found++;
+            }
+        }
+        free(out);
+        if (!found)
+            break;
+        nanosleep(&step, NULL);
+    }
+    free(cmd);
 }

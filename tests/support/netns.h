@@ -16,6 +16,7 @@
 #define MP_TEST_NETNS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* netns_name - "mp<tag><pid>" (at most 15 characters for tag <= 4): a name
  * unique to this process. free() it. */
@@ -52,5 +53,22 @@ void netns_leave(int saved);
 /* netns_wait_for - run a shell command every 50 ms until it exits 0 or
  * timeout_ms passes. Returns true when it succeeded in time. */
 bool netns_wait_for(unsigned timeout_ms, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* netns_spawn - start argv[0] (a path) with argv inside namespace ns (NULL:
+ * this one), stdin from /dev/null, stdout and stderr appended to log (NULL:
+ * /dev/null). Returns its pid, or -1 with netns_error() set. The caller
+ * must netns_reap() it. */
+pid_t netns_spawn(const char *ns, const char *const argv[], const char *log);
+
+/* netns_reap - wait up to timeout_ms for pid to end, then SIGKILL it (by
+ * that pid) and wait for it. Returns its exit status, 128+signal when a
+ * signal ended it, or -1 when it had to be killed. */
+int netns_reap(pid_t pid, unsigned timeout_ms);
+
+/* netns_kill_all - SIGKILL every process inside namespace name (daemons a
+ * test started there, e.g. a Postfix master left by a failed test), by pid,
+ * and wait until none is left (at most 2 s). Silent when the namespace does
+ * not exist. */
+void netns_kill_all(const char *name);
 
 #endif

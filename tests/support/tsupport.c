@@ -2,6 +2,8 @@
 #include "tests/support/tsupport.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,4 +115,45 @@ bool ts_under_valgrind(void)
 {
     const char *v = getenv("MP_VALGRIND");
     return v && *v;
+}
+
+/* Tabs and newlines would break the one-line records: write them as spaces. */
+static void ts_skip_field(struct strbuf *sb, const char *s)
+{
+    for (; *s; s++)
+        strbuf_addc(sb, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+void tsupport_skip(const char *test, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *reason = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    reason[0] = '\0';
+    va_start(ap, fmt);
+    if (n > 0)
+        vsnprintf(reason, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+
+    printf("skipped %s: %s\n", test, reason);
+    fflush(stdout);
+
+    const char *path = getenv(TSUPPORT_SKIP_ENV);
+    if (path && *path) {
+        struct strbuf line = STRBUF_INIT;
+        ts_skip_field(&line, test);
+        strbuf_addc(&line, '\t');
+        ts_skip_field(&line, reason);
+        strbuf_addc(&line, '\n');
+        int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0 || write(fd, line.buf, line.len) != (ssize_t)line.len)
+            fprintf(stderr, "test support: cannot record the skip of %s in '%s': %s\n", test, path,
+                    strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        strbuf_release(&line);
+    }
+    free(reason);
 }

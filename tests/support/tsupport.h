@@ -1,8 +1,14 @@
 /* tsupport - small helpers shared by the test suites: temporary directories,
- * files, running commands with captured output, and where the built program is.
+ * files, running commands with captured output, where the built program is,
+ * and the announcement of a check that cannot run here.
  *
  * Tests run from the top of the source tree (samples/ is reachable as a
  * relative path). Failures inside these helpers abort the test with a message.
+ *
+ * Skips are counted across processes: libcheck forks every test, so
+ * tsupport_skip() appends one line per skip to the file named by
+ * MP_SKIP_FILE (the runner sets it), with one write() on an O_APPEND
+ * descriptor so that lines from parallel writers never interleave.
  */
 #ifndef MP_TSUPPORT_H
 #define MP_TSUPPORT_H
@@ -29,5 +35,17 @@ char *ts_tool(const char *name);
 bool ts_is_root(void);
 /* ts_under_valgrind - MP_VALGRIND is set: slow tests may shrink their input. */
 bool ts_under_valgrind(void);
+
+/* The environment variable naming the file of skip records, and its format:
+ * one "TEST<TAB>REASON<LF>" line per skipped check (tabs and newlines in
+ * either part are written as spaces). */
+#define TSUPPORT_SKIP_ENV "MP_SKIP_FILE"
+
+/* tsupport_skip - the check `test` cannot run here (no root, a tool missing,
+ * ...): print "skipped TEST: REASON" on stdout and record it in the file of
+ * MP_SKIP_FILE, when set, for the runner to count and group by REASON. The
+ * caller returns right after. Keep REASON free of per-case detail (put the
+ * sample's name in `test`) so that equal causes group together. */
+void tsupport_skip(const char *test, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

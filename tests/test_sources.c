@@ -1,0 +1,311 @@
+/* test_sources - how the route question is built from an identity: the
+ * relay's host and port as Postfix and Exim write them, the delivery user
+ * the parsers find, the relay's A/AAAA in the first DNS round, and the
+ * refinement of a source once the relay's address is known. No root needed:
+ * the refinement asks the route to 127.0.0.1, which every host has.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auditor/foundation/xalloc.h"
+#include "auditor/lookup_plan.h"
+#include "auditor/sources.h"
+#include "parsers/exim_identity.h"
+#include "parsers/pf_identity.h"
+#include "tests/support/suites.h"
+#include "tests/support/tsupport.h"
+
+START_TEST(relay_host_and_port)
+{
+    static const struct {
+        const char *relay, *name;
+        unsigned port;
+    } cases[] = {
+        { "[relay.example.net]:587", "relay.example.net", 587 },
+        { "[Relay.Example.NET]", "relay.example.net", 25 },
+        { "relay.example.net", "relay.example.net", 25 },
+        { "relay.example.net:2525", "relay.example.net", 2525 },
+        { "relay.example.net:submission", "relay.example.net", 587 },
+        { "[relay.example.net]:no-such-service", "relay.example.net", 25 },
+        { "[a.example.net]:587, [b.example.net]:588", "a.example.net", 587 },
+        { "smtp.example.net/MX", "smtp.example.net", 25 },
+        { "[198.51.100.1]", NULL, 25 },
+        { "[198.51.100.1]:587", NULL, 587 },
+        { "198.51.100.1:465", NULL, 465 },
+        { "[2001:db8::1]:587", NULL, 587 },
+        { "[ipv6:2001:db8::1]:2525", NULL, 2525 },
+        { "2001:db8::1", NULL, 25 },
+        { "${lookup{$domain}lsearch{/etc/relays}}", NULL, 25 },
+        { "[relay.example.net]:99999", "relay.example.net", 25 },
+        { "[unterminated:587", NULL, 25 },
+        { NULL, NULL, 25 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct model_identity id;
+        memset(&id, 0, sizeof(id));
+        id.relay = cases[i].relay ? xstrdup(cases[i].relay) : NULL;
+        char *name = sources_relay_name(&id);
+        if (cases[i].name)
+            ck_assert_msg(name && strcmp(name, cases[i].name) == 0, "%s: name %s", cases[i].relay, name);
+        else
+            ck_assert_msg(name == NULL, "%s: name %s, expected none", cases[i].relay, name);
+        ck_assert_msg(sources_relay_port(&id) == cases[i].port, "%s: port %u, expected %u", cases[i].relay,
+                      sources_relay_port(&id), cases[i].port);
+        free(name);
+        free(id.relay);
+    }
+}
+END_TEST
+
+/* One Postfix instance from main.cf and master.cf text; the first identity. */
+static char *pf_user_of(const char *maincf, const char *mastercf, char **origin)
+{
+    char *dir = ts_tmpdir("src-pf");
+    char *path = xasprintf("%s/main.cf", dir);
+    ts_write_file(path, maincf);
+    free(path);
+    path = xasprintf("%s/master.cf", dir);
+    ts_write_file(path, mastercf);
+    free(path);
+    struct model_set set = MODEL_SET_INIT;
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct model_host host = { "mail.example.test" };
+    ck_assert_int_eq(pf_identity_load(dir, &host, &set, &diags), 1);
+    ck_assert_uint_ge(set.n, 1);
+    char *user = set.items[0].delivery_user ? xstrdup(set.items[0].delivery_user) : NULL;
+    char *shown = model_origin_tostr(&set.items[0].delivery_user_origin);
+    /* main.cf:LINE without the temporary directory */
+    if (shown && strncmp(shown, dir, strlen(dir)) == 0) {
+        char *rest = xstrdup(shown + strlen(dir) + 1);
+        free(shown);
+        shown = rest;
+    }
+    *origin = shown;
+    model_set_free(&set);
+    diag_list_free(&diags);
+    ts_rmtree(dir);
+    free(dir);
+    return user;
+}
+
+#define SMTP_LINE "smtp      unix  -       -       n       -       -       smtp\n"
+
+START_TEST(postfix_delivery_user)
+{
+    char *origin;
+    char *u = pf_user_of("myhostname = mail.example.test\n", SMTP_LINE, &origin);
+    ck_assert_str_eq(u, "postfix");
+    ck_assert_str_eq(origin, "default");
+    free(u);
+    free(origin);
+    u = pf_user_of("myhostname = mail.example.test\nmail_owner = mailer\n", SMTP_LINE, &origin);
+    ck_assert_str_eq(u, "mailer");
+    ck_assert_str_eq(origin, "main.cf:2");
+    free(u);
+    free(origin);
+    u = pf_user_of("owner = other\nmail_owner = $owner\n", SMTP_LINE, &origin);
+    ck_assert_str_eq(u, "other");
+    free(u);
+    free(origin);
+    u = pf_user_of("myhostname = mail.example.test\n",
+                   "smtp      unix  -       -       n       -       -       smtp -o mail_owner=smtpuser\n", &origin);
+    ck_assert_str_eq(u, "smtpuser");
+    ck_assert_ptr_nonnull(strstr(origin, "master.cf"));
+    free(u);
+    free(origin);
+}
+END_TEST
+
+static char *exim_user_of(const char *conf, char **origin)
+{
+    char *dir = ts_tmpdir("src-ex");
+    char *path = xasprintf("%s/exim.conf", dir);
+    ts_write_file(path, conf);
+    struct model_set set = MODEL_SET_INIT;
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct model_host host = { "mail.example.test" };
+    ck_assert_int_eq(exim_identity_load(path, NULL, &host, &set, &diags), 1);
+    ck_assert_uint_eq(set.n, 1);
+    char *user = set.items[0].delivery_user ? xstrdup(set.items[0].delivery_user) : NULL;
+    char *o = model_origin_tostr(&set.items[0].delivery_user_origin);
+    *origin = o ? xstrdup(strncmp(o, path, strlen(path)) == 0 ? o + strlen(path) : o) : NULL;
+    free(o);
+    model_set_free(&set);
+    diag_list_free(&diags);
+    ts_rmtree(dir);
+    free(dir);
+    free(path);
+    return user;
+}
+
+START_TEST(exim_delivery_user)
+{
+    static const char routers[] = "begin routers\nr:\n  driver = manualroute\n  route_list = * 198.51.100.1\n"
+                                  "  transport = t\nbegin transports\nt:\n  driver = smtp\n";
+    char *origin;
+    char *conf = xasprintf("primary_hostname = mail.example.test\n%s", routers);
+    char *u = exim_user_of(conf, &origin);
+    ck_assert_str_eq(u, "Debian-exim");
+    ck_assert_str_eq(origin, "default (Debian's build)");
+    free(u);
+    free(origin);
+    free(conf);
+    conf = xasprintf("primary_hostname = mail.example.test\nexim_user = mailnull\n%s", routers);
+    u = exim_user_of(conf, &origin);
+    ck_assert_str_eq(u, "mailnull");
+    ck_assert_str_eq(origin, ":2");
+    free(u);
+    free(origin);
+    free(conf);
+    conf = xasprintf("primary_hostname = mail.example.test\nexim_user = mailnull\n%s  user = nobody\n", routers);
+    u = exim_user_of(conf, &origin);
+    ck_assert_str_eq(u, "nobody");
+    ck_assert_str_eq(origin, ":11");
+    free(u);
+    free(origin);
+    free(conf);
+    conf = xasprintf("primary_hostname = mail.example.test\n%s  user = ${lookup{$domain}lsearch{/etc/u}}\n", routers);
+    u = exim_user_of(conf, &origin);
+    ck_assert_ptr_null(u);
+    ck_assert_ptr_null(origin);
+    free(conf);
+}
+END_TEST
+
+/* An identity relaying through [relay.example.test]:587 as root. */
+static void relay_identity(struct model_set *set, unsigned families)
+{
+    struct model_identity *id = model_identity_add(set, MODEL_POSTFIX);
+    id->id = xstrdup("postfix:/test:smtp/unix");
+    id->families = families;
+    id->relay = xstrdup("[relay.example.test]:587");
+    id->delivery_user = xstrdup("root");
+}
+
+START_TEST(relay_addresses_in_the_first_round)
+{
+    struct model_set set = MODEL_SET_INIT;
+    struct facts facts = FACTS_INIT;
+    relay_identity(&set, MODEL_FAMILY_BIT(MODEL_IPV4));
+    struct lookup_plan plan = LOOKUP_PLAN_INIT;
+    lookup_plan_next(&set, &facts, &plan);
+    int a = 0, aaaa = 0;
+    for (size_t i = 0; i < plan.n; i++) {
+        if (strcmp(plan.items[i].name, "relay.example.test") != 0)
+            continue;
+        a += plan.items[i].type == FACTS_A;
+        aaaa += plan.items[i].type == FACTS_AAAA;
+    }
+    ck_assert_int_eq(a, 1);
+    ck_assert_int_eq(aaaa, 0); /* the identity does not use IPv6 */
+    /* Answered: not asked again. */
+    const char *answer[] = { "127.0.0.1" };
+    facts_lookup_set(&facts, "relay.example.test", FACTS_A, FACTS_OK, answer, 1, 1);
+    lookup_plan_next(&set, &facts, &plan);
+    for (size_t i = 0; i < plan.n; i++)
+        ck_assert_str_ne(plan.items[i].name, "relay.example.test");
+    lookup_plan_free(&plan);
+    facts_free(&facts);
+    model_set_free(&set);
+}
+END_TEST
+
+START_TEST(refine_after_the_relay_resolves)
+{
+    struct model_set set = MODEL_SET_INIT;
+    struct facts facts = FACTS_INIT;
+    struct cli_options opts;
+    memset(&opts, 0, sizeof(opts));
+    relay_identity(&set, MODEL_FAMILY_BIT(MODEL_IPV4));
+    struct iface_list ifaces = IFACE_LIST_INIT;
+    iface_list_load(&ifaces);
+    sources_probe(&facts, 0, &set.items[0], MODEL_IPV4, &opts, &ifaces);
+    iface_list_free(&ifaces);
+    ck_assert_uint_eq(facts.nsources, 1);
+    ck_assert_str_eq(facts.sources[0].target, "8.8.8.8");
+    ck_assert_uint_eq(facts.sources[0].port, 587);
+    ck_assert_str_eq(facts.sources[0].user, "root");
+    ck_assert_int_eq(facts.sources[0].uid, 0);
+
+    /* Nothing known yet, a failed lookup, no answer: no change. */
+    ck_assert_uint_eq(sources_refine(&set, &facts, &opts), 0);
+    facts_lookup_set(&facts, "relay.example.test", FACTS_A, FACTS_TIMEOUT, NULL, 0, 0);
+    ck_assert_uint_eq(sources_refine(&set, &facts, &opts), 0);
+
+    const char *answer[] = { "127.0.0.2", "127.0.0.1" }; /* kept sorted: .1 first */
+    facts_lookup_set(&facts, "relay.example.test", FACTS_A, FACTS_OK, answer, 2, 1);
+    ck_assert_uint_eq(sources_refine(&set, &facts, &opts), 1);
+    const struct facts_source *s = &facts.sources[0];
+    ck_assert_str_eq(s->target, "127.0.0.1");
+    ck_assert_uint_eq(s->port, 587);
+    ck_assert(s->route);
+    ck_assert_str_eq(s->address, "127.0.0.1");
+    ck_assert_str_eq(s->kernel_address, "127.0.0.1");
+    ck_assert_str_eq(s->interface, "lo");
+    ck_assert_int_eq(s->scope, SCOPE_LOOPBACK);
+    ck_assert_str_eq(s->user, "root");
+    ck_assert_int_eq(s->identity, 0);
+    ck_assert_int_eq(s->family, MODEL_IPV4);
+    /* Asked again: the same target, nothing changes. */
+    ck_assert_uint_eq(sources_refine(&set, &facts, &opts), 0);
+
+    /* --route-target decides the target: no refinement. */
+    struct facts other = FACTS_INIT;
+    strlist_add(&opts.route_targets, "127.0.0.3");
+    ifaces = (struct iface_list)IFACE_LIST_INIT;
+    sources_probe(&other, 0, &set.items[0], MODEL_IPV4, &opts, &ifaces);
+    facts_lookup_set(&other, "relay.example.test", FACTS_A, FACTS_OK, answer, 2, 1);
+    ck_assert_uint_eq(sources_refine(&set, &other, &opts), 0);
+    ck_assert_str_eq(other.sources[0].target, "127.0.0.3");
+    ck_assert_str_eq(other.sources[0].address, "127.0.0.1");
+    strlist_free(&opts.route_targets);
+    facts_free(&other);
+    facts_free(&facts);
+    model_set_free(&set);
+}
+END_TEST
+
+START_TEST(literal_relay_is_the_target)
+{
+    struct model_set set = MODEL_SET_INIT;
+    struct facts facts = FACTS_INIT;
+    struct cli_options opts;
+    memset(&opts, 0, sizeof(opts));
+    struct model_identity *id = model_identity_add(&set, MODEL_EXIM);
+    id->id = xstrdup("exim:/test:t");
+    id->families = MODEL_FAMILY_BIT(MODEL_IPV4) | MODEL_FAMILY_BIT(MODEL_IPV6);
+    id->relay = xstrdup("127.0.0.5:2525");
+    id->delivery_user = xstrdup("no-such-user-here");
+    struct iface_list ifaces = IFACE_LIST_INIT;
+    sources_probe(&facts, 0, id, MODEL_IPV4, &opts, &ifaces);
+    sources_probe(&facts, 0, id, MODEL_IPV6, &opts, &ifaces);
+    const struct facts_source *v4 = facts_source_find(&facts, 0, MODEL_IPV4);
+    const struct facts_source *v6 = facts_source_find(&facts, 0, MODEL_IPV6);
+    ck_assert_str_eq(v4->target, "127.0.0.5");
+    ck_assert_uint_eq(v4->port, 2525);
+    ck_assert_str_eq(v4->address, "127.0.0.1");
+    ck_assert_str_eq(v4->user, "no-such-user-here");
+    ck_assert_int_eq(v4->uid, -1);
+    /* The relay has no IPv6 address: the family's default target. */
+    ck_assert_str_eq(v6->target, "2001:4860:4860::8888");
+    ck_assert_uint_eq(v6->port, 2525);
+    facts_free(&facts);
+    model_set_free(&set);
+}
+END_TEST
+
+Suite *sources_suite(void)
+{
+    Suite *s = suite_create("sources");
+    TCase *tc = tcase_create("question");
+    tcase_add_test(tc, relay_host_and_port);
+    tcase_add_test(tc, postfix_delivery_user);
+    tcase_add_test(tc, exim_delivery_user);
+    tcase_add_test(tc, relay_addresses_in_the_first_round);
+    tcase_add_test(tc, refine_after_the_relay_resolves);
+    tcase_add_test(tc, literal_relay_is_the_target);
+    suite_add_tcase(s, tc);
+    return s;
+}
