@@ -45,7 +45,7 @@ void fix_add(struct fix_list *list, enum fix_kind kind, const char *text, const 
     f->record = fix_dup(record);
     f->file = fix_dup(file);
     f->line = fix_dup(line);
-    f->provider = f->panel = f->how_command = NULL;
+    f->provider = f->panel = f->how_command = f->how_note = NULL;
     f->forward_first = f->how_unverified = false;
 }
 
@@ -56,6 +56,7 @@ void fix_add_copy(struct fix_list *list, const struct fix *x)
     f->provider = fix_dup(x->provider);
     f->panel = fix_dup(x->panel);
     f->how_command = fix_dup(x->how_command);
+    f->how_note = fix_dup(x->how_note);
     f->forward_first = x->forward_first;
     f->how_unverified = x->how_unverified;
 }
@@ -72,6 +73,7 @@ void fix_list_free(struct fix_list *list)
         free(f->provider);
         free(f->panel);
         free(f->how_command);
+        free(f->how_note);
     }
     free(list->items);
     memset(list, 0, sizeof(*list));
@@ -220,6 +222,15 @@ void fix_ptr_record_owner(struct fix_list *out, const char *address, const char 
             free(fixc);
         }
         f->forward_first = p->forward_first;
+        struct strbuf note = STRBUF_INIT;
+        if (p->delay)
+            strbuf_addf(&note, "typically live after %s", p->delay);
+        if (hostname_address_family(address) == AF_INET6 && p->ipv6)
+            strbuf_addf(&note, "%sIPv6: %s", note.len ? "; " : "", p->ipv6);
+        if (p->note)
+            strbuf_addf(&note, "%s%s", note.len ? "; " : "", p->note);
+        f->how_note = note.len ? strbuf_detach(&note) : NULL;
+        strbuf_release(&note);
         f->how_unverified = (p->panel && p->panel_unverified) || (p->command && p->command_unverified);
     }
     free(text);

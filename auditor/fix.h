@@ -33,6 +33,7 @@ struct fix {
     char *provider;      /* its key (provider.h) */
     char *panel;         /* where in its control panel, values filled in, or NULL */
     char *how_command;   /* its CLI or API call, values filled in, or NULL */
+    char *how_note;      /* its caveats: typical delay, IPv6 support (IPv6 addresses), limits; or NULL */
     bool forward_first;  /* it accepts the PTR only once the name resolves to the address */
     bool how_unverified; /* the panel path or the command was not verified in its source */
 };

@@ -143,6 +143,7 @@ static struct json_object *report_json_fix(const struct fix *x)
             json_object_object_add(how, "panel", report_json_str(x->panel));
             json_object_object_add(how, "command", report_json_str(x->how_command));
             json_object_object_add(how, "forward_first", json_object_new_boolean(x->forward_first));
+            json_object_object_add(how, "note", report_json_str(x->how_note));
             json_object_object_add(how, "verified", json_object_new_boolean(!x->how_unverified));
         }
         json_object_object_add(o, "how", how);

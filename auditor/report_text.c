@@ -8,6 +8,7 @@
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/provider.h"
 #include "auditor/report_group.h"
 
 #define RT_BOLD "\033[1m"
@@ -236,6 +237,46 @@ static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verd
     }
 }
 
+static void rt_line(struct rt *r, struct strbuf *line);
+
+/* rt_zone - the reverse zone, who runs it and, with --authoritative, what
+ * its servers say; nothing when its SOA is unknown. */
+static void rt_zone(struct rt *r, const struct verdict_family *fam)
+{
+    if (!fam->zone)
+        return;
+    struct rt line = { STRBUF_INIT, r->color };
+    strbuf_adds(&r->sb, "         ");
+    strbuf_adds(&line.sb, "zone ");
+    rt_esc(&line, fam->zone);
+    if (fam->mname) {
+        strbuf_adds(&line.sb, " (SOA ");
+        rt_esc(&line, fam->mname);
+        char *mail = provider_rname_mailbox(fam->rname);
+        if (mail) {
+            strbuf_adds(&line.sb, ", ");
+            rt_esc(&line, mail);
+        }
+        free(mail);
+        strbuf_addc(&line.sb, ')');
+    }
+    const struct provider_match *m = &fam->provider;
+    if (m->provider) {
+        strbuf_adds(&line.sb, ", owner ");
+        rt_esc(&line, m->provider->name);
+        strbuf_addf(&line.sb, " (%sfrom the %s)", m->verified ? "" : "probably; ",
+                    m->evidence == PROVIDER_BY_PTR ? "default PTR name"
+                    : m->evidence == PROVIDER_BY_NS ? "NS names"
+                                                    : "SOA");
+    }
+    if (fam->auth != VERDICT_AUTH_NOT_ASKED)
+        strbuf_adds(&line.sb, fam->auth == VERDICT_AUTH_AGREE      ? "; its servers agree"
+                              : fam->auth == VERDICT_AUTH_DISAGREE ? "; its servers disagree"
+                                                                   : "; no server of it answered");
+    rt_line(r, &line.sb);
+    strbuf_release(&line.sb);
+}
+
 /* rt_line - one composed line, wrapped under the label column when it
  * would pass RT_WIDTH. */
 static void rt_line(struct rt *r, struct strbuf *line)
@@ -313,8 +354,10 @@ static void rt_source(struct rt *r, const struct verdict_set *vs, const struct v
     }
     rt_line(r, &line.sb);
     strbuf_release(&line.sb);
-    if (fam->source == VERDICT_SOURCE_OK)
+    if (fam->source == VERDICT_SOURCE_OK) {
         rt_ptr(r, vs, fam);
+        rt_zone(r, fam);
+    }
     else if (fam->source == VERDICT_SOURCE_NOT_PUBLIC)
         strbuf_adds(&r->sb, "         PTR not checked: receivers see the NAT's address\n");
 }
@@ -348,6 +391,11 @@ static void rt_paste(struct rt *r, const struct fix *x)
         rt_on(r, RT_BOLD);
         rt_safe(r, x->how_command);
         rt_off(r);
+        strbuf_addc(&r->sb, '\n');
+    }
+    if (x->how_note) {
+        strbuf_adds(&r->sb, "      note: ");
+        rt_safe(r, x->how_note);
         strbuf_addc(&r->sb, '\n');
     }
     if (x->provider && !x->panel && !x->how_command)

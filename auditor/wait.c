@@ -91,7 +91,7 @@ static void wait_status(const struct verdict_set *vs, unsigned polls, long long 
 {
     struct strbuf sb = STRBUF_INIT;
     struct strlist shown = STRLIST_INIT;
-    strbuf_adds(&sb, "\r\033[Kwaiting for the authoritative servers:");
+    strbuf_adds(&sb, "waiting for the PTR at the zone's servers:");
     for (size_t i = 0; i < vs->n; i++)
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             const struct verdict_family *fam = &vs->items[i].fam[f];
@@ -111,7 +111,11 @@ static void wait_status(const struct verdict_set *vs, unsigned polls, long long 
     strbuf_addf(&sb, " poll %u, %lld of %u s", polls, elapsed / 1000, seconds);
     if (next > 0)
         strbuf_addf(&sb, ", next in %lld s", (next + 999) / 1000);
-    fputs(sb.buf, stderr);
+    /* One line that a terminal of 80 columns does not wrap, or \r could
+     * not redraw it. */
+    if (sb.len > 79)
+        sb.buf[79] = '\0';
+    fprintf(stderr, "\r\033[K%s", sb.buf);
     fflush(stderr);
     strbuf_release(&sb);
     strlist_free(&shown);

@@ -264,6 +264,17 @@ START_TEST(provider_fix_names_the_place_and_the_command)
     ck_assert_ptr_null(l.items[0].record);
     fix_list_free(&l);
 
+    /* The caveats: the typical delay, and IPv6 support for an IPv6 address. */
+    struct fix_ptr_owner vu = { provider_by_key("vultr"), true, NULL, NULL, NULL };
+    fix_ptr_record_owner(&l, "2001:db8::10", "mail.example.com", &vu);
+    ck_assert_str_eq(l.items[0].how_note, "typically live after 6 to 12 hours; IPv6: yes");
+    fix_list_free(&l);
+    struct fix_ptr_owner dq = { provider_by_key("digitalocean"), false, NULL, NULL, NULL };
+    fix_ptr_record_owner(&l, "192.0.2.10", "mail.example.com", &dq);
+    ck_assert_str_eq(l.items[0].how_note, "there is no separate reverse DNS field: the Droplet name, when it is a "
+                                          "fully qualified name, is the PTR");
+    fix_list_free(&l);
+
     fix_forward_record_first(&l, "mail.example.com", "192.0.2.10", "Akamai (Linode)");
     ck_assert_str_eq(l.items[0].text, "first add the A record of mail.example.com to its zone: Akamai (Linode) accepts "
                                       "the PTR only once the name resolves to 192.0.2.10");

@@ -33,6 +33,7 @@
 
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/wait.h"
 #include "probes/dns.h"
 #include "tests/support/netns.h"
 #include "tests/support/nsd_harness.h"
@@ -620,15 +621,44 @@ START_TEST(wait_shows_one_status_line_on_a_terminal)
     int rc = ts_run(textcmd, &out, NULL);
     lab_stop(&l);
     ck_assert_msg(rc == 2, "exit %d: %s", rc, out ? out : "");
-    ck_assert_msg(out && strstr(out, "\r\033[Kwaiting for the authoritative servers: 192.0.2.10 no PTR; poll 0"),
+    ck_assert_msg(out && strstr(out, "\r\033[Kwaiting for the PTR at the zone's servers: 192.0.2.10 no PTR; poll 0,"),
                   "%s", out ? out : "");
+    /* Never wider than a terminal: \r could not redraw a wrapped line. */
+    for (const char *p = strstr(out, "\r\033[K"); p; p = strstr(p + 1, "\r\033[K")) {
+        size_t n = strcspn(p + 4, "\r\n");
+        ck_assert_msg(n <= 79, "status line of %zu columns", n);
+    }
     ck_assert_ptr_nonnull(strstr(out, "poll 1,"));
     /* The line is cleared before the report, which ends the output. */
     ck_assert_ptr_nonnull(strstr(out, "\r\033[K"));
     ck_assert_ptr_nonnull(strstr(out, "wait: the time is up; the PTR findings remain"));
+    /* The reverse zone, its SOA and what its servers say. */
+    ck_assert_msg(strstr(out, "zone 2.0.192.in-addr.arpa (SOA ns1.child.test, hostmaster@child.test);")
+                      && strstr(out, "its servers agree"),
+                  "%s", out);
     free(out);
     free(textcmd);
     free(cmd);
+}
+END_TEST
+
+/* The back-off and the limits: 2 s, then half as long again each time up to
+ * 60 s; never faster than once a second, never more than 100 questions a
+ * minute however many servers and sources a poll asks. */
+START_TEST(poll_intervals_back_off_within_the_limits)
+{
+    ck_assert_int_eq(wait_interval_ms(0, 2), 2000);
+    ck_assert_int_eq(wait_interval_ms(1, 2), 3000);
+    ck_assert_int_eq(wait_interval_ms(2, 2), 4500);
+    ck_assert_int_eq(wait_interval_ms(20, 2), 60000);
+    /* 16 questions a poll: 100 a minute allows one poll every 9.6 s. */
+    ck_assert_int_eq(wait_interval_ms(0, 16), 9600);
+    for (unsigned q = 1; q <= 200; q++)
+        for (unsigned k = 0; k < 30; k++) {
+            long long ms = wait_interval_ms(k, q);
+            ck_assert_int_ge(ms, 1000);
+            ck_assert_msg((long long)q * 60000 / ms <= WAIT_MAX_PER_MINUTE, "%u questions every %lld ms", q, ms);
+        }
 }
 END_TEST
 
@@ -646,5 +676,8 @@ Suite *authoritative_suite(void)
     tcase_add_test(tc, wait_interrupted_prints_the_audit_so_far);
     tcase_add_test(tc, wait_shows_one_status_line_on_a_terminal);
     suite_add_tcase(s, tc);
+    TCase *limits = tcase_create("limits");
+    tcase_add_test(limits, poll_intervals_back_off_within_the_limits);
+    suite_add_tcase(s, limits);
     return s;
 }
