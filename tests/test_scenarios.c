@@ -66,7 +66,7 @@ static const struct sc_case cases[] = {
      * primary server (Azure, no PTR), the zone's NS name (Azure again), and
      * the provider's default PTR name (AWS EC2). */
     { "provider-soa-mname", "", 2, { PF("critical ptr-missing", "ipv4") }, LOOP, NULL,
-      { "\"provider\":\"azure\"", "\"provider_evidence\":\"soa-mname\"", "az network public-ip update",
+      { "\"provider\":\"azure\"", "\"provider_evidence\":\"soa-mname\"", "\"verified\":false",
         "\"forward_first\":true" }, 0, { NULL } },
     { "provider-ns-name", "", 2, { PF("critical ptr-missing", "ipv4") }, LOOP, NULL,
       { "\"provider\":\"azure\"", "\"provider_evidence\":\"ns\"", "the name server ns1.msft.net" }, 0,
