@@ -20,6 +20,7 @@
 #include "auditor/resolve.h"
 #include "auditor/sources.h"
 #include "auditor/state.h"
+#include "auditor/wait.h"
 #include "auditor/foundation/atomic.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/term.h"
@@ -54,6 +55,7 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
     if (opts->helo)
         facts->helo_override = xstrdup(opts->helo);
     facts->host_families = opts->families;
+    facts->authoritative = opts->authoritative;
     for (size_t i = 0; i < set->nconfigs; i++) {
         const struct model_config *cfg = &set->configs[i];
         if (cfg->mta == MODEL_EXIM && cfg->debian_dir && !facts->exim_debian_dir) {
@@ -180,6 +182,18 @@ static int audit_emit(const struct cli_options *opts, const char *out)
     return 0;
 }
 
+char *audit_render_report(const struct cli_options *opts, const struct model_set *set, const struct verdict_set *vs,
+                          const struct finding_list *findings)
+{
+    struct state_changes none = STATE_CHANGES_INIT;
+    return audit_render(opts, set, vs, findings, NULL, &none, stdout);
+}
+
+int audit_emit_report(const struct cli_options *opts, const char *out)
+{
+    return audit_emit(opts, out);
+}
+
 /* audit_once - one whole audit as the command line asked for it. */
 static int audit_once(const struct cli_options *given)
 {
@@ -292,5 +306,7 @@ static int audit_hook(const struct cli_options *opts)
 
 int audit_run(const struct cli_options *opts)
 {
+    if (opts->wait_s)
+        return wait_run(opts);
     return opts->hook ? audit_hook(opts) : audit_once(opts);
 }

@@ -12,6 +12,8 @@
 #include "auditor/cli_options.h"
 #include "auditor/foundation/diag.h"
 #include "auditor/facts.h"
+#include "auditor/finding.h"
+#include "auditor/verdict.h"
 #include "auditor/foundation/model.h"
 
 /* audit_collect - read configuration into set and diags, then fill facts:
@@ -22,6 +24,14 @@
  * diags. */
 void audit_collect(const struct cli_options *opts, struct model_set *set, struct diag_list *diags,
                    struct facts *facts);
+
+/* audit_render_report - the report of an audit in the format opts asks for
+ * (no drift state); newly allocated. */
+char *audit_render_report(const struct cli_options *opts, const struct model_set *set, const struct verdict_set *vs,
+                          const struct finding_list *findings);
+/* audit_emit_report - write a rendered report where opts says (--output
+ * atomically, else stdout). Returns 0, or -1 after saying why. */
+int audit_emit_report(const struct cli_options *opts, const char *out);
 
 /* audit_run - the whole audit as the command line asked for it; prints the
  * report to stdout and returns the exit status of interface.md. */

@@ -32,6 +32,8 @@ enum {
     OPT_CONFIRM,
     OPT_HOOK,
     OPT_OUTPUT,
+    OPT_AUTHORITATIVE,
+    OPT_WAIT,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -57,6 +59,8 @@ static const struct option cli_long_options[] = {
     {"confirm", required_argument, NULL, OPT_CONFIRM},
     {"hook", no_argument, NULL, OPT_HOOK},
     {"output", required_argument, NULL, OPT_OUTPUT},
+    {"authoritative", no_argument, NULL, OPT_AUTHORITATIVE},
+    {"wait", required_argument, NULL, OPT_WAIT},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -262,6 +266,21 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             opts->output_file = arg;
             audit_only = "--output";
             break;
+        case OPT_AUTHORITATIVE:
+            opts->authoritative = true;
+            audit_only = "--authoritative";
+            break;
+        case OPT_WAIT: {
+            char *end;
+            long n = strtol(arg, &end, 10);
+            if (end == arg || *end || n < 1 || n > CLI_MAX_WAIT_S)
+                return cli_fail(error, xasprintf("invalid --wait '%s': whole seconds from 1 to %d", arg,
+                                                 CLI_MAX_WAIT_S));
+            opts->wait_s = (unsigned)n;
+            opts->authoritative = true;
+            audit_only = "--wait";
+            break;
+        }
         case OPT_HELP:
             early = CLI_PARSE_HELP;
             break;
@@ -302,6 +321,8 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             return cli_fail(error, xasprintf("--source-ip '%s' is %s, which --family excludes",
                                              opts->source_ips.items[i], model_family_tostr((enum model_family)fam)));
     }
+    if (opts->wait_s && (opts->hook || opts->state_file))
+        return cli_fail(error, xasprintf("--wait cannot be combined with %s", opts->hook ? "--hook" : "--state"));
     if (opts->hook) {
         /* A package hook must be quick and never colour a log. */
         if (!timeout_given)

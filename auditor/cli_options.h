@@ -20,6 +20,7 @@ enum cli_parse_result { CLI_PARSE_OK, CLI_PARSE_HELP, CLI_PARSE_VERSION, CLI_PAR
 #define CLI_DEFAULT_TIMEOUT_MS 5000
 #define CLI_HOOK_TIMEOUT_MS 3000 /* --hook without --timeout */
 #define CLI_DEFAULT_CONFIRM 2
+#define CLI_MAX_WAIT_S 86400 /* --wait: one day at most */
 
 struct cli_options {
     enum cli_command command;
@@ -44,6 +45,8 @@ struct cli_options {
     bool hook;                    /* --hook: package hook mode (implies --color never, --timeout 3) */
     const char *output_file;      /* --output: write the report there atomically, or NULL */
     unsigned timeout_ms;
+    bool authoritative;           /* --authoritative: ask the reverse zones' servers directly too */
+    unsigned wait_s;              /* --wait SECONDS (implies authoritative); 0: no waiting */
     const char *explain_id;       /* explain: the finding id */
 };
 

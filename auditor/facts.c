@@ -45,15 +45,26 @@ static void facts_lookup_clear(struct facts_lookup *l)
     free(l->server);
     free(l->detail);
     strlist_free(&l->invalid);
+    free(l->zone);
+    free(l->mname);
+    free(l->rname);
 }
 
-struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enum facts_rrtype type,
-                                      enum facts_status status, const char *const *answers, size_t n,
-                                      unsigned ms)
+static bool facts_same_server(const struct facts_lookup *l, const char *server)
+{
+    if (!server)
+        return !l->direct;
+    return l->direct && l->server && strcmp(l->server, server) == 0;
+}
+
+static struct facts_lookup *facts_lookup_put(struct facts *facts, const char *name, enum facts_rrtype type,
+                                             const char *server, enum facts_status status,
+                                             const char *const *answers, size_t n, unsigned ms)
 {
     struct facts_lookup *l = NULL;
     for (size_t i = 0; i < facts->nlookups && !l; i++)
-        if (facts->lookups[i].type == type && hostname_equal(facts->lookups[i].name, name))
+        if (facts->lookups[i].type == type && facts_same_server(&facts->lookups[i], server)
+            && hostname_equal(facts->lookups[i].name, name))
             l = &facts->lookups[i];
     if (l) {
         facts_lookup_clear(l);
@@ -66,6 +77,11 @@ struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enu
     l->type = type;
     l->status = status;
     l->ms = ms;
+    l->ttl = -1;
+    if (server) {
+        l->direct = true;
+        l->server = xstrdup(server);
+    }
     for (size_t i = 0; i < n; i++)
         if (answers[i] && !strlist_contains(&l->answers, answers[i]))
             strlist_add(&l->answers, answers[i]);
@@ -74,15 +90,55 @@ struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enu
     return l;
 }
 
+struct facts_lookup *facts_lookup_set_direct(struct facts *facts, const char *name, enum facts_rrtype type,
+                                             const char *server, enum facts_status status,
+                                             const char *const *answers, size_t n, unsigned ms)
+{
+    return facts_lookup_put(facts, name, type, server ? server : "", status, answers, n, ms);
+}
+
+const struct facts_lookup *facts_lookup_find_direct(const struct facts *facts, const char *name,
+                                                    enum facts_rrtype type, const char *server)
+{
+    if (!name || !server)
+        return NULL;
+    for (size_t i = 0; i < facts->nlookups; i++)
+        if (facts->lookups[i].type == type && facts_same_server(&facts->lookups[i], server)
+            && hostname_equal(facts->lookups[i].name, name))
+            return &facts->lookups[i];
+    return NULL;
+}
+
+struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enum facts_rrtype type,
+                                      enum facts_status status, const char *const *answers, size_t n,
+                                      unsigned ms)
+{
+    return facts_lookup_put(facts, name, type, NULL, status, answers, n, ms);
+}
+
 const struct facts_lookup *facts_lookup_find(const struct facts *facts, const char *name,
                                              enum facts_rrtype type)
 {
     if (!name)
         return NULL;
     for (size_t i = 0; i < facts->nlookups; i++)
-        if (facts->lookups[i].type == type && hostname_equal(facts->lookups[i].name, name))
+        if (facts->lookups[i].type == type && !facts->lookups[i].direct
+            && hostname_equal(facts->lookups[i].name, name))
             return &facts->lookups[i];
     return NULL;
+}
+
+void facts_lookups_drop(struct facts *facts, bool direct_only)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < facts->nlookups; i++) {
+        if (!direct_only || facts->lookups[i].direct) {
+            facts_lookup_clear(&facts->lookups[i]);
+            continue;
+        }
+        facts->lookups[w++] = facts->lookups[i];
+    }
+    facts->nlookups = w;
 }
 
 bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address)
@@ -109,7 +165,7 @@ int facts_postfix_at_least(const struct facts *facts, int major, int minor)
 }
 
 static const char *const facts_how_names[] = { "bind", "inet_interfaces", "route", "given" };
-static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA", "NS" };
+static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA", "NS", "SOA" };
 static const char *const facts_status_names[] = { "ok",      "nxdomain", "nodata", "servfail",
                                                   "refused", "timeout",  "error" };
 

@@ -13,7 +13,9 @@
  * is not bound. No route for the family (ENETUNREACH) is a fact:
  * route = false, address = NULL.
  *
- * Lookups: one record per DNS question (name, type). Names are stored
+ * Lookups: one record per DNS question (name, type), and per question
+ * asked of one authoritative server directly (`direct`, --authoritative:
+ * one record per (name, type, server)). Names are stored
  * lowercase without a trailing dot; PTR questions use the reverse name of
  * revname.h. Answers are kept sorted (strcmp) and deduplicated: A/AAAA
  * answers are numeric addresses, PTR answers host names as received.
@@ -36,9 +38,11 @@ enum facts_how { FACTS_HOW_BIND, FACTS_HOW_INET_INTERFACES, FACTS_HOW_ROUTE, FAC
 
 enum facts_local { FACTS_LOCAL_UNKNOWN, FACTS_LOCAL_YES, FACTS_LOCAL_NO };
 
-/* FACTS_NS is asked only as the resolver canary: the root zone's NS
- * (name FACTS_CANARY_NAME). */
-enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA, FACTS_NS };
+/* FACTS_NS is asked as the resolver canary (the root zone's NS, name
+ * FACTS_CANARY_NAME) and for a reverse zone's name servers. FACTS_SOA is
+ * asked of a source's reverse name (the zone it is in comes back in the
+ * authority section). */
+enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA, FACTS_NS, FACTS_SOA };
 #define FACTS_CANARY_NAME "."
 
 enum facts_status {
@@ -83,6 +87,11 @@ struct facts_lookup {
                                  "referral from ...: not a recursive resolver"); else NULL */
     struct strlist invalid;   /* PTR: names in the answer that are not host names (escaped);
                                  the status is then ok and answers hold only the valid names */
+    long ttl;                 /* seconds the answer may still be cached (from a resolver: what is
+                                 left of it); negative answers: the SOA's negative TTL; -1 unknown */
+    char *zone, *mname, *rname; /* the SOA the reply carried (SOA lookups; else also NULL) */
+    unsigned long serial;     /* its serial */
+    bool direct;              /* asked of the authoritative server `server` without recursion */
 };
 
 struct facts {
@@ -101,9 +110,10 @@ struct facts {
     unsigned host_families;  /* MODEL_FAMILY_BIT()s the host is audited with (--family); 0: all */
     long long run_started_ms;  /* when the run started, Unix time in ms; 0: unknown */
     long long run_duration_ms; /* how long it took up to the report; -1: unknown */
+    bool authoritative;      /* --authoritative: ask the reverse zones' servers directly too */
 };
 
-#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1 }
+#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1, false }
 
 /* facts_source_add - append a zeroed source for (identity, family) and return
  * it (valid until the next add). */
@@ -122,6 +132,19 @@ struct facts_lookup *facts_lookup_set(struct facts *facts, const char *name, enu
  * case-insensitively, one trailing dot ignored), or NULL. */
 const struct facts_lookup *facts_lookup_find(const struct facts *facts, const char *name,
                                              enum facts_rrtype type);
+/* facts_lookup_set_direct - the same for (name, type) asked of the
+ * authoritative server `server` ("ADDR:PORT"); l->direct is true and
+ * l->server is server. */
+struct facts_lookup *facts_lookup_set_direct(struct facts *facts, const char *name, enum facts_rrtype type,
+                                             const char *server, enum facts_status status,
+                                             const char *const *answers, size_t n, unsigned ms);
+/* facts_lookup_find_direct - the record of (name, type) asked of server, or
+ * NULL. facts_lookup_find never returns a direct record. */
+const struct facts_lookup *facts_lookup_find_direct(const struct facts *facts, const char *name,
+                                                    enum facts_rrtype type, const char *server);
+/* facts_lookups_drop - forget the direct lookups (direct_only), or every
+ * lookup, so that the lookup plan asks them again. */
+void facts_lookups_drop(struct facts *facts, bool direct_only);
 /* facts_lookup_has_address - the lookup is ok and one answer is address. */
 bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address);
 
@@ -134,7 +157,7 @@ bool facts_status_failed(enum facts_status status);
 int facts_postfix_at_least(const struct facts *facts, int major, int minor);
 
 const char *facts_how_tostr(enum facts_how how);       /* "bind", "inet_interfaces", "route", "given" */
-const char *facts_rrtype_tostr(enum facts_rrtype type); /* "PTR", "A", "AAAA" */
+const char *facts_rrtype_tostr(enum facts_rrtype type); /* "PTR", "A", "AAAA", "NS", "SOA" */
 const char *facts_status_tostr(enum facts_status status); /* "ok", "nxdomain", ... */
 /* *_fromstr - -1 when unknown. */
 int facts_how_fromstr(const char *s);

@@ -157,6 +157,28 @@ const struct finding_def finding_table[FINDING_COUNT] = {
       "Receivers usually take one of them, in no fixed order, and check only that one: FCrDNS and "
       "HELO comparisons then pass or fail at random. Large PTR sets can also exceed a UDP answer.",
       "Keep a single PTR record, the name the transport announces in EHLO, and remove the others." },
+    { FINDING_PTR_PROPAGATING, "ptr-propagating", FINDING_INFO,
+      "the authoritative servers already serve a new PTR; the resolver still has the old one cached",
+      "With --authoritative the reverse zone's own name servers were asked directly, and they agree on a "
+      "PTR answer that differs from what the resolver returned: a change (a new PTR, a removed one) is "
+      "live at the source, and the resolver's copy is older. The message says how long the resolver may "
+      "keep its copy (the TTL it reported), and the PTR findings of the audit rest on the servers' answer.",
+      "Receivers use their own resolvers, which may hold the old answer for up to the record's TTL (or, "
+      "for a PTR that did not exist, the zone's negative-caching TTL from its SOA). Until then some of "
+      "them still see the old name, or no name.",
+      "Nothing to change: wait until the cached answer expires. Run the audit with --wait SECONDS to "
+      "watch the authoritative servers and get the final verdict when the change is live." },
+    { FINDING_PTR_SERVERS_DISAGREE, "ptr-servers-disagree", FINDING_WARNING,
+      "the reverse zone's authoritative servers give different PTR answers",
+      "With --authoritative every name server of the reverse zone was asked directly, and those that "
+      "answered did not give the same PTR answer: some still serve an older copy of the zone (a zone "
+      "transfer that has not happened or fails), or they are not fed from the same data.",
+      "A receiver's resolver picks one of the servers at random, so receivers see different names for "
+      "the same address, and an FCrDNS check passes or fails by chance. A change made in the provider's "
+      "panel that reaches only some servers looks like this for a while.",
+      "Wait a few minutes and run the audit again (the secondary servers may still be transferring the "
+      "zone). If it persists, tell the owner of the reverse zone (the SOA contact in the message): their "
+      "secondary servers do not follow the primary." },
     { FINDING_PTR_UNCONFIRMED, "ptr-unconfirmed", FINDING_CRITICAL,
       "no PTR name of the IPv4 source resolves back to it",
       "The source address has a PTR, but no PTR name has an A record equal to the address: "
@@ -273,7 +295,7 @@ struct finding *finding_add_copy(struct finding_list *list, const struct finding
     f->severity = src->severity;
     for (size_t i = 0; i < src->fixes.n; i++) {
         const struct fix *x = &src->fixes.items[i];
-        fix_add(&f->fixes, x->kind, x->text, x->command, x->record, x->file, x->line);
+        fix_add_copy(&f->fixes, x);
     }
     return f;
 }

@@ -2,7 +2,7 @@
  * findings an audit produces, and the exit-status rule.
  *
  * Invariants: finding_table[] is sorted by name, unique, and holds exactly
- * the 20 ids of interface.md (1.1) with their severities (a unit test asserts it);
+ * the 22 ids of interface.md (1.1) with their severities (a unit test asserts it);
  * enum finding_id follows the same order, so the enum value is the index.
  * A finding's severity is its table severity except where a check demotes it
  * to info (a transport that relays through a smarthost).
@@ -33,13 +33,15 @@ enum finding_id {
     FINDING_PTR_GENERIC,
     FINDING_PTR_MISSING,
     FINDING_PTR_MULTIPLE,
+    FINDING_PTR_PROPAGATING,
+    FINDING_PTR_SERVERS_DISAGREE,
     FINDING_PTR_UNCONFIRMED,
     FINDING_RELAY_HOST,
     FINDING_RESOLVER_BROKEN,
     FINDING_SOURCE_NOT_PUBLIC,
     FINDING_SOURCE_TEMPORARY,
 };
-#define FINDING_COUNT 20
+#define FINDING_COUNT 22
 
 struct finding_def {
     enum finding_id id;

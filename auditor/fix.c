@@ -11,6 +11,7 @@
 #include "auditor/foundation/revname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/provider.h"
 
 static const char *const fix_kind_names[] = { "postconf", "exim-config", "provider-ptr",
                                               "dns-record", "sysctl",      "note" };
@@ -44,6 +45,20 @@ void fix_add(struct fix_list *list, enum fix_kind kind, const char *text, const 
     f->record = fix_dup(record);
     f->file = fix_dup(file);
     f->line = fix_dup(line);
+    f->provider = f->panel = f->how_command = f->how_note = NULL;
+    f->forward_first = f->how_unverified = false;
+}
+
+void fix_add_copy(struct fix_list *list, const struct fix *x)
+{
+    fix_add(list, x->kind, x->text, x->command, x->record, x->file, x->line);
+    struct fix *f = &list->items[list->n - 1];
+    f->provider = fix_dup(x->provider);
+    f->panel = fix_dup(x->panel);
+    f->how_command = fix_dup(x->how_command);
+    f->how_note = fix_dup(x->how_note);
+    f->forward_first = x->forward_first;
+    f->how_unverified = x->how_unverified;
 }
 
 void fix_list_free(struct fix_list *list)
@@ -55,6 +70,10 @@ void fix_list_free(struct fix_list *list)
         free(f->record);
         free(f->file);
         free(f->line);
+        free(f->provider);
+        free(f->panel);
+        free(f->how_command);
+        free(f->how_note);
     }
     free(list->items);
     memset(list, 0, sizeof(*list));
@@ -105,6 +124,22 @@ static bool fix_name_ok(const char *name)
     return hostname_is_fqdn(name) && !hostname_is_local(name);
 }
 
+/* fix_replace - s with every `from` replaced by `to`; newly allocated. */
+static char *fix_replace(const char *s, const char *from, const char *to)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t n = strlen(from);
+    for (const char *p = s; *p;) {
+        if (strncmp(p, from, n) == 0) {
+            strbuf_adds(&sb, to);
+            p += n;
+        } else {
+            strbuf_addc(&sb, *p++);
+        }
+    }
+    return strbuf_detach(&sb);
+}
+
 void fix_ptr_record(struct fix_list *out, const char *address, const char *name)
 {
     char *rev = revname_of(address);
@@ -130,6 +165,99 @@ void fix_ptr_record(struct fix_list *out, const char *address, const char *name)
     free(record);
     free(plain);
     free(rev);
+}
+
+/* fix_owner_words - who to ask, for an unknown provider: the zone and its
+ * SOA contact when known. */
+static char *fix_owner_words(const struct fix_ptr_owner *owner)
+{
+    char *mail = owner ? provider_rname_mailbox(owner->rname) : NULL;
+    char *zone = owner && owner->zone ? hostname_escape(owner->zone) : NULL;
+    char *w = zone && mail ? xasprintf("your hosting or access provider; its reverse zone %s names %s as the contact",
+                                       zone, mail)
+        : zone            ? xasprintf("your hosting or access provider, which runs the reverse zone %s", zone)
+                          : xstrdup("your hosting or access provider");
+    free(mail);
+    free(zone);
+    return w;
+}
+
+void fix_ptr_record_owner(struct fix_list *out, const char *address, const char *name,
+                          const struct fix_ptr_owner *owner)
+{
+    const struct provider *p = owner ? owner->provider : NULL;
+    char *rev = revname_of(address);
+    if (!rev || (!p && !(owner && owner->zone))) {
+        free(rev);
+        fix_ptr_record(out, address, name);
+        return;
+    }
+    bool named = fix_name_ok(name);
+    char *plain = named ? hostname_normal(name) : NULL;
+    char *who = p ? xasprintf("%s%s", p->name, owner->verified ? "" : " (probably: recognised from a pattern not "
+                                                                      "verified)")
+                  : fix_owner_words(owner);
+    char *from = owner->evidence && p ? xasprintf(", recognised from %s", owner->evidence) : xstrdup("");
+    char *subject = p ? xasprintf("%s, the owner of %s%s,", who, address, from)
+                      : xasprintf("the owner of %s (%s)", address, who);
+    char *text = named ? xasprintf("ask %s to set its PTR to %s", subject, plain)
+                       : xasprintf("ask %s to set its PTR to your mail host's fully qualified name (for example "
+                                   "mail.YOUR-DOMAIN), and use that name in EHLO",
+                                   subject);
+    free(subject);
+    char *record = named ? xasprintf("%s. IN PTR %s.", rev, plain) : NULL;
+    fix_add(out, FIX_PROVIDER_PTR, text, NULL, record, NULL, NULL);
+    struct fix *f = &out->items[out->n - 1];
+    if (p) {
+        f->provider = xstrdup(p->key);
+        /* Placeholders stay when the name is not known yet: NAME. */
+        const char *want = named ? plain : "ptr-name.placeholder.example";
+        f->panel = provider_fill(p->panel, address, want);
+        f->how_command = provider_fill(p->command, address, want);
+        if (!named) {
+            char *fixp = f->panel, *fixc = f->how_command;
+            f->panel = fixp ? fix_replace(fixp, "ptr-name.placeholder.example", "NAME") : NULL;
+            f->how_command = fixc ? fix_replace(fixc, "ptr-name.placeholder.example", "NAME") : NULL;
+            free(fixp);
+            free(fixc);
+        }
+        f->forward_first = p->forward_first;
+        struct strbuf note = STRBUF_INIT;
+        if (p->delay)
+            strbuf_addf(&note, "typically live after %s", p->delay);
+        if (hostname_address_family(address) == AF_INET6 && p->ipv6)
+            strbuf_addf(&note, "%sIPv6: %s", note.len ? "; " : "", p->ipv6);
+        if (p->note)
+            strbuf_addf(&note, "%s%s", note.len ? "; " : "", p->note);
+        f->how_note = note.len ? strbuf_detach(&note) : NULL;
+        strbuf_release(&note);
+        f->how_unverified = (p->panel && p->panel_unverified) || (p->command && p->command_unverified);
+    }
+    free(text);
+    free(record);
+    free(from);
+    free(who);
+    free(plain);
+    free(rev);
+}
+
+void fix_forward_record_first(struct fix_list *out, const char *name, const char *address, const char *provider)
+{
+    int af = hostname_address_family(address);
+    if (!af || !fix_name_ok(name)) {
+        fix_forward_record(out, name, address);
+        return;
+    }
+    char *plain = hostname_normal(name);
+    const char *type = af == AF_INET6 ? "AAAA" : "A";
+    char *text = xasprintf("first add the %s record of %s to its zone: %s accepts the PTR only once the name "
+                           "resolves to %s",
+                           type, plain, provider, address);
+    char *record = xasprintf("%s. IN %s %s", plain, type, address);
+    fix_add(out, FIX_DNS_RECORD, text, NULL, record, NULL, NULL);
+    free(text);
+    free(record);
+    free(plain);
 }
 
 void fix_forward_record(struct fix_list *out, const char *name, const char *address)

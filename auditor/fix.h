@@ -18,6 +18,8 @@
 
 #include "auditor/foundation/model.h"
 
+struct provider;
+
 enum fix_kind { FIX_POSTCONF, FIX_EXIM_CONFIG, FIX_PROVIDER_PTR, FIX_DNS_RECORD, FIX_SYSCTL, FIX_NOTE };
 
 struct fix {
@@ -27,6 +29,13 @@ struct fix {
     char *record;  /* provider-ptr, dns-record: one zone-file line; else NULL */
     char *file;    /* exim-config: the file the line goes in; else NULL */
     char *line;    /* exim-config: the line to add; else NULL */
+    /* provider-ptr for a recognised provider (else NULL/false): */
+    char *provider;      /* its key (provider.h) */
+    char *panel;         /* where in its control panel, values filled in, or NULL */
+    char *how_command;   /* its CLI or API call, values filled in, or NULL */
+    char *how_note;      /* its caveats: typical delay, IPv6 support (IPv6 addresses), limits; or NULL */
+    bool forward_first;  /* it accepts the PTR only once the name resolves to the address */
+    bool how_unverified; /* the panel path or the command was not verified in its source */
 };
 
 struct fix_list {
@@ -43,6 +52,8 @@ int fix_kind_fromstr(const char *s);
 /* fix_add - append a fix; every string is copied, NULLs allowed except text. */
 void fix_add(struct fix_list *list, enum fix_kind kind, const char *text, const char *command,
              const char *record, const char *file, const char *line);
+/* fix_add_copy - append a copy of x (every field). */
+void fix_add_copy(struct fix_list *list, const struct fix *x);
 void fix_list_free(struct fix_list *list);
 
 /* fix_shell_quote - s as one shell word in single quotes ('it'\''s');
@@ -63,6 +74,25 @@ struct fix_exim_layout {
 
 /* fix_ptr_record - ask the owner of address for "REV. IN PTR name." */
 void fix_ptr_record(struct fix_list *out, const char *address, const char *name);
+
+/* Who owns an address, as far as the audit knows (all may be NULL). */
+struct fix_ptr_owner {
+    const struct provider *provider; /* recognised provider, or NULL */
+    bool verified;                   /* ... from a verified pattern */
+    const char *evidence;            /* what it was recognised from ("the SOA of 2.0.192.in-addr.arpa
+                                        (ns1.example.net)"), escaped, or NULL */
+    const char *zone;                /* the reverse zone, or NULL */
+    const char *rname;               /* its SOA contact in name form, or NULL */
+};
+/* fix_ptr_record_owner - fix_ptr_record that names the owner: with a
+ * provider, who to ask and how (provider, panel, how_command,
+ * forward_first; a row without command or panel says so); without one,
+ * the reverse zone and its SOA contact in the text. */
+void fix_ptr_record_owner(struct fix_list *out, const char *address, const char *name,
+                          const struct fix_ptr_owner *owner);
+/* fix_forward_record_first - the forward record as the step that must come
+ * before the PTR, saying why (provider's name). */
+void fix_forward_record_first(struct fix_list *out, const char *name, const char *address, const char *provider);
 /* fix_forward_record - "name. IN A|AAAA address" for the operator's zone. */
 void fix_forward_record(struct fix_list *out, const char *name, const char *address);
 /* fix_set_helo - make the identity announce name in EHLO (NULL or invalid:

@@ -10,18 +10,71 @@
 #include "auditor/foundation/xalloc.h"
 #include "auditor/sources.h"
 
-static void lookup_plan_add(struct lookup_plan *plan, const struct facts *facts, const char *name,
-                            enum facts_rrtype type)
+static void lookup_plan_add_at(struct lookup_plan *plan, const struct facts *facts, const char *name,
+                               enum facts_rrtype type, const char *server)
 {
-    if (!name || facts_lookup_find(facts, name, type))
+    if (!name)
         return;
-    for (size_t i = 0; i < plan->n; i++)
-        if (plan->items[i].type == type && hostname_equal(plan->items[i].name, name))
+    if (server ? facts_lookup_find_direct(facts, name, type, server) != NULL : facts_lookup_find(facts, name, type) != NULL)
+        return;
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct lookup_question *q = &plan->items[i];
+        bool same_server = server ? q->server && strcmp(q->server, server) == 0 : !q->server;
+        if (q->type == type && same_server && hostname_equal(q->name, name))
             return;
+    }
     XGROW(plan->items, plan->cap, plan->n + 1);
     plan->items[plan->n].name = hostname_normal(name);
     plan->items[plan->n].type = type;
+    plan->items[plan->n].server = server ? xstrdup(server) : NULL;
     plan->n++;
+}
+
+static void lookup_plan_add(struct lookup_plan *plan, const struct facts *facts, const char *name,
+                            enum facts_rrtype type)
+{
+    lookup_plan_add_at(plan, facts, name, type, NULL);
+}
+
+static void lookup_plan_forward(struct lookup_plan *out, const struct facts *facts, const struct facts_lookup *ptr,
+                                int f)
+{
+    if (!ptr || ptr->status != FACTS_OK)
+        return;
+    for (size_t k = 0; k < ptr->answers.n; k++)
+        if (hostname_valid(ptr->answers.items[k]))
+            lookup_plan_add(out, facts, ptr->answers.items[k], f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A);
+}
+
+/* lookup_plan_zone - the reverse zone's NS, and with --authoritative the
+ * servers' addresses and the PTR asked of each of them. */
+static void lookup_plan_zone(struct lookup_plan *out, const struct facts *facts, const char *rev, int f)
+{
+    const struct facts_lookup *soa = facts_lookup_find(facts, rev, FACTS_SOA);
+    if (!soa || facts_status_failed(soa->status) || !soa->zone)
+        return;
+    const struct facts_lookup *ns = facts_lookup_find(facts, soa->zone, FACTS_NS);
+    if (!ns) {
+        lookup_plan_add(out, facts, soa->zone, FACTS_NS);
+        return;
+    }
+    if (!facts->authoritative || ns->status != FACTS_OK)
+        return;
+    for (size_t k = 0; k < ns->answers.n; k++)
+        if (hostname_valid(ns->answers.items[k])) {
+            lookup_plan_add(out, facts, ns->answers.items[k], FACTS_A);
+            lookup_plan_add(out, facts, ns->answers.items[k], FACTS_AAAA);
+        }
+    struct strlist servers = STRLIST_INIT;
+    verdict_auth_servers(facts, soa->zone, &servers);
+    for (size_t k = 0; k < servers.n; k++) {
+        const struct facts_lookup *d = facts_lookup_find_direct(facts, rev, FACTS_PTR, servers.items[k]);
+        if (!d)
+            lookup_plan_add_at(out, facts, rev, FACTS_PTR, servers.items[k]);
+        else
+            lookup_plan_forward(out, facts, d, f);
+    }
+    strlist_free(&servers);
 }
 
 void lookup_plan_next(const struct model_set *set, const struct facts *facts, struct lookup_plan *out)
@@ -47,10 +100,12 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
             const struct facts_lookup *ptr = facts_lookup_find(facts, rev, FACTS_PTR);
             if (!ptr)
                 lookup_plan_add(out, facts, rev, FACTS_PTR);
-            else if (ptr->status == FACTS_OK)
-                for (size_t k = 0; k < ptr->answers.n; k++)
-                    if (hostname_valid(ptr->answers.items[k]))
-                        lookup_plan_add(out, facts, ptr->answers.items[k], f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A);
+            else
+                lookup_plan_forward(out, facts, ptr, f);
+            /* The reverse zone rides along: its SOA with the PTR, its NS
+             * with the forward lookups. */
+            lookup_plan_add(out, facts, rev, FACTS_SOA);
+            lookup_plan_zone(out, facts, rev, f);
             free(rev);
         }
         /* The EHLO name is judged whenever mail can leave, also behind NAT. */
@@ -67,8 +122,10 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
 
 void lookup_plan_free(struct lookup_plan *plan)
 {
-    for (size_t i = 0; i < plan->n; i++)
+    for (size_t i = 0; i < plan->n; i++) {
         free(plan->items[i].name);
+        free(plan->items[i].server);
+    }
     free(plan->items);
     memset(plan, 0, sizeof(*plan));
 }

@@ -2,12 +2,19 @@
  * orchestrator asks exactly those and nothing else.
  *
  * The questions come in two rounds, which is what bounds an audit to two
- * DNS round trips: first the PTR of every audited source and the A and AAAA
+ * DNS round trips: first the PTR and the SOA of the reverse name of every
+ * audited source (the SOA comes back in the authority section and names
+ * the reverse zone), the A and AAAA
  * of every checkable EHLO name of an identity that can deliver at all (some
  * family with a route: also behind NAT, where no PTR is asked), and with
  * them the resolver canary (the root zone's NS, FACTS_CANARY_NAME /
  * FACTS_NS, last in the round); once the PTR answers are in the facts, the
- * A (IPv4 source) or AAAA (IPv6 source) of every valid PTR name. The canary
+ * A (IPv4 source) or AAAA (IPv6 source) of every valid PTR name and the NS
+ * of each reverse zone. With facts.authoritative two more rounds follow:
+ * the A and AAAA of the zone's NS names, then the PTR asked of each of
+ * those servers directly (verdict_auth_servers); a name those servers
+ * answer that no earlier round looked up gets its A/AAAA in one more round
+ * (only when their answer is new: the EHLO name is already known). The canary
  * is asked once, in the first round that asks anything, and never alone. Call
  * lookup_plan_next() with the facts so far, ask its questions concurrently,
  * record the answers with facts_lookup_set(), and repeat until it returns
@@ -24,6 +31,8 @@
 struct lookup_question {
     char *name;              /* lowercase, no trailing dot */
     enum facts_rrtype type;
+    char *server;            /* asked of this authoritative server ("ADDR:53") without recursion,
+                                recorded with facts_lookup_set_direct; NULL: the resolvers */
 };
 
 struct lookup_plan {

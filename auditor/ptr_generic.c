@@ -29,6 +29,8 @@ static const struct ptr_generic_rule ptr_generic_table[] = {
     { "hetzner-your-server", "(?:^|[.-])your-server\\.de$", PG_PROVIDER,
       "the Hetzner default name (your-server.de)", false },
     { "contabo-default", "\\.contaboserver\\.net$", PG_PROVIDER, "the Contabo default name", false },
+    { "vultr-default", "\\.vultrusercontent\\.com$", PG_PROVIDER, "the Vultr default name", false },
+    { "scaleway-default", "\\.instances\\.scw\\.cloud$", PG_PROVIDER, "the Scaleway default name", false },
     { "static-ip-default", "^static[.-](?:ip[.-])?\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}(?:[.-]|$)",
       PG_PROVIDER " (SpamAssassin exempts static names; Cloudmark does not)",
       "a hosting provider's static.IP default", false },

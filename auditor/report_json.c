@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auditor/identity_json.h"
+#include "auditor/verdict.h"
 #include "auditor/foundation/xalloc.h"
 
 #ifndef MP_VERSION
@@ -14,6 +15,39 @@
 static struct json_object *report_json_str(const char *s)
 {
     return s ? json_object_new_string(s) : NULL;
+}
+
+/* The reverse zone of the source's audited address and its owner, or
+ * NULL when its SOA was not asked or gave no zone. */
+static struct json_object *report_json_zone(const struct verdict_set *vs, const struct facts_source *s)
+{
+    if (s->identity >= vs->n)
+        return NULL;
+    const struct verdict_family *fam = &vs->items[s->identity].fam[s->family];
+    if (!fam->zone)
+        return NULL;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "zone", report_json_str(fam->zone));
+    json_object_object_add(o, "mname", report_json_str(fam->mname));
+    json_object_object_add(o, "rname", report_json_str(fam->rname));
+    const struct provider_match *m = &fam->provider;
+    json_object_object_add(o, "provider", m->provider ? json_object_new_string(m->provider->key) : NULL);
+    if (m->provider) {
+        json_object_object_add(o, "provider_evidence", json_object_new_string(provider_evidence_tostr(m->evidence)));
+        json_object_object_add(o, "provider_verified", json_object_new_boolean(m->verified));
+    }
+    if (fam->ns_lookup && fam->ns_lookup->status == FACTS_OK) {
+        struct json_object *ns = json_object_new_array();
+        for (size_t i = 0; i < fam->ns_lookup->answers.n; i++)
+            json_object_array_add(ns, json_object_new_string(fam->ns_lookup->answers.items[i]));
+        json_object_object_add(o, "ns", ns);
+    }
+    if (fam->auth != VERDICT_AUTH_NOT_ASKED) {
+        static const char *const words[] = { "not-asked", "unknown", "agree", "disagree" };
+        json_object_object_add(o, "authoritative", json_object_new_string(words[fam->auth]));
+        json_object_object_add(o, "ptr_from", json_object_new_string(fam->ptr_from_auth ? "authoritative" : "resolver"));
+    }
+    return o;
 }
 
 static struct json_object *report_json_source(const struct model_set *set, const struct facts_source *s)
@@ -49,6 +83,14 @@ static struct json_object *report_json_source(const struct model_set *set, const
     return o;
 }
 
+static struct json_object *report_json_source_zone(const struct model_set *set, const struct verdict_set *vs,
+                                                   const struct facts_source *s)
+{
+    struct json_object *o = report_json_source(set, s);
+    json_object_object_add(o, "reverse_zone", report_json_zone(vs, s));
+    return o;
+}
+
 static struct json_object *report_json_lookup(const struct facts_lookup *l)
 {
     struct json_object *o = json_object_new_object();
@@ -62,6 +104,15 @@ static struct json_object *report_json_lookup(const struct facts_lookup *l)
     json_object_object_add(o, "ms", json_object_new_int64((int64_t)l->ms));
     json_object_object_add(o, "server", report_json_str(l->server));
     json_object_object_add(o, "detail", report_json_str(l->detail));
+    json_object_object_add(o, "ttl", l->ttl >= 0 ? json_object_new_int64((int64_t)l->ttl) : NULL);
+    if (l->direct)
+        json_object_object_add(o, "authoritative_server", json_object_new_boolean(true));
+    if (l->zone) {
+        json_object_object_add(o, "zone", json_object_new_string(l->zone));
+        json_object_object_add(o, "mname", report_json_str(l->mname));
+        json_object_object_add(o, "rname", report_json_str(l->rname));
+        json_object_object_add(o, "serial", json_object_new_int64((int64_t)l->serial));
+    }
     if (l->invalid.n) {
         struct json_object *inv = json_object_new_array();
         for (size_t i = 0; i < l->invalid.n; i++)
@@ -84,6 +135,19 @@ static struct json_object *report_json_fix(const struct fix *x)
         json_object_object_add(o, "file", json_object_new_string(x->file));
     if (x->line)
         json_object_object_add(o, "line", json_object_new_string(x->line));
+    if (x->kind == FIX_PROVIDER_PTR) {
+        json_object_object_add(o, "provider", report_json_str(x->provider));
+        struct json_object *how = NULL;
+        if (x->provider) {
+            how = json_object_new_object();
+            json_object_object_add(how, "panel", report_json_str(x->panel));
+            json_object_object_add(how, "command", report_json_str(x->how_command));
+            json_object_object_add(how, "forward_first", json_object_new_boolean(x->forward_first));
+            json_object_object_add(how, "note", report_json_str(x->how_note));
+            json_object_object_add(how, "verified", json_object_new_boolean(!x->how_unverified));
+        }
+        json_object_object_add(o, "how", how);
+    }
     return o;
 }
 
@@ -114,8 +178,11 @@ struct json_object *report_json_object(const struct model_set *set, const struct
     json_object_object_add(root, "run", identity_json_run(facts->run_started_ms, facts->run_duration_ms,
                                                           &facts->resolvers));
     struct json_object *sources = json_object_new_array();
+    struct verdict_set vs;
+    verdict_compute(set, facts, &vs);
     for (size_t i = 0; i < facts->nsources; i++)
-        json_object_array_add(sources, report_json_source(set, &facts->sources[i]));
+        json_object_array_add(sources, report_json_source_zone(set, &vs, &facts->sources[i]));
+    verdict_set_free(&vs);
     json_object_object_add(root, "sources", sources);
     struct json_object *lookups = json_object_new_array();
     for (size_t i = 0; i < facts->nlookups; i++)

@@ -8,6 +8,7 @@
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/provider.h"
 #include "auditor/report_group.h"
 
 #define RT_BOLD "\033[1m"
@@ -236,6 +237,46 @@ static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verd
     }
 }
 
+static void rt_line(struct rt *r, struct strbuf *line);
+
+/* rt_zone - the reverse zone, who runs it and, with --authoritative, what
+ * its servers say; nothing when its SOA is unknown. */
+static void rt_zone(struct rt *r, const struct verdict_family *fam)
+{
+    if (!fam->zone)
+        return;
+    struct rt line = { STRBUF_INIT, r->color };
+    strbuf_adds(&r->sb, "         ");
+    strbuf_adds(&line.sb, "zone ");
+    rt_esc(&line, fam->zone);
+    if (fam->mname) {
+        strbuf_adds(&line.sb, " (SOA ");
+        rt_esc(&line, fam->mname);
+        char *mail = provider_rname_mailbox(fam->rname);
+        if (mail) {
+            strbuf_adds(&line.sb, ", ");
+            rt_esc(&line, mail);
+        }
+        free(mail);
+        strbuf_addc(&line.sb, ')');
+    }
+    const struct provider_match *m = &fam->provider;
+    if (m->provider) {
+        strbuf_adds(&line.sb, ", owner ");
+        rt_esc(&line, m->provider->name);
+        strbuf_addf(&line.sb, " (%sfrom the %s)", m->verified ? "" : "probably; ",
+                    m->evidence == PROVIDER_BY_PTR ? "default PTR name"
+                    : m->evidence == PROVIDER_BY_NS ? "NS names"
+                                                    : "SOA");
+    }
+    if (fam->auth != VERDICT_AUTH_NOT_ASKED)
+        strbuf_adds(&line.sb, fam->auth == VERDICT_AUTH_AGREE      ? "; its servers agree"
+                              : fam->auth == VERDICT_AUTH_DISAGREE ? "; its servers disagree"
+                                                                   : "; no server of it answered");
+    rt_line(r, &line.sb);
+    strbuf_release(&line.sb);
+}
+
 /* rt_line - one composed line, wrapped under the label column when it
  * would pass RT_WIDTH. */
 static void rt_line(struct rt *r, struct strbuf *line)
@@ -313,8 +354,10 @@ static void rt_source(struct rt *r, const struct verdict_set *vs, const struct v
     }
     rt_line(r, &line.sb);
     strbuf_release(&line.sb);
-    if (fam->source == VERDICT_SOURCE_OK)
+    if (fam->source == VERDICT_SOURCE_OK) {
         rt_ptr(r, vs, fam);
+        rt_zone(r, fam);
+    }
     else if (fam->source == VERDICT_SOURCE_NOT_PUBLIC)
         strbuf_adds(&r->sb, "         PTR not checked: receivers see the NAT's address\n");
 }
@@ -336,6 +379,29 @@ static void rt_paste(struct rt *r, const struct fix *x)
         rt_off(r);
         strbuf_addc(&r->sb, '\n');
     }
+    /* The provider's own way to ask for it: the panel, its command (with
+     * placeholders in capitals to fill in). */
+    if (x->panel) {
+        strbuf_adds(&r->sb, "      where: ");
+        rt_safe(r, x->panel);
+        strbuf_addc(&r->sb, '\n');
+    }
+    if (x->how_command) {
+        strbuf_adds(&r->sb, "      command: ");
+        rt_on(r, RT_BOLD);
+        rt_safe(r, x->how_command);
+        rt_off(r);
+        strbuf_addc(&r->sb, '\n');
+    }
+    if (x->how_note) {
+        strbuf_adds(&r->sb, "      note: ");
+        rt_safe(r, x->how_note);
+        strbuf_addc(&r->sb, '\n');
+    }
+    if (x->provider && !x->panel && !x->how_command)
+        strbuf_adds(&r->sb, "      (this provider has no panel field or command for it: ask its support)\n");
+    if (x->provider && x->how_unverified)
+        strbuf_adds(&r->sb, "      (not verified: check the provider's documentation before running it)\n");
 }
 
 static bool rt_streq(const char *a, const char *b)
@@ -346,7 +412,8 @@ static bool rt_streq(const char *a, const char *b)
 static bool rt_same_fix(const struct fix *a, const struct fix *b)
 {
     return a->kind == b->kind && rt_streq(a->text, b->text) && rt_streq(a->command, b->command)
-        && rt_streq(a->record, b->record) && rt_streq(a->file, b->file) && rt_streq(a->line, b->line);
+        && rt_streq(a->record, b->record) && rt_streq(a->file, b->file) && rt_streq(a->line, b->line)
+        && rt_streq(a->panel, b->panel) && rt_streq(a->how_command, b->how_command);
 }
 
 /* rt_finding - finding k of a group: its first member's finding with the

@@ -8,9 +8,9 @@
 #include "auditor/lookup_plan.h"
 #include "auditor/sources.h"
 
-/* The plan needs two rounds; a third or more would only follow a plan that
- * keeps asking, which the bound stops. */
-#define RESOLVE_MAX_ROUNDS 4
+/* The plan needs two rounds (five with --authoritative); more would only
+ * follow a plan that keeps asking, which the bound stops. */
+#define RESOLVE_MAX_ROUNDS 6
 
 static enum facts_status resolve_status(enum dns_status s)
 {
@@ -43,6 +43,8 @@ static enum dns_type resolve_dns_type(enum facts_rrtype t)
         return DNS_A;
     case FACTS_AAAA:
         return DNS_AAAA;
+    case FACTS_SOA:
+        return DNS_SOA;
     case FACTS_NS:
         break;
     }
@@ -50,15 +52,44 @@ static enum dns_type resolve_dns_type(enum facts_rrtype t)
 }
 
 /* Copy one probe result into the facts. */
-static void resolve_record(struct facts *facts, const struct lookup_question *q, const struct dns_result *r)
+void resolve_record(struct facts *facts, const struct lookup_question *q, const struct dns_result *r)
 {
+    unsigned ms = r->ms > 0 ? (unsigned)r->ms : 0;
     struct facts_lookup *l =
-        facts_lookup_set(facts, q->name, q->type, resolve_status(r->status), (const char *const *)r->answers.items,
-                         r->answers.n, r->ms > 0 ? (unsigned)r->ms : 0);
-    l->server = r->server ? xstrdup(r->server) : NULL;
+        q->server ? facts_lookup_set_direct(facts, q->name, q->type, q->server, resolve_status(r->status),
+                                            (const char *const *)r->answers.items, r->answers.n, ms)
+                  : facts_lookup_set(facts, q->name, q->type, resolve_status(r->status),
+                                     (const char *const *)r->answers.items, r->answers.n, ms);
+    if (!q->server)
+        l->server = r->server ? xstrdup(r->server) : NULL;
+    l->ttl = r->ttl;
+    if (r->soa.zone) {
+        l->zone = xstrdup(r->soa.zone);
+        l->mname = r->soa.mname ? xstrdup(r->soa.mname) : NULL;
+        l->rname = r->soa.rname ? xstrdup(r->soa.rname) : NULL;
+        l->serial = r->soa.serial;
+    }
     l->detail = r->detail ? xstrdup(r->detail) : NULL;
     for (size_t i = 0; i < r->invalid.n; i++)
         strlist_add(&l->invalid, r->invalid.items[i]);
+}
+
+void resolve_add(struct dns_batch *batch, const struct lookup_question *q)
+{
+    struct dns_server server;
+    if (!q->server) {
+        dns_batch_add(batch, resolve_dns_type(q->type), q->name);
+        return;
+    }
+    if (dns_server_parse(q->server, &server) == 0)
+        dns_batch_add_direct(batch, resolve_dns_type(q->type), q->name, &server);
+}
+
+const struct dns_result *resolve_find(const struct dns_batch *batch, const struct lookup_question *q)
+{
+    if (!q->server)
+        return dns_batch_find(batch, resolve_dns_type(q->type), q->name);
+    return dns_batch_find_direct(batch, resolve_dns_type(q->type), q->name, q->server);
 }
 
 void resolve_run_with(const struct model_set *set, struct facts *facts, const struct dns_options *dopts,
@@ -92,14 +123,16 @@ void resolve_run_with(const struct model_set *set, struct facts *facts, const st
             break;
         if (batch) {
             for (size_t i = 0; i < plan.n; i++)
-                dns_batch_add(batch, resolve_dns_type(plan.items[i].type), plan.items[i].name);
+                resolve_add(batch, &plan.items[i]);
             dns_batch_run(batch, deadline);
         }
         for (size_t i = 0; i < plan.n; i++) {
             const struct lookup_question *q = &plan.items[i];
-            const struct dns_result *r = batch ? dns_batch_find(batch, resolve_dns_type(q->type), q->name) : NULL;
+            const struct dns_result *r = batch ? resolve_find(batch, q) : NULL;
             if (!r) {
-                struct facts_lookup *l = facts_lookup_set(facts, q->name, q->type, FACTS_ERROR, NULL, 0, 0);
+                struct facts_lookup *l = q->server
+                    ? facts_lookup_set_direct(facts, q->name, q->type, q->server, FACTS_ERROR, NULL, 0, 0)
+                    : facts_lookup_set(facts, q->name, q->type, FACTS_ERROR, NULL, 0, 0);
                 l->detail = xstrdup(err ? err : "the lookup was not asked");
                 continue;
             }

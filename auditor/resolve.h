@@ -16,6 +16,7 @@
 #include "auditor/cli_options.h"
 #include "auditor/facts.h"
 #include "auditor/foundation/model.h"
+#include "auditor/lookup_plan.h"
 #include "probes/dns.h"
 
 /* resolve_run - the DNS rounds of one audit, ending by deadline
@@ -33,5 +34,14 @@ typedef void resolve_round_fn(const struct model_set *set, struct facts *facts, 
  * after every round with ctx. */
 void resolve_run_with(const struct model_set *set, struct facts *facts, const struct dns_options *dopts,
                       long long deadline, resolve_round_fn *after_round, void *ctx);
+
+/* resolve_add - add question q to batch (a direct question to its server
+ * when q->server is set). */
+void resolve_add(struct dns_batch *batch, const struct lookup_question *q);
+/* resolve_find - q's result in batch, or NULL when it was not added. */
+const struct dns_result *resolve_find(const struct dns_batch *batch, const struct lookup_question *q);
+/* resolve_record - copy r, the result of q, into the facts (replacing an
+ * earlier record of the same question). */
+void resolve_record(struct facts *facts, const struct lookup_question *q, const struct dns_result *r);
 
 #endif

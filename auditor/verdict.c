@@ -21,8 +21,9 @@ enum verdict_tri verdict_answer(const struct verdict_set *vs, const struct facts
         return VERDICT_UNKNOWN;
     if (l->status == FACTS_OK && (l->answers.n > 0 || l->invalid.n > 0))
         return VERDICT_YES;
-    /* NXDOMAIN, NODATA, or an empty NOERROR: only as good as the resolver. */
-    return vs->resolver == VERDICT_RESOLVER_BROKEN ? VERDICT_UNKNOWN : VERDICT_NO;
+    /* NXDOMAIN, NODATA, or an empty NOERROR: only as good as the resolver
+     * (an authoritative server's own answer does not depend on it). */
+    return vs->resolver == VERDICT_RESOLVER_BROKEN && !l->direct ? VERDICT_UNKNOWN : VERDICT_NO;
 }
 
 bool verdict_lookup_failed(const struct verdict_set *vs, const struct facts_lookup *l)
@@ -149,11 +150,143 @@ const char *verdict_source_address(const struct model_identity *id, const struct
     return addr;
 }
 
+static int verdict_strcmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void verdict_auth_servers(const struct facts *facts, const char *zone, struct strlist *out)
+{
+    const struct facts_lookup *ns = zone ? facts_lookup_find(facts, zone, FACTS_NS) : NULL;
+    if (!ns || ns->status != FACTS_OK)
+        return;
+    struct strlist found = STRLIST_INIT;
+    for (size_t i = 0; i < ns->answers.n; i++) {
+        const char *name = ns->answers.items[i];
+        if (!hostname_valid(name))
+            continue;
+        for (int t = 0; t < 2; t++) {
+            const struct facts_lookup *a = facts_lookup_find(facts, name, t ? FACTS_AAAA : FACTS_A);
+            if (!a || a->status != FACTS_OK)
+                continue;
+            for (size_t k = 0; k < a->answers.n; k++) {
+                int af = hostname_address_family(a->answers.items[k]);
+                if (!af)
+                    continue;
+                char *text = af == AF_INET6 ? xasprintf("[%s]:53", a->answers.items[k])
+                                            : xasprintf("%s:53", a->answers.items[k]);
+                if (strlist_contains(&found, text) || strlist_contains(out, text))
+                    free(text);
+                else
+                    strlist_add_owned(&found, text);
+            }
+        }
+    }
+    if (found.n > 1)
+        qsort(found.items, found.n, sizeof(char *), verdict_strcmp);
+    for (size_t i = 0; i < found.n && out->n < VERDICT_AUTH_MAX; i++)
+        strlist_add(out, found.items[i]);
+    strlist_free(&found);
+}
+
+static bool verdict_lists_equal(const struct strlist *a, const struct strlist *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (!hostname_equal(a->items[i], b->items[i]))
+            return false;
+    return true;
+}
+
+bool verdict_lookup_same(const struct facts_lookup *a, const struct facts_lookup *b)
+{
+    if (!a || !b || facts_status_failed(a->status) || facts_status_failed(b->status))
+        return false;
+    bool ahas = a->status == FACTS_OK && (a->answers.n || a->invalid.n);
+    bool bhas = b->status == FACTS_OK && (b->answers.n || b->invalid.n);
+    if (!ahas || !bhas)
+        return ahas == bhas;
+    return verdict_lists_equal(&a->answers, &b->answers) && verdict_lists_equal(&a->invalid, &b->invalid);
+}
+
+/* verdict_zone - the reverse zone of the family's source and its owner. */
+static void verdict_zone(const struct verdict_set *vs, struct verdict_family *fam)
+{
+    const struct facts *facts = vs->facts;
+    fam->soa_lookup = facts_lookup_find(facts, fam->revname, FACTS_SOA);
+    const struct facts_lookup *l = fam->soa_lookup;
+    if (l && !facts_status_failed(l->status) && l->zone) {
+        fam->zone = l->zone;
+        fam->mname = l->mname;
+        fam->rname = l->rname;
+        fam->ns_lookup = facts_lookup_find(facts, l->zone, FACTS_NS);
+    }
+    const char **rules = xcalloc(fam->nnames ? fam->nnames : 1, sizeof(*rules));
+    size_t nrules = 0;
+    for (size_t i = 0; i < fam->nnames; i++)
+        if (fam->names[i].generic)
+            rules[nrules++] = fam->names[i].generic->name;
+    const struct facts_lookup *ns = fam->ns_lookup && fam->ns_lookup->status == FACTS_OK ? fam->ns_lookup : NULL;
+    fam->provider = provider_detect(fam->mname, fam->rname, ns ? (const char *const *)ns->answers.items : NULL,
+                                    ns ? ns->answers.n : 0, rules, nrules);
+    free(rules);
+}
+
+/* verdict_auth - what the zone's servers say; with agreement their answer
+ * becomes the PTR lookup the verdict rests on. */
+static void verdict_auth(const struct verdict_set *vs, struct verdict_family *fam)
+{
+    const struct facts *facts = vs->facts;
+    fam->auth = VERDICT_AUTH_NOT_ASKED;
+    if (!facts->authoritative || !fam->revname)
+        return;
+    struct strlist servers = STRLIST_INIT;
+    const struct facts_lookup *soa = facts_lookup_find(facts, fam->revname, FACTS_SOA);
+    if (soa && soa->zone)
+        verdict_auth_servers(facts, soa->zone, &servers);
+    fam->auth_lookups = xcalloc(servers.n ? servers.n : 1, sizeof(*fam->auth_lookups));
+    for (size_t i = 0; i < servers.n; i++) {
+        const struct facts_lookup *l = facts_lookup_find_direct(facts, fam->revname, FACTS_PTR, servers.items[i]);
+        if (l)
+            fam->auth_lookups[fam->nauth++] = l;
+    }
+    strlist_free(&servers);
+    if (fam->nauth == 0)
+        return;
+    const struct facts_lookup *first = NULL;
+    bool differ = false;
+    for (size_t i = 0; i < fam->nauth; i++) {
+        const struct facts_lookup *l = fam->auth_lookups[i];
+        if (facts_status_failed(l->status))
+            continue;
+        if (!first)
+            first = l;
+        else if (!verdict_lookup_same(first, l))
+            differ = true;
+    }
+    if (!first) {
+        fam->auth = VERDICT_AUTH_UNKNOWN;
+        return;
+    }
+    if (differ) {
+        fam->auth = VERDICT_AUTH_DISAGREE;
+        return;
+    }
+    fam->auth = VERDICT_AUTH_AGREE;
+    fam->propagating = fam->resolver_ptr && !facts_status_failed(fam->resolver_ptr->status)
+        && !verdict_lookup_same(first, fam->resolver_ptr);
+    fam->ptr_lookup = first;
+    fam->ptr_from_auth = true;
+}
+
 static void verdict_ptr(const struct verdict_set *vs, struct verdict_family *fam, enum model_family f)
 {
     const struct facts *facts = vs->facts;
     fam->revname = revname_of(fam->address);
     fam->ptr_lookup = fam->revname ? facts_lookup_find(facts, fam->revname, FACTS_PTR) : NULL;
+    fam->resolver_ptr = fam->ptr_lookup;
+    verdict_auth(vs, fam);
     fam->confirmed = VERDICT_UNKNOWN;
     enum verdict_tri a = verdict_answer(vs, fam->ptr_lookup);
     if (a == VERDICT_UNKNOWN) {
@@ -258,6 +391,8 @@ static void verdict_identity(const struct verdict_set *vs, struct verdict_identi
         if (fam->source != VERDICT_SOURCE_OK)
             continue;
         verdict_ptr(vs, fam, fm);
+        if (fam->revname)
+            verdict_zone(vs, fam);
         verdict_helo_family(vs, vi, fam, fm);
     }
     /* Sources were probed in a real audit; hand-built facts without any
@@ -293,6 +428,7 @@ void verdict_set_free(struct verdict_set *vs)
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             free(vs->items[i].fam[f].revname);
             free(vs->items[i].fam[f].names);
+            free(vs->items[i].fam[f].auth_lookups);
         }
     free(vs->items);
     memset(vs, 0, sizeof(*vs));

@@ -26,6 +26,8 @@
 
 #include "auditor/facts.h"
 #include "auditor/foundation/model.h"
+#include "auditor/foundation/strlist.h"
+#include "auditor/provider.h"
 
 /* A yes/no question whose answer may be unknown. */
 enum verdict_tri { VERDICT_NO, VERDICT_YES, VERDICT_UNKNOWN };
@@ -54,6 +56,14 @@ enum verdict_ptr {
     VERDICT_PTR_MISSING, /* NXDOMAIN or NODATA */
     VERDICT_PTR_INVALID, /* records exist, but none holds a valid host name */
     VERDICT_PTR_PRESENT, /* at least one name */
+};
+
+/* What the reverse zone's authoritative servers say (--authoritative). */
+enum verdict_auth {
+    VERDICT_AUTH_NOT_ASKED, /* not asked, or no server of the zone is known */
+    VERDICT_AUTH_UNKNOWN,   /* asked; no server gave an authoritative answer (lame, silent) */
+    VERDICT_AUTH_AGREE,     /* every server that answered gave the same answer */
+    VERDICT_AUTH_DISAGREE,  /* the servers that answered differ */
 };
 
 /* Forward confirmation of one PTR name. */
@@ -105,6 +115,21 @@ struct verdict_family {
     const struct facts_lookup *helo_lookup; /* that A/AAAA lookup, or NULL */
     bool helo_is_ptr;                 /* some PTR name equals the EHLO name */
     bool literal_matches;             /* VERDICT_HELO_LITERAL: the literal is address */
+
+    /* The reverse zone (SOA of revname, with SOURCE_OK) and its owner: */
+    const struct facts_lookup *soa_lookup; /* NULL when not asked */
+    const char *zone, *mname, *rname; /* from it (borrowed), NULL when unknown */
+    const struct facts_lookup *ns_lookup;  /* NS of zone, or NULL */
+    struct provider_match provider;   /* from SOA, NS and the PTR names' default rules */
+
+    /* --authoritative: */
+    enum verdict_auth auth;
+    const struct facts_lookup **auth_lookups; /* the direct PTR lookups, one per server (owned array) */
+    size_t nauth;
+    const struct facts_lookup *resolver_ptr; /* the resolver's PTR lookup, or NULL */
+    bool ptr_from_auth;               /* AUTH_AGREE: ptr, names and confirmed rest on the servers'
+                                         answer (ptr_lookup is one of auth_lookups) */
+    bool propagating;                 /* AUTH_AGREE, and the resolver still has another answer */
 };
 
 struct verdict_identity {
@@ -162,6 +187,18 @@ bool verdict_has_route(const struct model_identity *id, size_t index, const stru
 
 /* verdict_family_used - the identity may use family f on the audited host. */
 bool verdict_family_used(const struct model_identity *id, const struct facts *facts, enum model_family f);
+
+/* verdict_auth_servers - the authoritative servers of zone that
+ * --authoritative asks, as "ADDR:53" texts ("[ADDR]:53" for IPv6) in out
+ * (appended; sorted, unique, at most VERDICT_AUTH_MAX): the addresses of the
+ * zone's NS names as the resolver answered them. None when the NS or address
+ * lookups are not in the facts yet. */
+#define VERDICT_AUTH_MAX 8
+void verdict_auth_servers(const struct facts *facts, const char *zone, struct strlist *out);
+
+/* verdict_lookup_same - a and b give the same answer: both without a PTR
+ * (NXDOMAIN or NODATA), or both ok with the same names. */
+bool verdict_lookup_same(const struct facts_lookup *a, const struct facts_lookup *b);
 
 /* verdict_fc_tostr - "forward-confirmed", "resolves elsewhere", ... for reports. */
 const char *verdict_fc_tostr(enum verdict_fc fc);

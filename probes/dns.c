@@ -41,6 +41,7 @@
 
 #define DNS_T_A 1
 #define DNS_T_NS 2
+#define DNS_T_SOA 6
 #define DNS_T_PTR 12
 #define DNS_T_AAAA 28
 #define DNS_C_IN 1
@@ -53,6 +54,7 @@ struct dns_srv {
     char name[DNS_SERVER_TEXT_MAX];
     ares_channel channel;
     bool missed; /* a try timed out in this batch: asked last from now on */
+    bool direct; /* an authoritative server for dns_batch_add_direct, not a resolver */
 };
 
 struct dns_query;
@@ -78,6 +80,7 @@ struct dns_query {
     struct dns_try *current; /* the try waited on, or NULL */
     bool advance;            /* the loop must choose the next step */
     struct strlist notes;    /* what each resolver did, for the detail */
+    size_t direct;           /* dns_batch_add_direct: the server's index, else SIZE_MAX */
     bool failed;             /* a resolver replied uselessly: */
     enum dns_status fail_status; /* the last such reply decides the status */
     size_t fail_srv;
@@ -90,8 +93,8 @@ struct dns_sock {
 };
 
 struct dns_batch {
-    struct dns_srv *srvs;
-    size_t nsrvs;
+    struct dns_srv **srvs;      /* the resolvers first, then the direct servers; each allocated */
+    size_t nsrvs, nresolvers, srvs_cap;
     unsigned try_ms, tries;
     struct dns_query **queries; /* separately allocated: tries hold the pointers */
     size_t n, cap;
@@ -144,6 +147,8 @@ const char *dns_type_tostr(enum dns_type type)
         return "AAAA";
     case DNS_NS:
         return "NS";
+    case DNS_SOA:
+        return "SOA";
     case DNS_PTR:
         break;
     }
@@ -159,6 +164,8 @@ static int dns_wire_type(enum dns_type type)
         return DNS_T_AAAA;
     case DNS_NS:
         return DNS_T_NS;
+    case DNS_SOA:
+        return DNS_T_SOA;
     case DNS_PTR:
         break;
     }
@@ -334,7 +341,7 @@ static int dns_channel_new(struct dns_srv *srv, const struct dns_server *server,
     /* NOCHECKRESP: without it 1.18 turns SERVFAIL and REFUSED into a dead
      * server (ARES_ECONNREFUSED); the reply is judged here instead. No
      * ARES_FLAG_EDNS: see dns.h. */
-    o.flags = ARES_FLAG_NOCHECKRESP;
+    o.flags = ARES_FLAG_NOCHECKRESP | (srv->direct ? ARES_FLAG_NORECURSE : 0);
     o.timeout = DNS_ARES_TIMEOUT_MS;
     o.tries = 1;
     o.sock_state_cb = dns_sock_state_cb;
@@ -371,9 +378,11 @@ static int dns_channel_new(struct dns_srv *srv, const struct dns_server *server,
 
 static void dns_batch_destroy(struct dns_batch *b)
 {
-    for (size_t i = 0; i < b->nsrvs; i++)
-        if (b->srvs[i].channel)
-            ares_destroy(b->srvs[i].channel);
+    for (size_t i = 0; i < b->nsrvs; i++) {
+        if (b->srvs[i]->channel)
+            ares_destroy(b->srvs[i]->channel);
+        free(b->srvs[i]);
+    }
     for (size_t i = 0; i < b->ntries; i++)
         free(b->tries_open[i]);
     free(b->tries_open);
@@ -385,6 +394,7 @@ static void dns_batch_destroy(struct dns_batch *b)
         free(q->res.detail);
         strlist_free(&q->res.answers);
         strlist_free(&q->res.invalid);
+        dns_soa_free(&q->res.soa);
         strlist_free(&q->notes);
         free(q->state);
         free(q);
@@ -434,17 +444,19 @@ int dns_batch_new(const struct dns_options *opts, struct dns_batch **out, char *
     struct dns_batch *b = xcalloc(1, sizeof(*b));
     b->try_ms = opts->try_ms ? opts->try_ms : DNS_DEFAULT_TRY_MS;
     b->tries = opts->tries ? opts->tries : DNS_DEFAULT_TRIES;
-    b->srvs = xcalloc(nservers ? nservers : 1, sizeof(*b->srvs));
     for (size_t i = 0; i < nservers; i++) {
         char name[DNS_SERVER_TEXT_MAX];
         dns_server_format(&servers[i], name);
         /* The same resolver twice would only be asked twice. */
         bool dup = false;
         for (size_t k = 0; k < b->nsrvs && !dup; k++)
-            dup = strcmp(b->srvs[k].name, name) == 0;
+            dup = strcmp(b->srvs[k]->name, name) == 0;
         if (dup)
             continue;
-        struct dns_srv *srv = &b->srvs[b->nsrvs++];
+        struct dns_srv *srv = xcalloc(1, sizeof(*srv));
+        XGROW(b->srvs, b->srvs_cap, b->nsrvs + 1);
+        b->srvs[b->nsrvs++] = srv;
+        b->nresolvers = b->nsrvs;
         srv->batch = b;
         memcpy(srv->name, name, sizeof(name));
         if (dns_channel_new(srv, &servers[i], &msg) < 0) {
@@ -470,12 +482,12 @@ int dns_batch_new(const struct dns_options *opts, struct dns_batch **out, char *
 
 size_t dns_batch_server_count(const struct dns_batch *b)
 {
-    return b->nsrvs;
+    return b->nresolvers;
 }
 
 const char *dns_batch_server(const struct dns_batch *b, size_t i)
 {
-    return i < b->nsrvs ? b->srvs[i].name : NULL;
+    return i < b->nresolvers ? b->srvs[i]->name : NULL;
 }
 
 /* --- queries -------------------------------------------------------------- */
@@ -492,10 +504,12 @@ static char *dns_normalise(const char *name)
     return s;
 }
 
-static struct dns_query *dns_lookup(const struct dns_batch *b, enum dns_type type, const char *norm, size_t *index)
+static struct dns_query *dns_lookup(const struct dns_batch *b, enum dns_type type, const char *norm, size_t direct,
+                                    size_t *index)
 {
     for (size_t i = 0; i < b->n; i++) {
-        if (b->queries[i]->res.type == type && strcmp(b->queries[i]->res.name, norm) == 0) {
+        if (b->queries[i]->res.type == type && b->queries[i]->direct == direct
+            && strcmp(b->queries[i]->res.name, norm) == 0) {
             if (index)
                 *index = i;
             return b->queries[i];
@@ -504,15 +518,19 @@ static struct dns_query *dns_lookup(const struct dns_batch *b, enum dns_type typ
     return NULL;
 }
 
-static size_t dns_add_normalised(struct dns_batch *b, enum dns_type type, char *norm)
+static size_t dns_add_normalised(struct dns_batch *b, enum dns_type type, char *norm, size_t direct)
 {
     size_t index;
-    if (dns_lookup(b, type, norm, &index)) {
+    if (dns_lookup(b, type, norm, direct, &index)) {
         free(norm);
         return index;
     }
     struct dns_query *q = xcalloc(1, sizeof(*q));
     q->batch = b;
+    q->direct = direct;
+    q->res.ttl = -1;
+    if (direct != SIZE_MAX)
+        q->res.direct = b->srvs[direct]->name;
     q->res.type = type;
     q->res.name = norm;
     q->res.status = DNS_PENDING;
@@ -524,7 +542,35 @@ static size_t dns_add_normalised(struct dns_batch *b, enum dns_type type, char *
 
 size_t dns_batch_add(struct dns_batch *b, enum dns_type type, const char *name)
 {
-    return dns_add_normalised(b, type, dns_normalise(name ? name : ""));
+    return dns_add_normalised(b, type, dns_normalise(name ? name : ""), SIZE_MAX);
+}
+
+size_t dns_batch_add_direct(struct dns_batch *b, enum dns_type type, const char *name,
+                            const struct dns_server *server)
+{
+    char text[DNS_SERVER_TEXT_MAX];
+    dns_server_format(server, text);
+    size_t s;
+    for (s = b->nresolvers; s < b->nsrvs; s++)
+        if (strcmp(b->srvs[s]->name, text) == 0)
+            break;
+    if (s == b->nsrvs) {
+        struct dns_srv *srv = xcalloc(1, sizeof(*srv));
+        srv->batch = b;
+        srv->direct = true;
+        memcpy(srv->name, text, sizeof(text));
+        char *msg = NULL;
+        if (dns_channel_new(srv, server, &msg) < 0) {
+            free(msg);
+            if (srv->channel)
+                ares_destroy(srv->channel);
+            free(srv);
+            return DNS_BAD_INDEX;
+        }
+        XGROW(b->srvs, b->srvs_cap, b->nsrvs + 1);
+        b->srvs[b->nsrvs++] = srv;
+    }
+    return dns_add_normalised(b, type, dns_normalise(name ? name : ""), s);
 }
 
 size_t dns_batch_add_ptr(struct dns_batch *b, const char *address)
@@ -544,7 +590,7 @@ size_t dns_batch_add_ptr(struct dns_batch *b, const char *address)
         return DNS_BAD_INDEX;
     }
     revname_from_bytes(buf, len, rev);
-    size_t index = dns_add_normalised(b, DNS_PTR, xstrdup(rev));
+    size_t index = dns_add_normalised(b, DNS_PTR, xstrdup(rev), SIZE_MAX);
     struct dns_query *q = b->queries[index];
     if (!q->res.address) {
         char text[INET6_ADDRSTRLEN];
@@ -576,7 +622,7 @@ static void dns_note_timeout(struct dns_query *q, const struct dns_try *t, long 
 {
     char took[32];
     dns_duration(took, sizeof(took), t->expires <= now ? t->expires - t->sent : now - t->sent);
-    strlist_addf(&q->notes, "no answer within %s from %s", took, q->batch->srvs[t->srv].name);
+    strlist_addf(&q->notes, "no answer within %s from %s", took, q->batch->srvs[t->srv]->name);
 }
 
 static void dns_finish(struct dns_query *q, long long now)
@@ -597,8 +643,13 @@ static void dns_finish_answer(struct dns_query *q, size_t srv, struct dns_reply 
     q->res.invalid = j->invalid;
     memset(&j->answers, 0, sizeof(j->answers));
     memset(&j->invalid, 0, sizeof(j->invalid));
+    dns_soa_free(&q->res.soa);
+    q->res.soa = j->soa;
+    memset(&j->soa, 0, sizeof(j->soa));
+    q->res.ttl = j->ttl;
+    q->res.authoritative = j->aa;
     free(q->res.server);
-    q->res.server = xstrdup(q->batch->srvs[srv].name);
+    q->res.server = xstrdup(q->batch->srvs[srv]->name);
     dns_finish(q, now);
 }
 
@@ -609,7 +660,7 @@ static void dns_finish_failed(struct dns_query *q, long long now)
     struct strbuf sb = STRBUF_INIT;
     q->res.status = q->failed ? q->fail_status : DNS_TIMEOUT;
     free(q->res.server);
-    q->res.server = q->failed ? xstrdup(q->batch->srvs[q->fail_srv].name) : NULL;
+    q->res.server = q->failed ? xstrdup(q->batch->srvs[q->fail_srv]->name) : NULL;
     for (size_t i = 0; i < q->notes.n; i++) {
         if (i > 0)
             strbuf_adds(&sb, "; ");
@@ -626,7 +677,7 @@ static void dns_callback(void *arg, int status, int timeouts, unsigned char *abu
     struct dns_try *t = arg;
     struct dns_query *q = t->q;
     struct dns_batch *b = q->batch;
-    const char *srv = b->srvs[t->srv].name;
+    const char *srv = b->srvs[t->srv]->name;
     struct dns_reply j;
     (void)timeouts;
 
@@ -645,7 +696,7 @@ static void dns_callback(void *arg, int status, int timeouts, unsigned char *abu
         /* Not expected (c-ares waits an hour); treated as our own timeout. */
         if (!t->abandoned && q->current == t) {
             dns_note_timeout(q, t, now);
-            b->srvs[t->srv].missed = true;
+            b->srvs[t->srv]->missed = true;
             t->abandoned = true;
             q->current = NULL;
             q->advance = true;
@@ -664,9 +715,19 @@ static void dns_callback(void *arg, int status, int timeouts, unsigned char *abu
         j.note = xasprintf("no reply from %s: %s", srv, ares_strerror(status));
     }
 
+    if (q->direct != SIZE_MAX && (j.referral || (j.verdict == DNS_REPLY_FINAL && !j.aa))) {
+        /* Asked as an authoritative server: a referral or an answer
+         * without AA is a lame server, whatever it says. */
+        bool referral = j.referral;
+        dns_reply_free(&j);
+        j.verdict = DNS_REPLY_FAIL;
+        j.status = DNS_ERROR;
+        j.note = xasprintf("%s from %s: not authoritative for the name (lame delegation)",
+                           referral ? "referral" : "answer without the AA bit", srv);
+    }
     if (j.verdict == DNS_REPLY_FINAL) {
         if (!t->abandoned)
-            b->srvs[t->srv].missed = false;
+            b->srvs[t->srv]->missed = false;
         dns_finish_answer(q, t->srv, &j, now);
     } else if (!t->abandoned && q->current == t) {
         strlist_add_owned(&q->notes, j.note);
@@ -689,11 +750,18 @@ static size_t dns_choose(const struct dns_query *q, size_t *untried)
     const struct dns_batch *b = q->batch;
     size_t first = SIZE_MAX, missed = SIZE_MAX;
     *untried = 0;
-    for (size_t i = 0; i < b->nsrvs; i++) {
+    if (q->direct != SIZE_MAX) {
+        /* One server, no failover. */
+        if (q->state[q->direct] != DNS_SRV_UNTRIED)
+            return SIZE_MAX;
+        *untried = 1;
+        return q->direct;
+    }
+    for (size_t i = 0; i < b->nresolvers; i++) {
         if (q->state[i] != DNS_SRV_UNTRIED)
             continue;
         (*untried)++;
-        if (!b->srvs[i].missed && first == SIZE_MAX)
+        if (!b->srvs[i]->missed && first == SIZE_MAX)
             first = i;
         if (missed == SIZE_MAX)
             missed = i;
@@ -721,7 +789,7 @@ static void dns_send(struct dns_query *q, size_t s, size_t untried, long long no
     q->state[s] = DNS_SRV_TRIED;
     q->current = t;
     /* May call back at once (a name c-ares cannot encode). */
-    ares_query(b->srvs[s].channel, q->res.name, DNS_C_IN, dns_wire_type(q->res.type), dns_callback, t);
+    ares_query(b->srvs[s]->channel, q->res.name, DNS_C_IN, dns_wire_type(q->res.type), dns_callback, t);
 }
 
 /* dns_advance - ask q's next resolver, start another pass over those that
@@ -776,7 +844,7 @@ static void dns_wait(struct dns_batch *b, long long deadline)
     maxtv.tv_usec = (suseconds_t)(left % 1000) * 1000;
     long long wait_ms = left;
     for (size_t i = 0; i < b->nsrvs; i++) {
-        struct timeval *tv = ares_timeout(b->srvs[i].channel, &maxtv, &tvbuf);
+        struct timeval *tv = ares_timeout(b->srvs[i]->channel, &maxtv, &tvbuf);
         /* Round up: a 0 ms poll for a retry due in 0.4 ms would spin. */
         long long ms = (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
         if (ms < wait_ms)
@@ -804,7 +872,7 @@ static void dns_wait(struct dns_batch *b, long long deadline)
     }
     /* Timeouts and broken connections inside c-ares. */
     for (size_t i = 0; i < b->nsrvs; i++)
-        ares_process_fd(b->srvs[i].channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+        ares_process_fd(b->srvs[i]->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
     if (fds != pfd)
         free(fds);
 }
@@ -851,7 +919,7 @@ size_t dns_batch_run(struct dns_batch *b, long long deadline)
                 /* This try's time is up: note it, ask the next resolver, and
                  * ask this one last from now on. */
                 dns_note_timeout(q, q->current, now);
-                b->srvs[q->current->srv].missed = true;
+                b->srvs[q->current->srv]->missed = true;
                 q->current->abandoned = true;
                 q->current = NULL;
                 q->advance = true;
@@ -880,7 +948,7 @@ size_t dns_batch_run(struct dns_batch *b, long long deadline)
      * ARES_ECANCELLED and change nothing. */
     b->stopping = true;
     for (size_t i = 0; i < b->nsrvs; i++)
-        ares_cancel(b->srvs[i].channel);
+        ares_cancel(b->srvs[i]->channel);
     b->stopping = false;
     for (size_t i = 0; i < b->ntries; i++)
         free(b->tries_open[i]);
@@ -913,7 +981,24 @@ const struct dns_result *dns_batch_find(const struct dns_batch *b, enum dns_type
     if (type == DNS_PTR && revname_from_string(name, rev) == 0)
         name = rev;
     char *norm = dns_normalise(name);
-    const struct dns_query *q = dns_lookup(b, type, norm, NULL);
+    const struct dns_query *q = dns_lookup(b, type, norm, SIZE_MAX, NULL);
+    free(norm);
+    return q ? &q->res : NULL;
+}
+
+const struct dns_result *dns_batch_find_direct(const struct dns_batch *b, enum dns_type type, const char *name,
+                                               const char *server)
+{
+    if (!name || !server)
+        return NULL;
+    size_t s;
+    for (s = b->nresolvers; s < b->nsrvs; s++)
+        if (strcmp(b->srvs[s]->name, server) == 0)
+            break;
+    if (s == b->nsrvs)
+        return NULL;
+    char *norm = dns_normalise(name);
+    const struct dns_query *q = dns_lookup(b, type, norm, s, NULL);
     free(norm);
     return q ? &q->res : NULL;
 }

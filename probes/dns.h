@@ -1,4 +1,4 @@
-/* dns - a batch of PTR, A, AAAA and NS lookups run concurrently on c-ares
+/* dns - a batch of PTR, A, AAAA, NS and SOA lookups run concurrently on c-ares
  * 1.18 under one overall deadline, with failover over several resolvers.
  *
  * Round trips are what an audit waits for, so lookups are not asked one by
@@ -73,7 +73,18 @@
 
 #include "auditor/foundation/strlist.h"
 
-enum dns_type { DNS_A, DNS_AAAA, DNS_PTR, DNS_NS };
+enum dns_type { DNS_A, DNS_AAAA, DNS_PTR, DNS_NS, DNS_SOA };
+
+/* The SOA record that came with a reply: in the answer (an SOA question at
+ * the zone's apex) or in the authority section (NXDOMAIN, NODATA: the
+ * zone the name is in). zone is NULL when the reply held none. Names are
+ * lowercase without the trailing dot when valid, else escaped (dns_reply.h). */
+struct dns_soa {
+    char *zone;              /* the owner: the zone's apex ("2.0.192.in-addr.arpa") */
+    char *mname, *rname;     /* primary server, contact mailbox in name form */
+    unsigned long serial, minimum;
+    long ttl;                /* the record's TTL as received (a cache's is counting down) */
+};
 
 enum dns_status {
     DNS_OK,       /* "ok": at least one record of the type (answers, or only invalid names) */
@@ -120,6 +131,12 @@ struct dns_result {
                                 reply (servfail, refused, error), timeout when none replied */
     struct strlist answers;  /* PTR/NS: host names; A/AAAA: addresses; sorted, unique */
     struct strlist invalid;  /* PTR/NS: names that are not host names, escaped (see above); sorted, unique */
+    long ttl;                /* ok: the smallest TTL of the answer records; nxdomain/nodata: how long
+                                the negative answer may be cached (the authority SOA's TTL, at most
+                                its minimum); -1 when unknown. From a cache it is what is left. */
+    struct dns_soa soa;      /* the SOA the reply carried (SOA questions: the answer), else zone NULL */
+    bool authoritative;      /* the reply had the AA bit set */
+    const char *direct;      /* dns_batch_add_direct: the server asked ("ADDR:PORT"), else NULL */
     long ms;                 /* time from sending to the final answer; -1 until run */
     char *server;            /* "ADDR:PORT" ("[ADDR]:PORT" for IPv6) whose reply decided the status;
                                 NULL when none replied (timeout) or nothing was asked */
@@ -157,6 +174,16 @@ const char *dns_batch_server(const struct dns_batch *b, size_t i);
  * returns the existing index and is not asked again. */
 size_t dns_batch_add(struct dns_batch *b, enum dns_type type, const char *name);
 
+/* dns_batch_add_direct - add a query asked only of server, without
+ * recursion (RD clear): a question to one authoritative server. There is no
+ * failover: the result is that server's answer (a referral, or an answer
+ * without the AA bit, is an error: the server is lame for the name). The
+ * same (type, name, server) is asked once; it never matches a query added
+ * with dns_batch_add. Returns its index, or DNS_BAD_INDEX when server cannot
+ * be set up. */
+size_t dns_batch_add_direct(struct dns_batch *b, enum dns_type type, const char *name,
+                            const struct dns_server *server);
+
 /* dns_batch_add_ptr - add the PTR query of a numeric address (reverse name
  * built from its bytes). Returns its index, or DNS_BAD_INDEX when address is
  * not numeric. */
@@ -179,6 +206,10 @@ const struct dns_result *dns_batch_get(const struct dns_batch *b, size_t index);
 /* dns_batch_find - the result for (type, name), or NULL when never added.
  * For PTR, name may also be the numeric address. */
 const struct dns_result *dns_batch_find(const struct dns_batch *b, enum dns_type type, const char *name);
+/* dns_batch_find_direct - the result of (type, name) asked of server
+ * ("ADDR:PORT" text) with dns_batch_add_direct, or NULL. */
+const struct dns_result *dns_batch_find_direct(const struct dns_batch *b, enum dns_type type, const char *name,
+                                               const char *server);
 /* dns_batch_rounds - how many runs sent at least one query. */
 unsigned dns_batch_rounds(const struct dns_batch *b);
 
@@ -191,6 +222,8 @@ long long dns_deadline_in(unsigned ms);
 
 const char *dns_status_tostr(enum dns_status status); /* "ok", "nxdomain", ... */
 int dns_status_fromstr(const char *word);             /* -1 when unknown */
-const char *dns_type_tostr(enum dns_type type);       /* "A", "AAAA", "PTR", "NS" */
+const char *dns_type_tostr(enum dns_type type);       /* "A", "AAAA", "PTR", "NS", "SOA" */
+/* dns_soa_free - release what soa holds (safe on a zeroed one). */
+void dns_soa_free(struct dns_soa *soa);
 
 #endif

@@ -32,6 +32,8 @@ static unsigned dns_reply_wire_type(enum dns_type type)
         return DNS_T_AAAA;
     case DNS_NS:
         return DNS_T_NS;
+    case DNS_SOA:
+        return DNS_T_SOA;
     case DNS_PTR:
         break;
     }
@@ -175,6 +177,7 @@ struct dns_reply_rr {
     unsigned char owner[DNS_WIRE_MAX];
     int ownerlen;
     unsigned type, klass;
+    unsigned long ttl;
     size_t rdata, rdlen;
 };
 
@@ -186,6 +189,10 @@ static int dns_reply_rr_read(const unsigned char *buf, size_t len, size_t *off, 
     const unsigned char *p = buf + *off;
     rr->type = (unsigned)p[0] << 8 | p[1];
     rr->klass = (unsigned)p[2] << 8 | p[3];
+    rr->ttl = (unsigned long)p[4] << 24 | (unsigned long)p[5] << 16 | (unsigned long)p[6] << 8 | p[7];
+    /* RFC 2181 8: a TTL with the top bit set is zero. */
+    if (rr->ttl > 0x7fffffffUL)
+        rr->ttl = 0;
     rr->rdlen = (size_t)p[8] << 8 | p[9];
     rr->rdata = *off + 10;
     if (rr->rdata + rr->rdlen > len)
@@ -200,6 +207,34 @@ static int dns_reply_rdata_name(const unsigned char *buf, size_t len, const stru
     size_t off = rr->rdata;
     int n = dns_reply_name(buf, len, &off, out);
     return n < 0 || off > rr->rdata + rr->rdlen ? -1 : n;
+}
+
+static unsigned long dns_reply_u32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+/* dns_reply_soa - read the SOA record rr into soa (replacing nothing when
+ * soa already holds one). Returns -1 when its data is malformed. */
+static int dns_reply_soa(const unsigned char *buf, size_t len, const struct dns_reply_rr *rr, struct dns_soa *soa)
+{
+    unsigned char mname[DNS_WIRE_MAX], rname[DNS_WIRE_MAX];
+    size_t off = rr->rdata, end = rr->rdata + rr->rdlen;
+    int ml = dns_reply_name(buf, len, &off, mname);
+    if (ml < 0 || off > end)
+        return -1;
+    int rl = dns_reply_name(buf, len, &off, rname);
+    if (rl < 0 || off + 20 > end)
+        return -1;
+    if (soa->zone)
+        return 0;
+    soa->zone = dns_reply_name_text(rr->owner, rr->ownerlen, dns_reply_name_ok(rr->owner, rr->ownerlen));
+    soa->mname = dns_reply_name_text(mname, ml, dns_reply_name_ok(mname, ml));
+    soa->rname = dns_reply_name_text(rname, rl, dns_reply_name_ok(rname, rl));
+    soa->serial = dns_reply_u32(buf + off);
+    soa->minimum = dns_reply_u32(buf + off + 16);
+    soa->ttl = (long)rr->ttl;
+    return 0;
 }
 
 /* Walk the answer section: follow the CNAME chain from the question's name
@@ -249,7 +284,14 @@ static int dns_reply_collect(const unsigned char *buf, size_t len, size_t answer
             owned = dns_reply_name_equal(rr.owner, rr.ownerlen, chain[k], chainlen[k]);
         if (!owned)
             continue;
-        if (want == DNS_T_A || want == DNS_T_AAAA) {
+        if (j->ttl < 0 || (long)rr.ttl < j->ttl)
+            j->ttl = (long)rr.ttl;
+        if (want == DNS_T_SOA) {
+            if (dns_reply_soa(buf, len, &rr, &j->soa) < 0)
+                return -1;
+            if (j->answers.n == 0)
+                strlist_add(&j->answers, j->soa.mname);
+        } else if (want == DNS_T_A || want == DNS_T_AAAA) {
             char text[INET6_ADDRSTRLEN];
             if (rr.rdlen != (want == DNS_T_A ? 4u : 16u))
                 return -1;
@@ -274,6 +316,7 @@ void dns_reply_judge(const unsigned char *buf, size_t len, enum dns_type type, c
     memset(j, 0, sizeof(*j));
     j->verdict = DNS_REPLY_FAIL;
     j->status = DNS_ERROR;
+    j->ttl = -1;
     if (len < 12) {
         j->note = xasprintf("malformed reply from %s", srv);
         return;
@@ -289,11 +332,10 @@ void dns_reply_judge(const unsigned char *buf, size_t len, enum dns_type type, c
     unsigned nscount = (unsigned)buf[8] << 8 | buf[9];
     switch (rcode) {
     case ns_r_noerror:
-        break;
     case ns_r_nxdomain:
-        j->verdict = DNS_REPLY_FINAL;
-        j->status = DNS_NXDOMAIN;
-        return;
+        /* NXDOMAIN is final whatever follows; its authority SOA says for
+         * how long and in which zone. */
+        break;
     case ns_r_servfail:
         j->status = DNS_SERVFAIL;
         j->note = xasprintf("SERVFAIL from %s", srv);
@@ -313,18 +355,43 @@ void dns_reply_judge(const unsigned char *buf, size_t len, enum dns_type type, c
         return;
     }
 
+    j->aa = aa;
     unsigned char qname[DNS_WIRE_MAX];
     size_t off = 12, found = 0;
     int qlen = qdcount == 1 ? dns_reply_name(buf, len, &off, qname) : -1;
     if (qlen < 0 || off + 4 > len) {
+        if (rcode == ns_r_nxdomain) {
+            /* A bare NXDOMAIN (no question echoed) is still an answer. */
+            j->verdict = DNS_REPLY_FINAL;
+            j->status = DNS_NXDOMAIN;
+            return;
+        }
         j->note = xasprintf("malformed reply from %s", srv);
         return;
     }
     off += 4;
     size_t answers_off = off;
+    if (rcode == ns_r_nxdomain) {
+        /* Skip the answer section (a CNAME chain may precede the NXDOMAIN). */
+        struct dns_reply_rr rr;
+        bool ok = true;
+        for (unsigned i = 0; i < ancount && ok; i++)
+            ok = dns_reply_rr_read(buf, len, &off, &rr) == 0;
+        j->verdict = DNS_REPLY_FINAL;
+        j->status = DNS_NXDOMAIN;
+        for (unsigned i = 0; ok && i < nscount; i++) {
+            if (dns_reply_rr_read(buf, len, &off, &rr) < 0)
+                break;
+            if (rr.type == DNS_T_SOA && rr.klass == DNS_C_IN && dns_reply_soa(buf, len, &rr, &j->soa) == 0)
+                j->ttl = (long)(rr.ttl < j->soa.minimum ? rr.ttl : j->soa.minimum);
+        }
+        return;
+    }
     if (dns_reply_collect(buf, len, answers_off, ancount, qname, qlen, dns_reply_wire_type(type), j, &found) < 0) {
         strlist_free(&j->answers);
         strlist_free(&j->invalid);
+        dns_soa_free(&j->soa);
+        j->ttl = -1;
         j->note = xasprintf("malformed reply from %s", srv);
         return;
     }
@@ -346,9 +413,14 @@ void dns_reply_judge(const unsigned char *buf, size_t len, enum dns_type type, c
         if (dns_reply_rr_read(buf, len, &off, &rr) < 0)
             break;
         has_ns = has_ns || rr.type == DNS_T_NS;
-        has_soa = has_soa || rr.type == DNS_T_SOA;
+        if (rr.type == DNS_T_SOA && rr.klass == DNS_C_IN) {
+            has_soa = true;
+            if (dns_reply_soa(buf, len, &rr, &j->soa) == 0 && j->ttl < 0)
+                j->ttl = (long)(rr.ttl < j->soa.minimum ? rr.ttl : j->soa.minimum);
+        }
     }
     if (!aa && has_ns && !has_soa) {
+        j->referral = true;
         j->note = xasprintf("referral from %s: not a recursive resolver", srv);
         return;
     }
@@ -356,10 +428,19 @@ void dns_reply_judge(const unsigned char *buf, size_t len, enum dns_type type, c
     j->status = DNS_NODATA;
 }
 
+void dns_soa_free(struct dns_soa *soa)
+{
+    free(soa->zone);
+    free(soa->mname);
+    free(soa->rname);
+    memset(soa, 0, sizeof(*soa));
+}
+
 void dns_reply_free(struct dns_reply *out)
 {
     strlist_free(&out->answers);
     strlist_free(&out->invalid);
+    dns_soa_free(&out->soa);
     free(out->note);
     memset(out, 0, sizeof(*out));
 }

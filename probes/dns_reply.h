@@ -24,6 +24,10 @@
  * with a NUL or a dot inside a label written \x00 and \x2e; the root is
  * ".". Addresses (A, AAAA) are in inet_ntop() form; a record of the wrong
  * size makes the reply malformed. Both lists are sorted and unique.
+ * SOA questions: an SOA owned by the question's name (or its CNAME chain)
+ * in the answer is ok (answers hold its MNAME); otherwise the SOA of the
+ * authority section tells the zone the name is in (nodata or nxdomain).
+ * TTLs: see dns_result.ttl.
  */
 #ifndef MP_DNS_REPLY_H
 #define MP_DNS_REPLY_H
@@ -40,6 +44,11 @@ struct dns_reply {
     enum dns_status status;  /* final: OK, NXDOMAIN, NODATA; fail: SERVFAIL, REFUSED, ERROR */
     struct strlist answers;  /* final OK only */
     struct strlist invalid;  /* final OK only (PTR, NS) */
+    long ttl;                /* final: see dns_result.ttl; -1 unknown */
+    struct dns_soa soa;      /* final: the SOA of the answer (SOA questions) or of the authority
+                                section (negative answers); zone NULL when none */
+    bool aa;                 /* the AA bit */
+    bool referral;           /* fail: it was a referral */
     char *note;              /* fail only: what the server did, naming it */
 };
 

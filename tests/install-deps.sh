@@ -15,7 +15,7 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libpcre2-dev libc-ares-dev libjson-c-dev libmnl-dev"
-TEST_PKGS="check nsd bind9-dnsutils nftables iproute2 postfix valgrind cppcheck util-linux procps"
+TEST_PKGS="check nsd unbound bind9-dnsutils nftables iproute2 postfix valgrind cppcheck util-linux procps"
 EXIM_LIBS="libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libcrypt1 libpcre2-8-0"
 EXIM_DEBS="exim4-daemon-light exim4-base exim4-config"
 EXIM_HEAVY_DEBS="exim4-daemon-heavy libmariadb3 libspf2-2"

@@ -148,6 +148,7 @@ static const struct {
     { "dns-failure", "unknown" },        { "config-error", "critical" },
     { "no-mta-config", "unknown" },      { "no-route", "critical" },
     { "config-unreadable", "unknown" },  { "resolver-broken", "unknown" },
+    { "ptr-propagating", "info" },       { "ptr-servers-disagree", "warning" },
 };
 
 START_TEST(finding_table_matches_interface)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auditor/foundation/xalloc.h"
 #include "auditor/lookup_plan.h"
 #include "auditor/foundation/strbuf.h"
 #include "tests/support/audit_fixture.h"
@@ -85,7 +86,8 @@ START_TEST(one_round_when_ptr_equals_ehlo)
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     struct strbuf log = STRBUF_INIT;
     ck_assert_int_eq(resolve(&a, &log), 1);
-    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; A mail.example.com; AAAA mail.example.com; NS .; ");
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; SOA 10.2.0.192.in-addr.arpa; A mail.example.com; "
+                              "AAAA mail.example.com; NS .; ");
     assert_no_missing_answers(&a);
     ck_assert_uint_eq(a.findings.n, 0);
     strbuf_release(&log);
@@ -104,9 +106,11 @@ START_TEST(second_round_for_other_ptr_names)
     af_source(&a, 1, MODEL_IPV4, "192.0.2.11");
     struct strbuf log = STRBUF_INIT;
     ck_assert_int_eq(resolve(&a, &log), 2);
-    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; "
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; SOA 10.2.0.192.in-addr.arpa; "
                               "PTR 0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa; "
-                              "A mail.example.com; AAAA mail.example.com; PTR 11.2.0.192.in-addr.arpa; NS .; "
+                              "SOA 0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa; "
+                              "A mail.example.com; AAAA mail.example.com; PTR 11.2.0.192.in-addr.arpa; "
+                              "SOA 11.2.0.192.in-addr.arpa; NS .; "
                               "| AAAA mx6.example.net; A other.example.org; ");
     assert_no_missing_answers(&a);
     char *s = af_summary(&a);
@@ -137,7 +141,8 @@ START_TEST(nothing_asked_for_unaudited_sources)
      * identity (judged behind NAT too, which also answers the PTR name's A);
      * no PTR of the private or temporary sources, nothing for the dynamic
      * name or the literal. */
-    ck_assert_str_eq(log.buf, "A mail.example.com; AAAA mail.example.com; PTR 10.2.0.192.in-addr.arpa; NS .; ");
+    ck_assert_str_eq(log.buf, "A mail.example.com; AAAA mail.example.com; PTR 10.2.0.192.in-addr.arpa; "
+                              "SOA 10.2.0.192.in-addr.arpa; NS .; ");
     assert_no_missing_answers(&a);
     strbuf_release(&log);
     af_free(&a);
@@ -151,6 +156,7 @@ START_TEST(answered_questions_are_not_repeated)
     af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     af_ptr(&a, "192.0.2.10", FACTS_TIMEOUT, NULL);
+    facts_lookup_set(&a.facts, "10.2.0.192.in-addr.arpa", FACTS_SOA, FACTS_TIMEOUT, NULL, 0, 1);
     af_fwd(&a, "mail.example.com", FACTS_A, FACTS_SERVFAIL, NULL);
     struct lookup_plan plan = LOOKUP_PLAN_INIT;
     lookup_plan_next(&a.set, &a.facts, &plan);
@@ -185,11 +191,72 @@ START_TEST(canary_never_asked_alone)
 }
 END_TEST
 
+/* --authoritative: two rounds more than the default audit (the servers'
+ * addresses, then the servers), and their answer's name needs no round of
+ * its own when it is the EHLO name. */
+START_TEST(authoritative_adds_two_rounds)
+{
+    struct af a;
+    af_init(&a);
+    a.facts.authoritative = true;
+    af_postfix(&a, "/etc/postfix", "smtp", "mail.example.com", V4, MODEL_PREF_ANY);
+    af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
+    struct strbuf log = STRBUF_INIT;
+    struct lookup_plan plan = LOOKUP_PLAN_INIT;
+    int rounds = 0;
+    for (; rounds < 8; rounds++) {
+        lookup_plan_next(&a.set, &a.facts, &plan);
+        if (!plan.n)
+            break;
+        strbuf_adds(&log, rounds ? "| " : "");
+        for (size_t i = 0; i < plan.n; i++) {
+            const struct lookup_question *q = &plan.items[i];
+            strbuf_addf(&log, "%s %s%s%s; ", facts_rrtype_tostr(q->type), q->name, q->server ? " @" : "",
+                        q->server ? q->server : "");
+            const char *v = NULL;
+            enum facts_status st = FACTS_NODATA;
+            if (q->server) {
+                v = "mail.example.com";
+                st = FACTS_OK;
+                facts_lookup_set_direct(&a.facts, q->name, q->type, q->server, st, &v, 1, 1);
+                continue;
+            }
+            if (q->type == FACTS_PTR || q->type == FACTS_SOA)
+                st = FACTS_NXDOMAIN;
+            else if (q->type == FACTS_NS)
+                v = strcmp(q->name, ".") == 0 ? "a.root-servers.net" : "ns1.example.net";
+            else if (q->type == FACTS_A)
+                v = strcmp(q->name, "ns1.example.net") == 0 ? "198.51.100.53" : "192.0.2.10";
+            struct facts_lookup *l = facts_lookup_set(&a.facts, q->name, q->type, v ? FACTS_OK : st, &v, v ? 1 : 0, 1);
+            if (q->type == FACTS_SOA) {
+                l->zone = xstrdup("2.0.192.in-addr.arpa");
+                l->mname = xstrdup("ns1.example.net");
+                l->rname = xstrdup("hostmaster.example.net");
+            }
+        }
+    }
+    lookup_plan_free(&plan);
+    ck_assert_str_eq(log.buf, "PTR 10.2.0.192.in-addr.arpa; SOA 10.2.0.192.in-addr.arpa; A mail.example.com; "
+                              "AAAA mail.example.com; NS .; | NS 2.0.192.in-addr.arpa; "
+                              "| A ns1.example.net; AAAA ns1.example.net; "
+                              "| PTR 10.2.0.192.in-addr.arpa @198.51.100.53:53; ");
+    ck_assert_int_eq(rounds, 4);
+    af_run(&a);
+    /* The servers' answer wins: the PTR is live, the resolver's NXDOMAIN is old. */
+    char *sum = af_summary(&a);
+    ck_assert_str_eq(sum, "ptr-propagating/info/ipv4");
+    free(sum);
+    strbuf_release(&log);
+    af_free(&a);
+}
+END_TEST
+
 Suite *audit_lookup_plan_suite(void)
 {
     Suite *s = suite_create("audit_lookup_plan");
     TCase *tc = tcase_create("all");
     tcase_add_test(tc, one_round_when_ptr_equals_ehlo);
+    tcase_add_test(tc, authoritative_adds_two_rounds);
     tcase_add_test(tc, second_round_for_other_ptr_names);
     tcase_add_test(tc, nothing_asked_for_unaudited_sources);
     tcase_add_test(tc, answered_questions_are_not_repeated);

@@ -212,6 +212,78 @@ START_TEST(wrong_ptr_is_reported_as_found)
 }
 END_TEST
 
+/* The SOA of a reverse name's zone, from the authority section of a
+ * negative answer or from the answer at the apex; TTLs as the zone says
+ * (nsd: the SOA record's TTL 300, its minimum 300). */
+START_TEST(soa_and_ttls_from_the_reply)
+{
+    struct dns_batch *b = batch_nsd();
+    size_t below = dns_batch_add(b, DNS_SOA, "10.2.0.192.in-addr.arpa");   /* exists: NODATA */
+    size_t missing = dns_batch_add(b, DNS_SOA, "13.2.0.192.in-addr.arpa"); /* NXDOMAIN */
+    size_t apex = dns_batch_add(b, DNS_SOA, "2.0.192.in-addr.arpa");
+    size_t nx_ptr = dns_batch_add_ptr(b, "192.0.2.13");
+    size_t ok_ptr = dns_batch_add_ptr(b, "192.0.2.10");
+    size_t ns = dns_batch_add(b, DNS_NS, "2.0.192.in-addr.arpa");
+    ck_assert_uint_eq(dns_batch_run(b, dns_deadline_in(3000)), 0);
+    const struct dns_result *r = dns_batch_get(b, below);
+    ck_assert_str_eq(dns_status_tostr(r->status), "nodata");
+    ck_assert_str_eq(r->soa.zone, "2.0.192.in-addr.arpa");
+    ck_assert_str_eq(r->soa.mname, "ns.example.test");
+    ck_assert_str_eq(r->soa.rname, "hostmaster.example.test");
+    ck_assert_uint_eq(r->soa.serial, 1);
+    ck_assert_uint_eq(r->soa.minimum, 300);
+    ck_assert_int_eq(r->ttl, 300);
+    ck_assert(r->authoritative);
+    r = dns_batch_get(b, missing);
+    ck_assert_str_eq(dns_status_tostr(r->status), "nxdomain");
+    ck_assert_str_eq(r->soa.zone, "2.0.192.in-addr.arpa");
+    r = dns_batch_get(b, apex);
+    ck_assert_str_eq(dns_status_tostr(r->status), "ok");
+    ck_assert_str_eq(r->soa.zone, "2.0.192.in-addr.arpa");
+    ck_assert_str_eq(r->answers.items[0], "ns.example.test");
+    r = dns_batch_get(b, nx_ptr);
+    ck_assert_str_eq(r->soa.zone, "2.0.192.in-addr.arpa");
+    ck_assert_int_eq(r->ttl, 300);
+    r = dns_batch_get(b, ok_ptr);
+    ck_assert_ptr_null(r->soa.zone);
+    ck_assert_int_eq(r->ttl, 300);
+    r = dns_batch_get(b, ns);
+    ck_assert_str_eq(r->answers.items[0], "ns.example.test");
+    dns_batch_free(b);
+}
+END_TEST
+
+/* A question to one authoritative server: its own answer, no failover; a
+ * referral from it is a lame delegation. */
+START_TEST(direct_questions_go_to_their_server_only)
+{
+    ck_assert_msg(nsd_started, "nsd did not start: %s", nsd.error);
+    struct dns_batch *b = batch_for("127.0.0.1:1"); /* the resolver: nobody listens */
+    struct dns_server srv;
+    ck_assert_int_eq(dns_server_parse(nsd_harness_server(&nsd), &srv), 0);
+    size_t d = dns_batch_add_direct(b, DNS_PTR, "10.2.0.192.in-addr.arpa", &srv);
+    size_t lame = dns_batch_add_direct(b, DNS_A, "x.sub.example.test", &srv);
+    size_t again = dns_batch_add_direct(b, DNS_PTR, "10.2.0.192.in-addr.arpa.", &srv);
+    ck_assert_uint_eq(d, again);
+    /* Never the same as the resolver's question. */
+    size_t viaresolver = dns_batch_add(b, DNS_PTR, "10.2.0.192.in-addr.arpa");
+    ck_assert_uint_ne(viaresolver, d);
+    ck_assert_uint_eq(dns_batch_server_count(b), 1);
+    dns_batch_run(b, dns_deadline_in(3000));
+    const struct dns_result *r = dns_batch_get(b, d);
+    ck_assert_str_eq(dns_status_tostr(r->status), "ok");
+    ck_assert_str_eq(r->answers.items[0], "mail.example.test");
+    ck_assert_str_eq(r->server, nsd_harness_server(&nsd));
+    ck_assert_str_eq(r->direct, nsd_harness_server(&nsd));
+    ck_assert_ptr_eq(dns_batch_find_direct(b, DNS_PTR, "10.2.0.192.in-addr.arpa", nsd_harness_server(&nsd)), r);
+    r = dns_batch_get(b, lame);
+    ck_assert_str_eq(dns_status_tostr(r->status), "error");
+    ck_assert_msg(strstr(r->detail, "not authoritative for the name (lame delegation)"), "%s", r->detail);
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(b, viaresolver)->status), "error");
+    dns_batch_free(b);
+}
+END_TEST
+
 START_TEST(nxdomain_nodata_servfail_refused)
 {
     struct dns_batch *b = batch_nsd();
@@ -672,6 +744,8 @@ Suite *probe_dns_suite(void)
     tcase_add_test(tc, ok_forward_and_reverse);
     tcase_add_test(tc, wrong_ptr_is_reported_as_found);
     tcase_add_test(tc, nxdomain_nodata_servfail_refused);
+    tcase_add_test(tc, soa_and_ttls_from_the_reply);
+    tcase_add_test(tc, direct_questions_go_to_their_server_only);
     tcase_add_test(tc, several_ptrs_sorted_and_rfc2317_followed);
     tcase_add_test(tc, identical_queries_asked_once_and_rounds_kept);
     tcase_add_test(tc, ipv6_server_address);

@@ -62,6 +62,20 @@ static const struct sc_case cases[] = {
     /* The hosting provider's default PTR: confirmed, but generic. */
     { "vps-default-ptr", "", 1, { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4") },
       LOOP, NULL, { "rule vps-default", "IN PTR mail.example.com." }, 0, { NULL } },
+    /* The owner recognised from each family of evidence: the reverse SOA's
+     * primary server (Azure, no PTR), the zone's NS name (Azure again), and
+     * the provider's default PTR name (AWS EC2). */
+    { "provider-soa-mname", "", 2, { PF("critical ptr-missing", "ipv4") }, LOOP, NULL,
+      { "\"provider\":\"azure\"", "\"provider_evidence\":\"soa-mname\"", "\"verified\":false",
+        "\"forward_first\":true" }, 0, { NULL } },
+    { "provider-ns-name", "", 2, { PF("critical ptr-missing", "ipv4") }, LOOP, NULL,
+      { "\"provider\":\"azure\"", "\"provider_evidence\":\"ns\"", "the name server ns1.msft.net" }, 0,
+      { NULL } },
+    { "provider-default-ptr", "", 1,
+      { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4") }, LOOP, NULL,
+      { "\"provider\":\"aws\"", "\"provider_evidence\":\"ptr-default\"",
+        "aws ec2 modify-address-attribute --allocation-id EIPALLOC-ID --domain-name mail.example.com",
+        "rule aws-ec2-default" }, 0, { NULL } },
     /* New address without PTR; the EHLO name still points at the old one. */
     { "migration-stale-ptr", "", 2,
       { PF("critical ptr-missing", "ipv4"), PF("warning helo-address-mismatch", "ipv4") }, LOOP, NULL,

@@ -9,7 +9,9 @@
  *   answer        a recursive resolver that knows everything: A 192.0.2.10,
  *                 AAAA 2001:db8::10, PTR mail.example.test, NS (of any name,
  *                 the root zone too) a.root-servers.net and
- *                 b.root-servers.net; other types NODATA
+ *                 b.root-servers.net, SOA (of any name, owned by it)
+ *                 ns1.example.test. hostmaster.example.test.; other types
+ *                 NODATA
  *   nxdomain      NXDOMAIN for every name (a captive portal or filter)
  *   refer         NOERROR, AA clear, no answer, the root's NS in the
  *                 authority section: the referral of an authoritative-only
@@ -46,6 +48,7 @@ static const char *const mode_names[] = {
 
 #define T_A 1
 #define T_NS 2
+#define T_SOA 6
 #define T_PTR 12
 #define T_AAAA 28
 #define T_OPT 41
@@ -216,6 +219,13 @@ static int respond(enum mode mode, const unsigned char *q, size_t len, struct re
             for (size_t i = 0; i < 2; i++)
                 add_rr(r, 12, T_NS, ns_names[i].bytes, ns_names[i].len);
             r->ancount = 2;
+        } else if (qtype == T_SOA) {
+            static const unsigned char soa[] = "\x03" "ns1" "\x07" "example" "\x04" "test" "\x00"
+                                               "\x0a" "hostmaster" "\x07" "example" "\x04" "test" "\x00"
+                                               "\x00\x00\x00\x01" "\x00\x00\x0e\x10" "\x00\x00\x02\x58"
+                                               "\x00\x01\x51\x80" "\x00\x00\x01\x2c";
+            add_rr(r, 12, T_SOA, soa, sizeof(soa) - 1);
+            r->ancount = 1;
         } else if (qtype == T_PTR && (mode == M_BADPTR || mode == M_BADPTR_ONLY)) {
             for (size_t i = 0; mode == M_BADPTR && i < sizeof(ptr_good) / sizeof(ptr_good[0]); i++, r->ancount++)
                 add_rr(r, 12, T_PTR, ptr_good[i].bytes, ptr_good[i].len);
