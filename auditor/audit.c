@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,9 +23,12 @@
 #include "auditor/state.h"
 #include "auditor/foundation/atomic.h"
 #include "auditor/foundation/hostname.h"
+#include "auditor/foundation/scope.h"
 #include "auditor/foundation/term.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/exim_identity.h"
+#include "parsers/exim_inbound.h"
+#include "parsers/pf_inbound.h"
 #include "parsers/pf_identity.h"
 #include "probes/dns.h"
 #include "probes/iface.h"
@@ -35,6 +39,32 @@
 /* A hook's audit is killed this long after its timeout (the contract's
  * bound is the timeout plus one second). */
 #define AUDIT_HOOK_GRACE_MS 900
+
+/* audit_inbound_load - the inbound model (listeners and domains) of both
+ * MTAs; --domain replaces the configured domains. Problems already
+ * recorded by the identity loaders are not recorded twice. */
+static struct listener_set *audit_inbound_load(const struct cli_options *opts, const struct model_host *host,
+                                               struct diag_list *diags)
+{
+    struct listener_set *in = xcalloc(1, sizeof(*in));
+    if (!opts->no_postfix)
+        pf_inbound_load(opts->postfix_dir, host, in, diags);
+    if (!opts->no_exim)
+        exim_inbound_load(opts->exim_config, opts->exim_debian_dir, host, in, diags);
+    if (opts->domains.n) {
+        for (size_t i = 0; i < in->ndomains; i++) {
+            free(in->domains[i].name);
+            free(in->domains[i].source);
+            model_origin_free(&in->domains[i].origin);
+        }
+        in->ndomains = 0;
+        in->domains_dropped = 0;
+        struct model_origin given = { MODEL_ORIGIN_COMMAND_LINE, NULL, 0, NULL };
+        for (size_t i = 0; i < opts->domains.n; i++)
+            listener_domain_add(in, MODEL_POSTFIX, opts->domains.items[i], "--domain", &given, NULL);
+    }
+    return in;
+}
 
 void audit_collect(const struct cli_options *opts, struct model_set *set, struct diag_list *diags,
                    struct facts *facts)
@@ -47,6 +77,8 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
         found = true;
     if (!opts->no_exim && exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, set, diags) != 0)
         found = true;
+    if (!opts->no_inbound)
+        facts->inbound = audit_inbound_load(opts, &host, diags);
     free(hostname);
 
     facts->diags = diags;
@@ -74,6 +106,13 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
 
     struct iface_list ifaces = IFACE_LIST_INIT;
     iface_list_load(&ifaces); /* without it, interface facts stay unknown */
+    for (size_t i = 0; i < ifaces.n; i++)
+        if (scope_public(ifaces.items[i].scope) && !iface_addr_tentative(&ifaces.items[i])
+            && !iface_addr_dadfailed(&ifaces.items[i]) && !strlist_contains(&facts->local_public, ifaces.items[i].address)
+            && (!opts->families || (opts->families & MODEL_FAMILY_BIT(ifaces.items[i].family == AF_INET6 ? MODEL_IPV6 : MODEL_IPV4))))
+            strlist_add(&facts->local_public, ifaces.items[i].address);
+    for (size_t i = 0; i < opts->source_ips.n; i++)
+        strlist_add(&facts->given_sources, opts->source_ips.items[i]);
     for (size_t i = 0; i < set->n; i++)
         for (int f = 0; f < MODEL_NFAMILIES; f++)
             if (verdict_family_used(&set->items[i], facts, (enum model_family)f))

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auditor/foundation/hostname.h"
 #include "auditor/foundation/model.h"
 #include "auditor/foundation/xalloc.h"
 
@@ -32,6 +33,8 @@ enum {
     OPT_CONFIRM,
     OPT_HOOK,
     OPT_OUTPUT,
+    OPT_DOMAIN,
+    OPT_NO_INBOUND,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -57,6 +60,8 @@ static const struct option cli_long_options[] = {
     {"confirm", required_argument, NULL, OPT_CONFIRM},
     {"hook", no_argument, NULL, OPT_HOOK},
     {"output", required_argument, NULL, OPT_OUTPUT},
+    {"domain", required_argument, NULL, OPT_DOMAIN},
+    {"no-inbound", no_argument, NULL, OPT_NO_INBOUND},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -213,6 +218,20 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             strlist_add(&opts->source_ips, arg);
             audit_only = "--source-ip";
             break;
+        case OPT_DOMAIN: {
+            char *d = hostname_normal(arg);
+            bool ok = hostname_is_fqdn(d);
+            free(d);
+            if (!ok)
+                return cli_fail(error, xasprintf("invalid --domain '%s': not a fully qualified domain name", arg));
+            strlist_add(&opts->domains, arg);
+            audit_only = "--domain";
+            break;
+        }
+        case OPT_NO_INBOUND:
+            opts->no_inbound = true;
+            audit_only = "--no-inbound";
+            break;
         case OPT_HELO:
             if (!cli_valid_helo(arg))
                 return cli_fail(error, xasprintf("invalid --helo '%s': not a host name or address literal", arg));
@@ -363,4 +382,5 @@ void cli_options_free(struct cli_options *opts)
     opts->ndns_parsed = 0;
     strlist_free(&opts->source_ips);
     strlist_free(&opts->route_targets);
+    strlist_free(&opts->domains);
 }

@@ -43,6 +43,8 @@ struct cli_options {
     unsigned confirm;             /* --confirm: runs a change must persist (default 2) */
     bool hook;                    /* --hook: package hook mode (implies --color never, --timeout 3) */
     const char *output_file;      /* --output: write the report there atomically, or NULL */
+    struct strlist domains;       /* --domain: replaces the configured domains; each a FQDN */
+    bool no_inbound;              /* --no-inbound: skip the inbound part */
     unsigned timeout_ms;
     const char *explain_id;       /* explain: the finding id */
 };

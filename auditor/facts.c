@@ -109,7 +109,7 @@ int facts_postfix_at_least(const struct facts *facts, int major, int minor)
 }
 
 static const char *const facts_how_names[] = { "bind", "inet_interfaces", "route", "given" };
-static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA", "NS" };
+static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA", "NS", "MX" };
 static const char *const facts_status_names[] = { "ok",      "nxdomain", "nodata", "servfail",
                                                   "refused", "timeout",  "error" };
 
@@ -168,5 +168,11 @@ void facts_free(struct facts *facts)
     free(facts->helo_override);
     free(facts->exim_debian_dir);
     strlist_free(&facts->resolvers);
+    if (facts->inbound) {
+        listener_set_free(facts->inbound);
+        free(facts->inbound);
+    }
+    strlist_free(&facts->local_public);
+    strlist_free(&facts->given_sources);
     memset(facts, 0, sizeof(*facts));
 }

@@ -16,7 +16,12 @@
  * Lookups: one record per DNS question (name, type). Names are stored
  * lowercase without a trailing dot; PTR questions use the reverse name of
  * revname.h. Answers are kept sorted (strcmp) and deduplicated: A/AAAA
- * answers are numeric addresses, PTR answers host names as received.
+ * answers are numeric addresses, PTR answers host names as received, MX
+ * answers "PREFERENCE NAME" ("0 ." for a null MX).
+ *
+ * Inbound: the listeners and domains of the configuration (listener.h),
+ * when the inbound part is audited (NULL with --no-inbound), and the public
+ * addresses of the host's interfaces a wildcard listener covers.
  *
  * All strings are owned by the facts and freed by facts_free(). The diag
  * list is borrowed (owned by the caller, must outlive the facts).
@@ -28,6 +33,7 @@
 #include <stddef.h>
 
 #include "auditor/foundation/diag.h"
+#include "auditor/foundation/listener.h"
 #include "auditor/foundation/model.h"
 #include "auditor/foundation/scope.h"
 #include "auditor/foundation/strlist.h"
@@ -38,7 +44,7 @@ enum facts_local { FACTS_LOCAL_UNKNOWN, FACTS_LOCAL_YES, FACTS_LOCAL_NO };
 
 /* FACTS_NS is asked only as the resolver canary: the root zone's NS
  * (name FACTS_CANARY_NAME). */
-enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA, FACTS_NS };
+enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA, FACTS_NS, FACTS_MX };
 #define FACTS_CANARY_NAME "."
 
 enum facts_status {
@@ -101,9 +107,13 @@ struct facts {
     unsigned host_families;  /* MODEL_FAMILY_BIT()s the host is audited with (--family); 0: all */
     long long run_started_ms;  /* when the run started, Unix time in ms; 0: unknown */
     long long run_duration_ms; /* how long it took up to the report; -1: unknown */
+    /* Inbound (owned; see above): */
+    struct listener_set *inbound; /* NULL: the inbound part is not audited */
+    struct strlist local_public;  /* public interface addresses, numeric */
+    struct strlist given_sources; /* --source-ip: the public addresses of a host behind NAT */
 };
 
-#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1 }
+#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1, NULL, STRLIST_INIT, STRLIST_INIT }
 
 /* facts_source_add - append a zeroed source for (identity, family) and return
  * it (valid until the next add). */

@@ -43,6 +43,8 @@ static enum dns_type resolve_dns_type(enum facts_rrtype t)
         return DNS_A;
     case FACTS_AAAA:
         return DNS_AAAA;
+    case FACTS_MX:
+        return DNS_MX;
     case FACTS_NS:
         break;
     }

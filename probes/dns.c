@@ -42,6 +42,7 @@
 #define DNS_T_A 1
 #define DNS_T_NS 2
 #define DNS_T_PTR 12
+#define DNS_T_MX 15
 #define DNS_T_AAAA 28
 #define DNS_C_IN 1
 
@@ -144,6 +145,8 @@ const char *dns_type_tostr(enum dns_type type)
         return "AAAA";
     case DNS_NS:
         return "NS";
+    case DNS_MX:
+        return "MX";
     case DNS_PTR:
         break;
     }
@@ -159,6 +162,8 @@ static int dns_wire_type(enum dns_type type)
         return DNS_T_AAAA;
     case DNS_NS:
         return DNS_T_NS;
+    case DNS_MX:
+        return DNS_T_MX;
     case DNS_PTR:
         break;
     }

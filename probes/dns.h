@@ -73,7 +73,7 @@
 
 #include "auditor/foundation/strlist.h"
 
-enum dns_type { DNS_A, DNS_AAAA, DNS_PTR, DNS_NS };
+enum dns_type { DNS_A, DNS_AAAA, DNS_PTR, DNS_NS, DNS_MX };
 
 enum dns_status {
     DNS_OK,       /* "ok": at least one record of the type (answers, or only invalid names) */
@@ -118,7 +118,8 @@ struct dns_result {
     char *address;           /* PTR only: the address the name was built from, canonical; else NULL */
     enum dns_status status;  /* when no resolver gave a final answer: that of the last useless
                                 reply (servfail, refused, error), timeout when none replied */
-    struct strlist answers;  /* PTR/NS: host names; A/AAAA: addresses; sorted, unique */
+    struct strlist answers;  /* PTR/NS: host names; A/AAAA: addresses; MX: "PREFERENCE NAME"
+                                ("0 ." for a null MX); sorted, unique */
     struct strlist invalid;  /* PTR/NS: names that are not host names, escaped (see above); sorted, unique */
     long ms;                 /* time from sending to the final answer; -1 until run */
     char *server;            /* "ADDR:PORT" ("[ADDR]:PORT" for IPv6) whose reply decided the status;

@@ -148,6 +148,9 @@ static const struct {
     { "dns-failure", "unknown" },        { "config-error", "critical" },
     { "no-mta-config", "unknown" },      { "no-route", "critical" },
     { "config-unreadable", "unknown" },  { "resolver-broken", "unknown" },
+    { "banner-ptr-mismatch", "warning" }, { "banner-invalid", "warning" },
+    { "inbound-ptr-missing", "warning" }, { "mx-not-this-host", "info" },
+    { "mx-missing", "warning" },          { "banner-live-differs", "info" },
 };
 
 START_TEST(finding_table_matches_interface)
