@@ -8,6 +8,7 @@
 #include "auditor/fix.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/ptr_generic.h"
 #include "auditor/verdict_inbound.h"
 
 static int check_inbound_family(const char *address)
@@ -15,20 +16,36 @@ static int check_inbound_family(const char *address)
     return hostname_address_family(address) == AF_INET6 ? MODEL_IPV6 : MODEL_IPV4;
 }
 
-/* check_inbound_target - the name a listener's fixes announce: a
- * forward-confirmed PTR name of an address an MX points at, else of any of
- * its addresses; NULL when none is confirmed. */
+/* check_inbound_good_name - a forward-confirmed PTR name of va that a
+ * banner may announce: fully qualified, not local, not a provider default. */
+static const char *check_inbound_good_name(const struct verdict_inbound_addr *va)
+{
+    const char *n = va->confirmed_name;
+    if (!n || !hostname_is_fqdn(n) || hostname_is_local(n) || ptr_generic_check(n, va->address))
+        return NULL;
+    return n;
+}
+
+/* check_inbound_target - the one name a listener's fixes converge on: the
+ * banner's host name when it is fully qualified and already the confirmed
+ * PTR name of one of its addresses (the others then need that PTR too), or
+ * when no address has a good confirmed PTR name; else the good confirmed
+ * PTR name of an address an MX points at, else of any of its addresses.
+ * NULL when there is none. */
 static const char *check_inbound_target(const struct verdict_listener *vl)
 {
+    bool fqdn = vl->form == VERDICT_BANNER_FQDN;
+    for (size_t k = 0; fqdn && k < vl->naddrs; k++)
+        if (vl->addrs[k].banner_is_ptr && vl->addrs[k].confirmed == VERDICT_YES)
+            return vl->hostname;
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0; k < vl->naddrs; k++) {
             const struct verdict_inbound_addr *va = &vl->addrs[k];
-            if ((pass == 0 && !va->mx_target) || !va->confirmed_name)
+            if ((pass == 0 && !va->mx_target) || !check_inbound_good_name(va))
                 continue;
-            if (hostname_is_fqdn(va->confirmed_name) && !hostname_is_local(va->confirmed_name))
-                return va->confirmed_name;
+            return check_inbound_good_name(va);
         }
-    return NULL;
+    return fqdn ? vl->hostname : NULL;
 }
 
 /* check_inbound_mx_name - the first MX target of a domain that is this host,
@@ -42,14 +59,25 @@ static const char *check_inbound_mx_name(const struct verdict_inbound *vi)
     return NULL;
 }
 
-/* check_inbound_judged - the addresses banner-ptr-mismatch looks at: those
- * an MX points at when some MX points at this listener, else all. */
+/* check_inbound_judged - whether banner-ptr-mismatch judges va: an address
+ * an MX points at always; when no MX points at this listener, an address
+ * it names itself, or the only public address of its family that a
+ * wildcard covers (with several, which one receivers reach is the MX's
+ * choice, and the MX says nothing here). */
 static bool check_inbound_judged(const struct verdict_listener *vl, const struct verdict_inbound_addr *va)
 {
+    if (va->mx_target)
+        return true;
     for (size_t k = 0; k < vl->naddrs; k++)
         if (vl->addrs[k].mx_target)
-            return va->mx_target;
-    return true;
+            return false;
+    if (strlist_contains(&vl->l->addresses, va->address))
+        return true;
+    int fam = hostname_address_family(va->address);
+    size_t same = 0;
+    for (size_t k = 0; k < vl->naddrs; k++)
+        same += hostname_address_family(vl->addrs[k].address) == fam;
+    return same == 1;
 }
 
 static void check_inbound_listener(const struct verdict_set *vs, const struct verdict_inbound *vi,
@@ -76,11 +104,10 @@ static void check_inbound_listener(const struct verdict_set *vs, const struct ve
             char *msg = xasprintf("the SMTP banner announces %s, but the PTR of %s is %s", host, va->address, ptr);
             struct finding *f = finding_add(out, FINDING_BANNER_PTR_MISMATCH, l->id, fam, va->address,
                                             vl->hostname, msg);
-            if (va->confirmed_name) {
-                fix_set_banner_host(&f->fixes, l, va->confirmed_name, &exim);
-            } else {
+            if (target && !hostname_equal(target, vl->hostname))
+                fix_set_banner_host(&f->fixes, l, target, &exim);
+            else
                 fix_ptr_record(&f->fixes, va->address, vl->hostname);
-            }
             free(msg);
             free(ptr);
         }

@@ -60,7 +60,9 @@ static const struct sc_case cases[] = {
     /* Both families forward-confirmed, EHLO = PTR: nothing to report. */
     { "all-good", "", 0, { NULL }, NO_LOOP, NULL, { "\"status\":\"ok\"", "\"how\":\"route\"" }, 0, { NULL } },
     /* The hosting provider's default PTR: confirmed, but generic. */
-    { "vps-default-ptr", "", 1, { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4") },
+    { "vps-default-ptr", "", 1,
+      { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4"),
+        "warning banner-ptr-mismatch postfix:smtp/inet ipv4" },
       LOOP, NULL, { "rule vps-default", "IN PTR mail.example.com." }, 0, { NULL } },
     /* New address without PTR; the EHLO name still points at the old one. */
     { "migration-stale-ptr", "", 2,
@@ -81,7 +83,9 @@ static const struct sc_case cases[] = {
      * transports take it from main.cf and need the same name: one main.cf
      * change (-e), no per-transport -P. */
     { "helo-unresolvable", "", 2,
-      { PF("critical helo-unresolvable", "-"), PF("warning helo-ptr-mismatch", "ipv4") }, LOOP, NULL,
+      { PF("critical helo-unresolvable", "-"), PF("warning helo-ptr-mismatch", "ipv4"),
+        "warning banner-ptr-mismatch postfix:smtp/inet ipv4" },
+      LOOP, NULL,
       { "-e 'smtp_helo_name = host.example.net'", "from all 2 transports that take their EHLO name from main.cf",
         "!smtp_helo_name=" },
       0, { NULL } },
@@ -137,19 +141,19 @@ static const struct sc_case cases[] = {
     { "exim-debian", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
       LOOP, NULL, { "exim4.conf.localmacros\"", "\"line\":\"REMOTE_SMTP_HELO_DATA = mail.example.org\"" }, 0,
       { NULL } },
     { "exim-debian", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
-      LOOP, "exim-config", { NULL }, 0, { NULL } },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
+      LOOP, "exim-config,dns-record", { NULL }, 0, { NULL } },
     /* Debian split layout: the macros go into conf.d/main/000_localmacros. */
     { "exim-debian-split", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
       LOOP, NULL, { "conf.d/main/000_localmacros\"", "\"line\":\"MAIN_HARDCODE_PRIMARY_HOSTNAME = mail.example.org\"" },
       0, { NULL } },
     /* PTRs that do not resolve back (stale A, no AAAA): add the records. */
@@ -177,7 +181,8 @@ static const struct sc_case cases[] = {
     /* No myhostname, short system name: Postfix announces mail.localdomain;
      * the forward-confirmed PTR name is known, so the fix names the host:
      * myhostname in main.cf (smtp_helo_name defaults to it). */
-    { "short-hostname", "", 2, { PF("critical helo-invalid", "-") }, LOOP, NULL,
+    { "short-hostname", "", 2, { PF("critical helo-invalid", "-"), "warning banner-invalid postfix:smtp/inet -" }, LOOP,
+      NULL,
       { "\"name\":\"mail.localdomain\"", "-e 'myhostname = mail.example.com'", "!'smtp_helo_name" },
       0, { NULL } },
     /* Exim binds to an address the host lacks: every delivery fails. The
@@ -188,7 +193,9 @@ static const struct sc_case cases[] = {
       { "warning helo-address-mismatch exim:remote_smtp ipv4", "warning helo-ptr-mismatch exim:remote_smtp ipv4" } },
     /* Postfix and Exim on one host; the IPv6 PTR names another host. */
     { "both-mtas", "", 1,
-      { PF("warning helo-ptr-mismatch", "ipv6"), "warning helo-ptr-mismatch exim:remote_smtp ipv6" }, LOOP, NULL,
+      { PF("warning helo-ptr-mismatch", "ipv6"), "warning helo-ptr-mismatch exim:remote_smtp ipv6",
+        "warning banner-ptr-mismatch exim:daemon ipv6" },
+      LOOP, NULL,
       { "\"mta\":\"exim\"", "\"mta\":\"postfix\"" }, 0, { NULL } },
 };
 
