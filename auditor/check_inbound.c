@@ -141,8 +141,7 @@ static void check_inbound_domain(const struct verdict_inbound *vi, const struct 
 {
     const char *name = vd->d->name;
     char *d = hostname_escape(name);
-    /* The identity names the MTA whose list holds the domain. */
-    char *ident = xasprintf("%s:domain:%s", model_mta_tostr(vd->d->mta), name);
+    char *ident = verdict_domain_identity(vd->d);
     if (vd->mx == VERDICT_MX_NONE || vd->mx == VERDICT_MX_NULL) {
         char *msg = vd->mx == VERDICT_MX_NULL
             ? xasprintf("%s has a null MX (MX 0 .): it says the domain accepts no mail, yet this host receives "

@@ -272,6 +272,21 @@ const struct finding_def *finding_def_get(enum finding_id id)
     return &finding_table[id];
 }
 
+bool finding_id_inbound(enum finding_id id)
+{
+    switch (id) {
+    case FINDING_BANNER_INVALID:
+    case FINDING_BANNER_LIVE_DIFFERS:
+    case FINDING_BANNER_PTR_MISMATCH:
+    case FINDING_INBOUND_PTR_MISSING:
+    case FINDING_MX_MISSING:
+    case FINDING_MX_NOT_THIS_HOST:
+        return true;
+    default:
+        return false;
+    }
+}
+
 const char *finding_id_tostr(enum finding_id id)
 {
     return finding_table[id].name;

@@ -10,6 +10,8 @@
 #ifndef MP_FINDING_H
 #define MP_FINDING_H
 
+#include <stdbool.h>
+
 #include <stddef.h>
 
 #include "auditor/fix.h"
@@ -60,6 +62,10 @@ struct finding_def {
 extern const struct finding_def finding_table[FINDING_COUNT];
 
 const char *finding_id_tostr(enum finding_id id);
+/* finding_id_inbound - the finding is of the inbound part (banner, MX,
+ * listener PTR): its identity is a listener or a domain, not a model
+ * identity. */
+bool finding_id_inbound(enum finding_id id);
 /* finding_id_fromstr - -1 when s is not a finding id. */
 int finding_id_fromstr(const char *s);
 const struct finding_def *finding_def_get(enum finding_id id);

@@ -287,6 +287,11 @@ void verdict_inbound_free(struct verdict_inbound *vi)
     memset(vi, 0, sizeof(*vi));
 }
 
+char *verdict_domain_identity(const struct listener_domain *d)
+{
+    return xasprintf("%s:domain:%s", model_mta_tostr(d->mta), d->name);
+}
+
 const char *verdict_banner_tostr(enum verdict_banner form)
 {
     switch (form) {

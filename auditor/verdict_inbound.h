@@ -110,6 +110,10 @@ void verdict_inbound_addresses(const struct listener *l, const struct facts *fac
  * false when it is not of that form. *name points into answer. */
 bool verdict_mx_parse(const char *answer, unsigned *preference, const char **name);
 
+/* verdict_domain_identity - the identity of a domain's findings,
+ * "MTA:domain:NAME" (the MTA whose list holds it); newly allocated. */
+char *verdict_domain_identity(const struct listener_domain *d);
+
 const char *verdict_banner_tostr(enum verdict_banner form); /* "fqdn", "not-fqdn", "missing", "dynamic" */
 const char *verdict_mx_tostr(enum verdict_mx mx);           /* "ok", "none", "null", "unknown" */
 

@@ -197,6 +197,39 @@ static const struct sc_case cases[] = {
         "warning banner-ptr-mismatch exim:daemon ipv6" },
       LOOP, NULL,
       { "\"mta\":\"exim\"", "\"mta\":\"postfix\"" }, 0, { NULL } },
+    /* Inbound: the banner equals the PTR of both MX addresses. */
+    { "inbound-pass", "", 0, { NULL }, NO_LOOP, NULL,
+      { "\"domain\":\"example.com\"", "\"this_host\":true", "\"hostname\":\"mail.example.com\"" }, 0, { NULL } },
+    /* Debian's banner on a VPS whose provider PTR is generic: request the PTR. */
+    { "inbound-generic-ptr", "", 1,
+      { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4"),
+        "warning banner-ptr-mismatch postfix:smtp/inet ipv4" },
+      LOOP, NULL, { "(Debian/GNU)", "IN PTR mail.example.com." }, 0, { NULL } },
+    /* A banner whose host name is one label. */
+    { "inbound-banner-short", "", 1, { "warning banner-invalid postfix:smtp/inet -" }, LOOP, NULL,
+      { "-e 'smtpd_banner = mail.example.com ESMTP $mail_name'" }, 0, { NULL } },
+    /* postscreen in front; the pass service has its own banner (-o), which
+     * postconf -P cannot replace with a value with spaces: -PX, then -e. */
+    { "inbound-postscreen", "", 1, { "warning banner-ptr-mismatch postfix:smtp/inet ipv4",
+        "warning banner-ptr-mismatch postfix:smtp/inet ipv6" }, LOOP, NULL,
+      { "-PX 'smtpd/pass/smtpd_banner'", "\"hostname\":\"old-mx.example.net\"" }, 0, { NULL } },
+    /* The MX points at a filtering service: information only. */
+    { "inbound-mx-elsewhere", "", 0, { "info mx-not-this-host postfix:example.com -" }, NO_LOOP, NULL,
+      { "\"name\":\"mx.filter.example.com\"" }, 0, { NULL } },
+    /* No MX for a local domain: publish one. */
+    { "inbound-no-mx", "", 1, { "warning mx-missing postfix:example.com -" }, LOOP, NULL,
+      { "example.com. IN MX 10 mail.example.com." }, 0, { NULL } },
+    /* A null MX for a domain this host receives mail for. */
+    { "inbound-null-mx", "", 1, { "warning mx-missing postfix:example.com -" }, LOOP, NULL,
+      { "\"status\":\"null\"", "replace the null MX" }, 0, { NULL } },
+    /* Exim with a custom smtp_banner naming another host. */
+    { "inbound-exim-banner", "", 1,
+      { "warning banner-ptr-mismatch exim:daemon ipv4", "warning banner-ptr-mismatch exim:daemon ipv6" }, LOOP, NULL,
+      { "\"line\":\"smtp_banner = mail.example.com ESMTP ready\"" }, 0, { NULL } },
+    /* A dual-stack MX whose IPv6 address has no PTR. */
+    { "inbound-ipv6-no-ptr", "", 2,
+      { PF("critical ipv6-without-ptr", "ipv6"), "warning inbound-ptr-missing postfix:smtp/inet ipv6" }, LOOP, NULL,
+      { "an MX points at 2001:db8::10, which has no PTR" }, 0, { NULL } },
 };
 
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
