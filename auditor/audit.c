@@ -21,6 +21,7 @@
 #include "auditor/resolve.h"
 #include "auditor/sources.h"
 #include "auditor/state.h"
+#include "auditor/verdict_inbound.h"
 #include "auditor/foundation/atomic.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/scope.h"
@@ -64,6 +65,40 @@ static struct listener_set *audit_inbound_load(const struct cli_options *opts, c
             listener_domain_add(in, MODEL_POSTFIX, opts->domains.items[i], "--domain", &given, NULL);
     }
     return in;
+}
+
+/* audit_connect - --connect: the greeting of each address an MX listener
+ * receives mail on (the private address listened on behind NAT), all in
+ * parallel. */
+static void audit_connect(struct facts *facts, long long deadline)
+{
+    struct strlist addrs = STRLIST_INIT, ids = STRLIST_INIT;
+    unsigned *ports = NULL;
+    const struct listener_set *in = facts->inbound;
+    for (size_t i = 0; i < in->n; i++) {
+        const struct listener *l = &in->items[i];
+        if (!l->mx || l->tls_on_connect)
+            continue;
+        struct strlist a = STRLIST_INIT, from = STRLIST_INIT;
+        verdict_inbound_addresses(l, facts, &a, &from);
+        for (size_t k = 0; k < a.n; k++) {
+            if (strcmp(from.items[k], "*") == 0)
+                continue;
+            ports = xreallocarray(ports, addrs.n + 1, sizeof(*ports));
+            ports[addrs.n] = l->port;
+            strlist_add(&addrs, from.items[k][0] ? from.items[k] : a.items[k]);
+            strlist_add(&ids, l->id);
+        }
+        strlist_free(&a);
+        strlist_free(&from);
+    }
+    facts->connect_asked = true;
+    facts->greetings = xcalloc(addrs.n ? addrs.n : 1, sizeof(*facts->greetings));
+    smtp_greet_run((const char *const *)addrs.items, ports, addrs.n, deadline, facts->greetings);
+    facts->ngreetings = addrs.n;
+    facts->greeting_listeners = ids;
+    strlist_free(&addrs);
+    free(ports);
 }
 
 void audit_collect(const struct cli_options *opts, struct model_set *set, struct diag_list *diags,
@@ -119,6 +154,10 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
                 sources_probe(facts, i, &set->items[i], (enum model_family)f, opts, &ifaces);
     iface_list_free(&ifaces);
 
+    /* The greetings do not depend on DNS: read them while nothing else
+     * waits, before the DNS rounds (they share the deadline). */
+    if (opts->connect && facts->inbound)
+        audit_connect(facts, deadline);
     resolve_run(set, facts, opts, deadline);
 }
 

@@ -123,6 +123,22 @@ static void check_inbound_listener(const struct verdict_set *vs, const struct ve
             free(msg);
         }
     }
+    if (vl->live && vl->live_differs) {
+        char *live = hostname_escape(vl->live->lines.items[vl->live->lines.n - 1]);
+        char *conf = hostname_escape(l->banner.text ? l->banner.text : "");
+        char *msg = xasprintf("the server on %s port %u greets with '%s', the configuration says '%s'",
+                              vl->live->address, vl->live->port, live, conf);
+        struct finding *f = finding_add(out, FINDING_BANNER_LIVE_DIFFERS, l->id, check_inbound_family(vl->live->address),
+                                        vl->live->address, vl->hostname, msg);
+        fix_note(&f->fixes, l->mta == MODEL_POSTFIX
+                     ? "run 'postfix reload' if the configuration changed; otherwise find what answers on the port "
+                       "in front of Postfix (a proxy or filter), and set its greeting"
+                     : "send the exim daemon SIGHUP (systemctl reload exim4) if the configuration changed; otherwise "
+                       "find what answers on the port in front of Exim");
+        free(msg);
+        free(conf);
+        free(live);
+    }
     free(host);
 }
 

@@ -66,6 +66,8 @@ static const char cli_help[] =
     "  --domain D               a domain this host receives mail for, repeatable\n"
     "                           (replaces the domains of the configuration)\n"
     "  --no-inbound             skip the inbound part (banner, MX, listener PTR)\n"
+    "  --connect                read the live SMTP greeting of each listening\n"
+    "                           address (bounded by --timeout)\n"
     "\n"
     "Cron, monitoring and package hooks (audit only):\n"
     "  --quiet                  print nothing when ok (with --state: when nothing\n"

@@ -35,6 +35,7 @@ enum {
     OPT_OUTPUT,
     OPT_DOMAIN,
     OPT_NO_INBOUND,
+    OPT_CONNECT,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -62,6 +63,7 @@ static const struct option cli_long_options[] = {
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"domain", required_argument, NULL, OPT_DOMAIN},
     {"no-inbound", no_argument, NULL, OPT_NO_INBOUND},
+    {"connect", no_argument, NULL, OPT_CONNECT},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -228,6 +230,10 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
             audit_only = "--domain";
             break;
         }
+        case OPT_CONNECT:
+            opts->connect = true;
+            audit_only = "--connect";
+            break;
         case OPT_NO_INBOUND:
             opts->no_inbound = true;
             audit_only = "--no-inbound";

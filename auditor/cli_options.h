@@ -45,6 +45,7 @@ struct cli_options {
     const char *output_file;      /* --output: write the report there atomically, or NULL */
     struct strlist domains;       /* --domain: replaces the configured domains; each a FQDN */
     bool no_inbound;              /* --no-inbound: skip the inbound part */
+    bool connect;                 /* --connect: read the live greeting of each listening address */
     unsigned timeout_ms;
     const char *explain_id;       /* explain: the finding id */
 };

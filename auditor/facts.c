@@ -174,5 +174,9 @@ void facts_free(struct facts *facts)
     }
     strlist_free(&facts->local_public);
     strlist_free(&facts->given_sources);
+    for (size_t i = 0; i < facts->ngreetings; i++)
+        smtp_greet_free(&facts->greetings[i]);
+    free(facts->greetings);
+    strlist_free(&facts->greeting_listeners);
     memset(facts, 0, sizeof(*facts));
 }

@@ -37,6 +37,7 @@
 #include "auditor/foundation/model.h"
 #include "auditor/foundation/scope.h"
 #include "auditor/foundation/strlist.h"
+#include "probes/smtp_greet.h"
 
 enum facts_how { FACTS_HOW_BIND, FACTS_HOW_INET_INTERFACES, FACTS_HOW_ROUTE, FACTS_HOW_GIVEN };
 
@@ -111,9 +112,14 @@ struct facts {
     struct listener_set *inbound; /* NULL: the inbound part is not audited */
     struct strlist local_public;  /* public interface addresses, numeric */
     struct strlist given_sources; /* --source-ip: the public addresses of a host behind NAT */
+    /* --connect: the greeting read from each listening address (owned) */
+    bool connect_asked;
+    struct smtp_greet *greetings;
+    struct strlist greeting_listeners; /* the listener id of each greeting, in step */
+    size_t ngreetings;
 };
 
-#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1, NULL, STRLIST_INIT, STRLIST_INIT }
+#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1, NULL, STRLIST_INIT, STRLIST_INIT, false, NULL, STRLIST_INIT, 0 }
 
 /* facts_source_add - append a zeroed source for (identity, family) and return
  * it (valid until the next add). */

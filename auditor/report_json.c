@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auditor/identity_json.h"
+#include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
 #include "auditor/verdict_inbound.h"
 
@@ -132,7 +133,15 @@ static struct json_object *report_json_listener(const struct verdict_listener *v
     free(origin);
     json_object_object_add(b, "dynamic", json_object_new_boolean(l->banner.dynamic));
     json_object_object_add(b, "form", json_object_new_string(verdict_banner_tostr(vl->form)));
-    json_object_object_add(b, "live", NULL);
+    if (vl->live) {
+        struct strbuf sb = STRBUF_INIT;
+        for (size_t i = 0; i < vl->live->lines.n; i++)
+            strbuf_addf(&sb, "%s%s", i ? "\n" : "", vl->live->lines.items[i]);
+        json_object_object_add(b, "live", json_object_new_string(sb.buf ? sb.buf : ""));
+        strbuf_release(&sb);
+    } else {
+        json_object_object_add(b, "live", NULL);
+    }
     json_object_object_add(o, "banner", b);
     if (l->teaser.present) {
         struct json_object *t = json_object_new_object();

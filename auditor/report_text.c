@@ -490,6 +490,34 @@ static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct 
         rt_label(r, "banner");
         rt_line(r, &line.sb);
         strbuf_release(&line.sb);
+        if (vl->live) {
+            struct rt lv = { STRBUF_INIT, false };
+            for (size_t n = 0; n < vl->live->lines.n; n++)
+                strbuf_addf(&lv.sb, "%s%u%c%s", n ? " " : "", (unsigned)vl->live->code,
+                            n + 1 < vl->live->lines.n ? '-' : ' ', vl->live->lines.items[n]);
+            rt_label(r, "live");
+            rt_line(r, &lv.sb);
+            strbuf_release(&lv.sb);
+        } else if (vs->facts->connect_asked) {
+            for (size_t n = 0; n < vs->facts->ngreetings; n++) {
+                const struct smtp_greet *g = &vs->facts->greetings[n];
+                if (strcmp(vs->facts->greeting_listeners.items[n], l->id) != 0)
+                    continue;
+                struct rt lv = { STRBUF_INIT, false };
+                strbuf_adds(&lv.sb, "no greeting from ");
+                rt_esc(&lv, g->address);
+                strbuf_addf(&lv.sb, " port %u: %s", g->port, smtp_greet_status_tostr(g->status));
+                if (g->error) {
+                    strbuf_adds(&lv.sb, " (");
+                    rt_esc(&lv, g->error);
+                    strbuf_addc(&lv.sb, ')');
+                }
+                rt_label(r, "live");
+                rt_line(r, &lv.sb);
+                strbuf_release(&lv.sb);
+                break;
+            }
+        }
         if (l->teaser.present && l->teaser.text) {
             struct rt t = { STRBUF_INIT, false };
             strbuf_adds(&t.sb, "220- ");

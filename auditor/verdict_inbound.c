@@ -137,6 +137,33 @@ static void verdict_inbound_addr(const struct facts *facts, const struct verdict
         va->confirmed = VERDICT_UNKNOWN;
 }
 
+/* verdict_inbound_live - the live greeting of a listener and whether it
+ * says what the configuration says. The final line is what smtpd sends
+ * (postscreen's teaser goes to new clients only, and this host is in its
+ * default access list); Exim's banner keeps $version_number and $tod_
+ * unexpanded, so only the host names are compared for it. */
+static void verdict_inbound_live(const struct facts *facts, struct verdict_listener *vl)
+{
+    for (size_t i = 0; i < facts->ngreetings && !vl->live; i++)
+        if (strcmp(facts->greeting_listeners.items[i], vl->l->id) == 0 && facts->greetings[i].status == SMTP_GREET_OK
+            && facts->greetings[i].lines.n > 0)
+            vl->live = &facts->greetings[i];
+    if (!vl->live)
+        return;
+    const char *final = vl->live->lines.items[vl->live->lines.n - 1];
+    vl->live_hostname = listener_first_word(final);
+    const struct listener_banner *b = &vl->l->banner;
+    if (b->dynamic || !b->text)
+        return;
+    bool same_host = vl->live_hostname && b->hostname && hostname_equal(vl->live_hostname, b->hostname);
+    if (!vl->live_hostname && !b->hostname)
+        same_host = true;
+    /* A configured text with newlines (Exim) ends with the final line. */
+    const char *last = strrchr(b->text, '\n');
+    last = last ? last + 1 : b->text;
+    vl->live_differs = !same_host || (vl->l->mta == MODEL_POSTFIX && strcmp(final, last) != 0);
+}
+
 static int verdict_mx_target_cmp(const void *x, const void *y)
 {
     const struct verdict_mx_target *a = x, *b = y;
@@ -252,6 +279,7 @@ void verdict_inbound_compute(const struct facts *facts, const struct verdict_set
             verdict_inbound_addr(facts, vs, vl->form == VERDICT_BANNER_FQDN ? vl->hostname : NULL, va);
         }
         vl->private_only = addrs.n == 0 && (l->addresses.n > 0 || l->all_families);
+        verdict_inbound_live(facts, vl);
         strlist_free(&addrs);
         strlist_free(&from);
     }
@@ -274,6 +302,7 @@ void verdict_inbound_free(struct verdict_inbound *vi)
             free(va->names);
         }
         free(vi->listeners[i].addrs);
+        free(vi->listeners[i].live_hostname);
     }
     free(vi->listeners);
     for (size_t i = 0; i < vi->ndomains; i++) {

@@ -58,6 +58,10 @@ struct verdict_listener {
     struct verdict_inbound_addr *addrs; /* public addresses, owned */
     size_t naddrs;
     bool private_only;           /* it listens only on private addresses and no --source-ip maps them */
+    /* --connect: */
+    const struct smtp_greet *live; /* the first complete greeting read from its addresses, or NULL */
+    char *live_hostname;         /* the first word of its final line (owned), or NULL */
+    bool live_differs;           /* its host name (Postfix: its text) is not the configured banner's */
 };
 
 struct verdict_mx_target {
