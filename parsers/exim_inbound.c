@@ -43,28 +43,6 @@ struct exim_inbound_run {
     struct diag_list *diags;
 };
 
-/* Record a problem unless the same one is already in the list. */
-static void exim_inbound_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
-                              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void exim_inbound_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
-                              const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    for (size_t i = 0; i < diags->n; i++) {
-        const struct diag *d = &diags->items[i];
-        if (d->level == level && d->line == line && strcmp(d->message, msg) == 0 &&
-            ((!d->file && !file) || (d->file && file && strcmp(d->file, file) == 0))) {
-            free(msg);
-            return;
-        }
-    }
-    diag_add(diags, level, file, line, "%s", msg);
-    free(msg);
-}
 
 static void exim_inbound_note(struct strlist *notes, char *note)
 {
@@ -420,7 +398,7 @@ static size_t exim_inbound_ports(struct exim_inbound_run *run, struct exim_inbou
             char *end;
             long v = strtol(item, &end, 0);
             if (*end || v <= 0 || v > 65535) {
-                exim_inbound_diag(run->diags, DIAG_ERROR, o ? o->file : NULL, o ? o->line : 0,
+                diag_add_once(run->diags, DIAG_ERROR, o ? o->file : NULL, o ? o->line : 0,
                                   "invalid SMTP port: %s", item);
                 free(item);
                 continue;
@@ -507,7 +485,7 @@ static void exim_inbound_listeners(struct exim_inbound_run *run, const struct ex
         int fam = 0;
         if (!exim_list_is_ip(item, &fam)) {
             /* host_build_ifacelist(): the daemon does not start */
-            exim_inbound_diag(run->diags, DIAG_ERROR, li ? li->file : NULL, li ? li->line : 0,
+            diag_add_once(run->diags, DIAG_ERROR, li ? li->file : NULL, li ? li->line : 0,
                               "Malformed IP address \"%s\" in local_interfaces", item);
         } else if (fam == 6 && no_v6) {
             skipped_v6 = true;
@@ -532,7 +510,7 @@ static void exim_inbound_listeners(struct exim_inbound_run *run, const struct ex
     }
     free(item);
     if (items > EXIM_INBOUND_MAX_ITEMS)
-        exim_inbound_diag(run->diags, DIAG_WARNING, li ? li->file : NULL, li ? li->line : 0,
+        diag_add_once(run->diags, DIAG_WARNING, li ? li->file : NULL, li ? li->line : 0,
                           "local_interfaces has more than %d items; only the first %d were examined",
                           EXIM_INBOUND_MAX_ITEMS, EXIM_INBOUND_MAX_ITEMS);
     for (size_t k = 0; k < nports; k++)
@@ -668,7 +646,7 @@ int exim_inbound_load(const char *config_file, const char *debian_dir, const str
     int rc = exim_load(config_file, debian_dir, host, &ld, &scratch);
     for (size_t i = 0; i < scratch.n; i++) {
         const struct diag *d = &scratch.items[i];
-        exim_inbound_diag(diags, d->level, d->file, d->line, "%s", d->message);
+        diag_add_once(diags, d->level, d->file, d->line, "%s", d->message);
     }
     diag_list_free(&scratch);
     if (rc <= 0 || ld.cfg.failed) {

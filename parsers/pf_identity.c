@@ -66,29 +66,6 @@ struct pf_identity_run {
  * for a hostile one, however many services reference a bad value. */
 #define PF_IDENTITY_EXPAND_BUDGET (32u * 1024 * 1024)
 
-/* Record a problem unless the same one (file, line, message) is recorded:
- * a main.cf setting is seen by every service. */
-static void pf_identity_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
-                             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void pf_identity_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
-                             const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    for (size_t i = 0; i < diags->n; i++) {
-        const struct diag *d = &diags->items[i];
-        if (d->level == level && d->line == line && strcmp(d->message, msg) == 0 &&
-            ((!d->file && !file) || (d->file && file && strcmp(d->file, file) == 0))) {
-            free(msg);
-            return;
-        }
-    }
-    diag_add(diags, level, file, line, "%s", msg);
-    free(msg);
-}
 
 /* Get name in scope; a macro error is recorded and gives -1 (value NULL). */
 static int pf_identity_get(struct pf_identity_run *run, const struct pf_scope *sc, const char *name,
@@ -96,7 +73,7 @@ static int pf_identity_get(struct pf_identity_run *run, const struct pf_scope *s
 {
     if (pf_scope_get(sc, name, v) == 0)
         return 0;
-    pf_identity_diag(run->diags, DIAG_ERROR, v->file, v->line, "parameter %s: %s: macro processing error", name,
+    diag_add_once(run->diags, DIAG_ERROR, v->file, v->line, "parameter %s: %s: macro processing error", name,
                      v->error);
     return -1;
 }
@@ -105,7 +82,7 @@ static int pf_identity_get(struct pf_identity_run *run, const struct pf_scope *s
 static int pf_identity_required(struct pf_identity_run *run, const char *name, const struct pf_value *v)
 {
     if (v->value && *v->value == '\0') {
-        pf_identity_diag(run->diags, DIAG_ERROR, v->file, v->line, "bad string length 0 < 1: %s = ", name);
+        diag_add_once(run->diags, DIAG_ERROR, v->file, v->line, "bad string length 0 < 1: %s = ", name);
         return -1;
     }
     return 0;
@@ -193,7 +170,7 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
                 strbuf_addf(&shown, "%s'%s'", shown.len ? ", " : "", tok);
         } else if (!(id->families & MODEL_FAMILY_BIT(af == AF_INET ? MODEL_IPV4 : MODEL_IPV6))) {
             /* inet_addr_host() asks only for enabled families: no answer is fatal. */
-            pf_identity_diag(run->diags, DIAG_ERROR, ii->file, ii->line,
+            diag_add_once(run->diags, DIAG_ERROR, ii->file, ii->line,
                              "config variable inet_interfaces: host not found: %s (its address family is not "
                              "enabled in inet_protocols)",
                              tok);
@@ -225,7 +202,7 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
     }
     strbuf_release(&shown);
     if (entries > PF_IDENTITY_MAX_INTERFACES) {
-        pf_identity_diag(run->diags, DIAG_WARNING, ii->file, ii->line,
+        diag_add_once(run->diags, DIAG_WARNING, ii->file, ii->line,
                          "inet_interfaces has more than %d entries; only the first %d were examined",
                          PF_IDENTITY_MAX_INTERFACES, PF_IDENTITY_MAX_INTERFACES);
         count = 0;
@@ -263,12 +240,12 @@ static void pf_identity_bind(struct pf_identity_run *run, const struct pf_scope 
         int want = fam == MODEL_IPV4 ? AF_INET : AF_INET6;
         if (af == 0 || af != want) {
             if (af == 0)
-                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+                diag_add_once(run->diags, DIAG_ERROR, v.file, v.line,
                                  "bad %s parameter: %s: %s (smtp(8) needs a numeric address and stops at the first "
                                  "connection)",
                                  param, v.value, why ? why : "not a numeric address");
             else
-                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+                diag_add_once(run->diags, DIAG_ERROR, v.file, v.line,
                                  "bad %s parameter: %s: not an %s address (smtp(8) stops at the first connection)",
                                  param, v.value, fam == MODEL_IPV4 ? "IPv4" : "IPv6");
             b->how = MODEL_BIND_NONE;
@@ -307,7 +284,7 @@ static void pf_identity_families(struct pf_identity_run *run, const struct pf_sc
             else if (strcmp(tok, "all") == 0)
                 id->families |= MODEL_FAMILY_BIT(MODEL_IPV4) | MODEL_FAMILY_BIT(MODEL_IPV6);
             else {
-                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
+                diag_add_once(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
                                  tok, v.value);
                 bad = 1;
             }
@@ -338,7 +315,7 @@ static void pf_identity_preference(struct pf_identity_run *run, const struct pf_
         else if (strcasecmp(v.value, "ipv6") == 0)
             id->preference = MODEL_PREF_IPV6;
         else
-            pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "bad smtp_address_preference value: %s",
+            diag_add_once(run->diags, DIAG_ERROR, v.file, v.line, "bad smtp_address_preference value: %s",
                              v.value);
     }
     model_origin_copy(&id->preference_origin, &v.origin);
@@ -351,7 +328,7 @@ static void pf_identity_enforce(struct pf_identity_run *run, const struct pf_sco
     if (pf_identity_get(run, sc, "smtp_bind_address_enforce", &v) == 0 && v.value) {
         int b = pf_identity_bool(v.value);
         if (b < 0)
-            pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+            diag_add_once(run->diags, DIAG_ERROR, v.file, v.line,
                              "bad boolean configuration: smtp_bind_address_enforce = %s", v.value);
         id->bind_enforce = b == 1;
     }
@@ -381,16 +358,16 @@ static void pf_identity_myhostname(struct pf_identity_run *run, const struct pf_
 {
     if (pf_identity_get(run, sc, "myhostname", mh) == 0 && pf_identity_required(run, "myhostname", mh) == 0) {
         if (mh->from == PF_FROM_DEFAULT && !pf_hostname_valid(run->hostname))
-            pf_identity_diag(run->diags, DIAG_ERROR, NULL, 0,
+            diag_add_once(run->diags, DIAG_ERROR, NULL, 0,
                              "unable to use my own hostname '%s' (the default of myhostname)", run->hostname);
         else if (!pf_hostname_valid(mh->value))
-            pf_identity_diag(run->diags, DIAG_ERROR, mh->file, mh->line,
+            diag_add_once(run->diags, DIAG_ERROR, mh->file, mh->line,
                              "file %s: parameter myhostname: bad parameter value: %s", run->maincf->path, mh->value);
     }
     struct pf_value md = PF_VALUE_INIT;
     if (pf_identity_get(run, sc, "mydomain", &md) == 0 && pf_identity_required(run, "mydomain", &md) == 0 &&
         md.from != PF_FROM_DEFAULT && !pf_hostname_valid(md.value))
-        pf_identity_diag(run->diags, DIAG_ERROR, md.file, md.line,
+        diag_add_once(run->diags, DIAG_ERROR, md.file, md.line,
                          "file %s: parameter mydomain: bad parameter value: %s", run->maincf->path, md.value);
     pf_value_free(&md);
 }
@@ -455,7 +432,7 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
     struct pf_value rh = PF_VALUE_INIT;
     if (pf_identity_get(run, sc, "relayhost", &rh) == 0 && rh.value && mh->value &&
         strcasecmp(rh.value, mh->value) == 0)
-        pf_identity_diag(run->diags, DIAG_ERROR, rh.file, rh.line,
+        diag_add_once(run->diags, DIAG_ERROR, rh.file, rh.line,
                          "myhostname and relayhost parameter settings must not be identical: %s", rh.value);
     pf_value_free(&rh);
 }
@@ -543,7 +520,7 @@ static void pf_identity_check_transports(struct pf_identity_run *run)
             continue;
         if (!c->transport || !*c->transport || pf_mastercf_find(run->mastercf, c->transport, "unix"))
             continue;
-        pf_identity_diag(run->diags, DIAG_ERROR, c->file, c->line,
+        diag_add_once(run->diags, DIAG_ERROR, c->file, c->line,
                          "%s names transport '%s', but %s has no '%s unix' service: %s stays in the queue",
                          params[i], c->transport, run->mastercf->path, c->transport, what[i]);
     }
@@ -591,7 +568,7 @@ static int pf_identity_instance(const char *dir, const char *how, const struct m
     /* A missing master.cf stops Postfix; one that cannot be read here may
      * be fine for Postfix (as root): that is recorded as unreadable only. */
     if (pf_mastercf_load(&mastercf, dir, diags) < 0 && errno == ENOENT)
-        pf_identity_diag(diags, DIAG_ERROR, mastercf.path, 0,
+        diag_add_once(diags, DIAG_ERROR, mastercf.path, 0,
                          "master.cf is missing: Postfix cannot start, no outbound transports known");
 
     size_t budget = PF_IDENTITY_EXPAND_BUDGET;

@@ -56,35 +56,12 @@ struct pf_inbound_run {
     size_t *budget;
 };
 
-/* Record a problem unless the same one (level, file, line, message) is
- * already in the list. */
-static void pf_inbound_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
-                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void pf_inbound_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
-                            const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    for (size_t i = 0; i < diags->n; i++) {
-        const struct diag *d = &diags->items[i];
-        if (d->level == level && d->line == line && strcmp(d->message, msg) == 0 &&
-            ((!d->file && !file) || (d->file && file && strcmp(d->file, file) == 0))) {
-            free(msg);
-            return;
-        }
-    }
-    diag_add(diags, level, file, line, "%s", msg);
-    free(msg);
-}
 
 static void pf_inbound_merge(struct diag_list *diags, const struct diag_list *scratch)
 {
     for (size_t i = 0; i < scratch->n; i++) {
         const struct diag *d = &scratch->items[i];
-        pf_inbound_diag(diags, d->level, d->file, d->line, "%s", d->message);
+        diag_add_once(diags, d->level, d->file, d->line, "%s", d->message);
     }
 }
 
@@ -95,7 +72,7 @@ static int pf_inbound_get(struct pf_inbound_run *run, const struct pf_scope *sc,
 {
     if (pf_scope_get(sc, name, v) == 0)
         return 0;
-    pf_inbound_diag(run->diags, DIAG_ERROR, v->file, v->line, "parameter %s: %s: macro processing error", name,
+    diag_add_once(run->diags, DIAG_ERROR, v->file, v->line, "parameter %s: %s: macro processing error", name,
                     v->error);
     return -1;
 }
@@ -156,7 +133,7 @@ static void pf_inbound_protocols(struct pf_inbound_run *run)
             else if (strcmp(tok, "all") == 0)
                 run->families |= MODEL_FAMILY_BIT(MODEL_IPV4) | MODEL_FAMILY_BIT(MODEL_IPV6);
             else
-                pf_inbound_diag(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
+                diag_add_once(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
                                 tok, v.value);
         }
         free(copy);
@@ -269,7 +246,7 @@ static void pf_inbound_banner(struct pf_inbound_run *run, const struct pf_scope 
                                              param, where, v.error ? v.error : "?"));
         free(where);
     } else if (v.value && *v.value == '\0' && required) {
-        pf_inbound_diag(run->diags, DIAG_ERROR, v.file, v.line, "bad string length 0 < 1: %s = ", param);
+        diag_add_once(run->diags, DIAG_ERROR, v.file, v.line, "bad string length 0 < 1: %s = ", param);
         listener_banner_set_text(b, "");
     } else if (v.value && *v.value == '\0') {
         b->present = false;
@@ -357,7 +334,7 @@ static void pf_inbound_interfaces(struct pf_inbound_run *run, struct listener *l
     char *save = NULL;
     for (char *tok = strtok_r(copy, PF_INBOUND_SEP, &save); tok; tok = strtok_r(NULL, PF_INBOUND_SEP, &save)) {
         if (++entries > PF_INBOUND_MAX_ENTRIES) {
-            pf_inbound_diag(run->diags, DIAG_WARNING, ii->file, ii->line,
+            diag_add_once(run->diags, DIAG_WARNING, ii->file, ii->line,
                             "inet_interfaces has more than %d entries; only the first %d were examined",
                             PF_INBOUND_MAX_ENTRIES, PF_INBOUND_MAX_ENTRIES);
             break;
@@ -369,7 +346,7 @@ static void pf_inbound_interfaces(struct pf_inbound_run *run, struct listener *l
                 strlist_add(&l->names, addr);
             l->families |= run->families;
         } else if (!(run->families & bit)) {
-            pf_inbound_diag(run->diags, DIAG_ERROR, ii->file, ii->line,
+            diag_add_once(run->diags, DIAG_ERROR, ii->file, ii->line,
                             "config variable inet_interfaces: host not found: %s (its address family is not "
                             "enabled in inet_protocols)",
                             tok);
@@ -395,7 +372,7 @@ static void pf_inbound_addresses(struct pf_inbound_run *run, const struct pf_ser
             l->families |= run->families;
         } else if (!(run->families & bit)) {
             /* inet_addr_host() asks only for the families inet_protocols enables */
-            pf_inbound_diag(run->diags, DIAG_ERROR, run->mastercf->path, svc->line,
+            diag_add_once(run->diags, DIAG_ERROR, run->mastercf->path, svc->line,
                             "bad hostname or network address: %s (its address family is not enabled in "
                             "inet_protocols)",
                             svc->name);
@@ -497,7 +474,7 @@ static void pf_inbound_postscreen(struct pf_inbound_run *run, const struct pf_sc
     const struct pf_service *pass = name.value ? pf_mastercf_find(run->mastercf, name.value, "pass") : NULL;
     if (!pass) {
         char *where = pf_inbound_where(&name.origin);
-        pf_inbound_diag(run->diags, DIAG_ERROR, run->mastercf->path, l->origin.line,
+        diag_add_once(run->diags, DIAG_ERROR, run->mastercf->path, l->origin.line,
                         "postscreen hands clients to the service '%s' (smtpd_service_name, %s), but %s has no '%s "
                         "pass' service: no client gets past postscreen",
                         name.value ? name.value : "", where, run->mastercf->path, name.value ? name.value : "");
@@ -528,7 +505,7 @@ static void pf_inbound_service(struct pf_inbound_run *run, const struct pf_servi
     const char *err = pf_inbound_host_port(buf, &host, &port);
     if (err) {
         /* get_master_ent(): fatal for master(8), Postfix does not start */
-        pf_inbound_diag(run->diags, DIAG_ERROR, run->mastercf->path, svc->line, "%s in \"%s\"", err, svc->name);
+        diag_add_once(run->diags, DIAG_ERROR, run->mastercf->path, svc->line, "%s in \"%s\"", err, svc->name);
         free(buf);
         return;
     }
@@ -700,7 +677,7 @@ static int pf_inbound_instance(const char *dir, const char *hostname, int is_def
         return -1;
     }
     if (src < 0)
-        pf_inbound_diag(diags, DIAG_ERROR, mastercf.path, 0,
+        diag_add_once(diags, DIAG_ERROR, mastercf.path, 0,
                         "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
 
     size_t budget = PF_INBOUND_EXPAND_BUDGET;
@@ -765,7 +742,7 @@ int pf_inbound_load(const char *config_dir, const struct model_host *host, struc
             return 0;
     }
     if (*given == '\0') {
-        pf_inbound_diag(diags, DIAG_ERROR, NULL, 0, "empty Postfix configuration directory name");
+        diag_add_once(diags, DIAG_ERROR, NULL, 0, "empty Postfix configuration directory name");
         return -1;
     }
     char *dir = pf_inbound_trim_dir(given);

@@ -68,3 +68,22 @@ void diag_list_free(struct diag_list *list)
     list->items = NULL;
     list->n = list->cap = 0;
 }
+
+void diag_add_once(struct diag_list *list, enum diag_level level, const char *file, unsigned line,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < list->n; i++) {
+        const struct diag *d = &list->items[i];
+        if (d->level == level && d->line == line && strcmp(d->message, msg) == 0
+            && ((!d->file && !file) || (d->file && file && strcmp(d->file, file) == 0))) {
+            free(msg);
+            return;
+        }
+    }
+    diag_add(list, level, file, line, "%s", msg);
+    free(msg);
+}

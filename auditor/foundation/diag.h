@@ -46,6 +46,11 @@ void diag_add(struct diag_list *list, enum diag_level level, const char *file, u
  * line say where the path is named (an .include line), else NULL and 0. */
 void diag_add_unreadable(struct diag_list *list, const char *file, unsigned line, const char *path,
                          const char *step, int err);
+/* diag_add_once - diag_add, unless the same problem (level, file, line and
+ * message) is already in the list: loaders that read one file for several
+ * purposes report each problem once. */
+void diag_add_once(struct diag_list *list, enum diag_level level, const char *file, unsigned line,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* diag_count - how many problems of this level were recorded. */
 size_t diag_count(const struct diag_list *list, enum diag_level level);
 /* diag_format - "file:line: message" (or the parts that exist), newly allocated. */
