@@ -43,14 +43,16 @@
 
 /* audit_inbound_load - the inbound model (listeners and domains) of both
  * MTAs; --domain replaces the configured domains. Problems already
- * recorded by the identity loaders are not recorded twice. */
+ * recorded by the identity loaders are not recorded twice; a configuration
+ * they could not read at all is not read again (it would only say so in
+ * other words). */
 static struct listener_set *audit_inbound_load(const struct cli_options *opts, const struct model_host *host,
-                                               struct diag_list *diags)
+                                               struct diag_list *diags, bool read_postfix, bool read_exim)
 {
     struct listener_set *in = xcalloc(1, sizeof(*in));
-    if (!opts->no_postfix)
+    if (read_postfix)
         pf_inbound_load(opts->postfix_dir, host, in, diags);
-    if (!opts->no_exim)
+    if (read_exim)
         exim_inbound_load(opts->exim_config, opts->exim_debian_dir, host, in, diags);
     if (opts->domains.n) {
         for (size_t i = 0; i < in->ndomains; i++) {
@@ -108,12 +110,11 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
     char *hostname = cli_options_hostname(opts);
     struct model_host host = { .hostname = hostname };
     bool found = false;
-    if (!opts->no_postfix && pf_identity_load(opts->postfix_dir, &host, set, diags) != 0)
-        found = true;
-    if (!opts->no_exim && exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, set, diags) != 0)
-        found = true;
+    int pf = opts->no_postfix ? 0 : pf_identity_load(opts->postfix_dir, &host, set, diags);
+    int ex = opts->no_exim ? 0 : exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, set, diags);
+    found = pf != 0 || ex != 0;
     if (!opts->no_inbound)
-        facts->inbound = audit_inbound_load(opts, &host, diags);
+        facts->inbound = audit_inbound_load(opts, &host, diags, pf > 0, ex > 0);
     free(hostname);
 
     facts->diags = diags;

@@ -73,7 +73,8 @@ static struct server server_start(enum mode mode)
             break;
         }
         case CLOSE:
-            break;
+            close(c);
+            continue;
         }
         (void)w;
         char buf[64];
