@@ -321,6 +321,57 @@ START_TEST(exim_banner_fix_lines)
 }
 END_TEST
 
+/* fx_greeting - a live greeting read from address for the listener. */
+static void fx_greeting(struct fx *f, const char *id, const char *address, const char *const *lines, size_t n)
+{
+    f->facts.connect_asked = true;
+    f->facts.greetings = xreallocarray(f->facts.greetings, f->facts.ngreetings + 1, sizeof(*f->facts.greetings));
+    struct smtp_greet *g = &f->facts.greetings[f->facts.ngreetings++];
+    memset(g, 0, sizeof(*g));
+    g->address = xstrdup(address);
+    g->port = 25;
+    g->status = SMTP_GREET_OK;
+    g->code = 220;
+    for (size_t i = 0; i < n; i++)
+        strlist_add(&g->lines, lines[i]);
+    strlist_add(&f->facts.greeting_listeners, id);
+}
+
+START_TEST(live_banner_compared_with_the_configuration)
+{
+    struct fx f;
+    fx_init(&f, "mail.example.com ESMTP Postfix", "example.com");
+    fx_dns(&f, "mail.example.com");
+    fx_greeting(&f, "postfix:/etc/postfix:smtp/inet", "192.0.2.10",
+                (const char *const[]){ "mail.example.com ESMTP Postfix" }, 1);
+    fx_run(&f);
+    ck_assert_uint_eq(f.findings.n, 0);
+    ck_assert_ptr_nonnull(f.vs.inbound->listeners[0].live);
+    char *json = report_json(&f.set, &f.facts, &f.findings);
+    ck_assert_msg(strstr(json, "\"live\":\"mail.example.com ESMTP Postfix\""), "%s", json);
+    free(json);
+    finding_list_free(&f.findings);
+    verdict_set_free(&f.vs);
+    /* A proxy in front, with a multi-line greeting: the final line counts. */
+    for (size_t i = 0; i < f.facts.ngreetings; i++)
+        smtp_greet_free(&f.facts.greetings[i]);
+    f.facts.ngreetings = 0;
+    strlist_free(&f.facts.greeting_listeners);
+    fx_greeting(&f, "postfix:/etc/postfix:smtp/inet", "192.0.2.10",
+                (const char *const[]){ "mail.example.com ESMTP Postfix", "old.example.net ESMTP" }, 2);
+    fx_run(&f);
+    ck_assert_uint_eq(f.findings.n, 1);
+    ck_assert_int_eq(f.findings.items[0].id, FINDING_BANNER_LIVE_DIFFERS);
+    ck_assert_int_eq(f.findings.items[0].severity, FINDING_INFO);
+    ck_assert_str_eq(f.findings.items[0].message, "the server on 192.0.2.10 port 25 greets with 'old.example.net ESMTP', "
+                                                  "the configuration says 'mail.example.com ESMTP Postfix'");
+    char *text = report_text(&f.set, &f.vs, &f.findings, false);
+    ck_assert_msg(strstr(text, "220-mail.example.com ESMTP Postfix 220 old.example.net ESMTP"), "%s", text);
+    free(text);
+    fx_free(&f);
+}
+END_TEST
+
 START_TEST(mx_answers_parse)
 {
     unsigned p;
@@ -350,6 +401,7 @@ Suite *inbound_checks_suite(void)
     tcase_add_test(tc, ipv6_mx_address_without_ptr);
     tcase_add_test(tc, nat_private_listener_maps_to_source_ip);
     tcase_add_test(tc, exim_banner_fix_lines);
+    tcase_add_test(tc, live_banner_compared_with_the_configuration);
     tcase_add_test(tc, mx_answers_parse);
     suite_add_tcase(s, tc);
     return s;

@@ -312,7 +312,8 @@ static void exim_oracle_accepts(const struct scenario *s, const struct sc_case *
     if (conf) {
         char *out = NULL, *err = NULL;
         char *cmd = xasprintf("%s && unshare -n -u sh -c \"ip link set lo up && hostname %s && env -i '%s/%s/exim4' "
-                              "-C '%s' -bP primary_hostname dns_ipv4_lookup disable_ipv6 && env -i '%s/%s/exim4' "
+                              "-C '%s' -bP primary_hostname dns_ipv4_lookup disable_ipv6 smtp_banner smtp_active_hostname "
+                              "&& env -i '%s/%s/exim4' "
                               "-C '%s' -bP transport remote_smtp\"",
                               prep, s->hostname, cwd, oracle, conf, cwd, oracle, conf);
         int rc = ts_run(cmd, &out, &err);
