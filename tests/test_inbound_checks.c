@@ -13,6 +13,8 @@
 #include "auditor/foundation/xalloc.h"
 #include "auditor/lookup_plan.h"
 #include "auditor/report_json.h"
+#include "auditor/report_nagios.h"
+#include "auditor/report_prometheus.h"
 #include "auditor/report_text.h"
 #include "auditor/verdict.h"
 #include "auditor/verdict_inbound.h"
@@ -178,6 +180,17 @@ START_TEST(banner_ptr_mismatch_announces_the_confirmed_ptr_name)
     ck_assert_uint_eq(x->fixes.n, 1);
     ck_assert_str_eq(x->fixes.items[0].command,
                      "postconf -c /etc/postfix -e 'smtpd_banner = mx1.example.com ESMTP $mail_name'");
+    char *nagios = report_nagios(&f.set, &f.facts, &f.findings);
+    ck_assert_msg(strncmp(nagios, "MTA-PREFLIGHT WARNING - 0 critical, 1 warning, 0 unknown: banner-ptr-mismatch", 77)
+                      == 0, "%s", nagios);
+    ck_assert_msg(strstr(nagios, "\nwarning banner-ptr-mismatch postfix:/etc/postfix:smtp/inet ipv4 192.0.2.10: the "
+                                 "SMTP banner announces mail.example.com"), "%s", nagios);
+    free(nagios);
+    char *prom = report_prometheus(&f.set, &f.vs, &f.findings);
+    ck_assert_msg(strstr(prom, "mta_preflight_inbound_banner_ptr_match{listener=\"postfix:/etc/postfix:smtp/inet\","
+                               "address=\"192.0.2.10\"} 0\n"), "%s", prom);
+    ck_assert_msg(strstr(prom, "mta_preflight_mx_this_host{domain=\"example.com\"} 1\n"), "%s", prom);
+    free(prom);
     fx_free(&f);
 }
 END_TEST
