@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,11 +22,15 @@
 #include "auditor/sources.h"
 #include "auditor/state.h"
 #include "auditor/wait.h"
+#include "auditor/verdict_inbound.h"
 #include "auditor/foundation/atomic.h"
 #include "auditor/foundation/hostname.h"
+#include "auditor/foundation/scope.h"
 #include "auditor/foundation/term.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/exim_identity.h"
+#include "parsers/exim_inbound.h"
+#include "parsers/pf_inbound.h"
 #include "parsers/pf_identity.h"
 #include "probes/dns.h"
 #include "probes/iface.h"
@@ -37,6 +42,68 @@
  * bound is the timeout plus one second). */
 #define AUDIT_HOOK_GRACE_MS 900
 
+/* audit_inbound_load - the inbound model (listeners and domains) of both
+ * MTAs; --domain replaces the configured domains. Problems already
+ * recorded by the identity loaders are not recorded twice; a configuration
+ * they could not read at all is not read again (it would only say so in
+ * other words). */
+static struct listener_set *audit_inbound_load(const struct cli_options *opts, const struct model_host *host,
+                                               struct diag_list *diags, bool read_postfix, bool read_exim)
+{
+    struct listener_set *in = xcalloc(1, sizeof(*in));
+    if (read_postfix)
+        pf_inbound_load(opts->postfix_dir, host, in, diags);
+    if (read_exim)
+        exim_inbound_load(opts->exim_config, opts->exim_debian_dir, host, in, diags);
+    if (opts->domains.n) {
+        for (size_t i = 0; i < in->ndomains; i++) {
+            free(in->domains[i].name);
+            free(in->domains[i].source);
+            model_origin_free(&in->domains[i].origin);
+        }
+        in->ndomains = 0;
+        in->domains_dropped = 0;
+        struct model_origin given = { MODEL_ORIGIN_COMMAND_LINE, NULL, 0, NULL };
+        for (size_t i = 0; i < opts->domains.n; i++)
+            listener_domain_add(in, MODEL_POSTFIX, opts->domains.items[i], "--domain", &given, NULL);
+    }
+    return in;
+}
+
+/* audit_connect - --connect: the greeting of each address an MX listener
+ * receives mail on (the private address listened on behind NAT), all in
+ * parallel. */
+static void audit_connect(struct facts *facts, long long deadline)
+{
+    struct strlist addrs = STRLIST_INIT, ids = STRLIST_INIT;
+    unsigned *ports = NULL;
+    const struct listener_set *in = facts->inbound;
+    for (size_t i = 0; i < in->n; i++) {
+        const struct listener *l = &in->items[i];
+        if (!l->mx || l->tls_on_connect)
+            continue;
+        struct strlist a = STRLIST_INIT, from = STRLIST_INIT;
+        verdict_inbound_addresses(l, facts, &a, &from);
+        for (size_t k = 0; k < a.n; k++) {
+            if (strcmp(from.items[k], "*") == 0)
+                continue;
+            ports = xreallocarray(ports, addrs.n + 1, sizeof(*ports));
+            ports[addrs.n] = l->port;
+            strlist_add(&addrs, from.items[k][0] ? from.items[k] : a.items[k]);
+            strlist_add(&ids, l->id);
+        }
+        strlist_free(&a);
+        strlist_free(&from);
+    }
+    facts->connect_asked = true;
+    facts->greetings = xcalloc(addrs.n ? addrs.n : 1, sizeof(*facts->greetings));
+    smtp_greet_run((const char *const *)addrs.items, ports, addrs.n, deadline, facts->greetings);
+    facts->ngreetings = addrs.n;
+    facts->greeting_listeners = ids;
+    strlist_free(&addrs);
+    free(ports);
+}
+
 void audit_collect(const struct cli_options *opts, struct model_set *set, struct diag_list *diags,
                    struct facts *facts)
 {
@@ -44,10 +111,11 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
     char *hostname = cli_options_hostname(opts);
     struct model_host host = { .hostname = hostname };
     bool found = false;
-    if (!opts->no_postfix && pf_identity_load(opts->postfix_dir, &host, set, diags) != 0)
-        found = true;
-    if (!opts->no_exim && exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, set, diags) != 0)
-        found = true;
+    int pf = opts->no_postfix ? 0 : pf_identity_load(opts->postfix_dir, &host, set, diags);
+    int ex = opts->no_exim ? 0 : exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, set, diags);
+    found = pf != 0 || ex != 0;
+    if (!opts->no_inbound)
+        facts->inbound = audit_inbound_load(opts, &host, diags, pf > 0, ex > 0);
     free(hostname);
 
     facts->diags = diags;
@@ -76,12 +144,23 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
 
     struct iface_list ifaces = IFACE_LIST_INIT;
     iface_list_load(&ifaces); /* without it, interface facts stay unknown */
+    for (size_t i = 0; i < ifaces.n; i++)
+        if (scope_public(ifaces.items[i].scope) && !iface_addr_tentative(&ifaces.items[i])
+            && !iface_addr_dadfailed(&ifaces.items[i]) && !strlist_contains(&facts->local_public, ifaces.items[i].address)
+            && (!opts->families || (opts->families & MODEL_FAMILY_BIT(ifaces.items[i].family == AF_INET6 ? MODEL_IPV6 : MODEL_IPV4))))
+            strlist_add(&facts->local_public, ifaces.items[i].address);
+    for (size_t i = 0; i < opts->source_ips.n; i++)
+        strlist_add(&facts->given_sources, opts->source_ips.items[i]);
     for (size_t i = 0; i < set->n; i++)
         for (int f = 0; f < MODEL_NFAMILIES; f++)
             if (verdict_family_used(&set->items[i], facts, (enum model_family)f))
                 sources_probe(facts, i, &set->items[i], (enum model_family)f, opts, &ifaces);
     iface_list_free(&ifaces);
 
+    /* The greetings do not depend on DNS: read them while nothing else
+     * waits, before the DNS rounds (they share the deadline). */
+    if (opts->connect && facts->inbound)
+        audit_connect(facts, deadline);
     resolve_run(set, facts, opts, deadline);
 }
 

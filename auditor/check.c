@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auditor/check_inbound.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/strlist.h"
@@ -1012,6 +1013,7 @@ void check_run_verdicts(const struct model_set *set, const struct verdict_set *v
     check_identities(&c, out, NULL);
     free(users);
     free(change);
+    check_inbound(vs, out);
 }
 
 void check_run(const struct model_set *set, const struct facts *facts, struct finding_list *out)

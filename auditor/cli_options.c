@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auditor/foundation/hostname.h"
 #include "auditor/foundation/model.h"
 #include "auditor/foundation/xalloc.h"
 
@@ -34,6 +35,9 @@ enum {
     OPT_OUTPUT,
     OPT_AUTHORITATIVE,
     OPT_WAIT,
+    OPT_DOMAIN,
+    OPT_NO_INBOUND,
+    OPT_CONNECT,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -61,6 +65,9 @@ static const struct option cli_long_options[] = {
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"authoritative", no_argument, NULL, OPT_AUTHORITATIVE},
     {"wait", required_argument, NULL, OPT_WAIT},
+    {"domain", required_argument, NULL, OPT_DOMAIN},
+    {"no-inbound", no_argument, NULL, OPT_NO_INBOUND},
+    {"connect", no_argument, NULL, OPT_CONNECT},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -216,6 +223,24 @@ enum cli_parse_result cli_options_parse(int argc, char **argv, struct cli_option
                 return cli_fail(error, xasprintf("invalid --source-ip '%s': not a numeric IP address", arg));
             strlist_add(&opts->source_ips, arg);
             audit_only = "--source-ip";
+            break;
+        case OPT_DOMAIN: {
+            char *d = hostname_normal(arg);
+            bool ok = hostname_is_fqdn(d);
+            free(d);
+            if (!ok)
+                return cli_fail(error, xasprintf("invalid --domain '%s': not a fully qualified domain name", arg));
+            strlist_add(&opts->domains, arg);
+            audit_only = "--domain";
+            break;
+        }
+        case OPT_CONNECT:
+            opts->connect = true;
+            audit_only = "--connect";
+            break;
+        case OPT_NO_INBOUND:
+            opts->no_inbound = true;
+            audit_only = "--no-inbound";
             break;
         case OPT_HELO:
             if (!cli_valid_helo(arg))
@@ -384,4 +409,5 @@ void cli_options_free(struct cli_options *opts)
     opts->ndns_parsed = 0;
     strlist_free(&opts->source_ips);
     strlist_free(&opts->route_targets);
+    strlist_free(&opts->domains);
 }

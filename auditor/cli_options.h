@@ -44,6 +44,9 @@ struct cli_options {
     unsigned confirm;             /* --confirm: runs a change must persist (default 2) */
     bool hook;                    /* --hook: package hook mode (implies --color never, --timeout 3) */
     const char *output_file;      /* --output: write the report there atomically, or NULL */
+    struct strlist domains;       /* --domain: replaces the configured domains; each a FQDN */
+    bool no_inbound;              /* --no-inbound: skip the inbound part */
+    bool connect;                 /* --connect: read the live greeting of each listening address */
     unsigned timeout_ms;
     bool authoritative;           /* --authoritative: ask the reverse zones' servers directly too */
     unsigned wait_s;              /* --wait SECONDS (implies authoritative); 0: no waiting */

@@ -165,7 +165,7 @@ int facts_postfix_at_least(const struct facts *facts, int major, int minor)
 }
 
 static const char *const facts_how_names[] = { "bind", "inet_interfaces", "route", "given" };
-static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA", "NS", "SOA" };
+static const char *const facts_rrtype_names[] = { "PTR", "A", "AAAA", "NS", "SOA", "MX" };
 static const char *const facts_status_names[] = { "ok",      "nxdomain", "nodata", "servfail",
                                                   "refused", "timeout",  "error" };
 
@@ -224,5 +224,15 @@ void facts_free(struct facts *facts)
     free(facts->helo_override);
     free(facts->exim_debian_dir);
     strlist_free(&facts->resolvers);
+    if (facts->inbound) {
+        listener_set_free(facts->inbound);
+        free(facts->inbound);
+    }
+    strlist_free(&facts->local_public);
+    strlist_free(&facts->given_sources);
+    for (size_t i = 0; i < facts->ngreetings; i++)
+        smtp_greet_free(&facts->greetings[i]);
+    free(facts->greetings);
+    strlist_free(&facts->greeting_listeners);
     memset(facts, 0, sizeof(*facts));
 }

@@ -18,7 +18,12 @@
  * one record per (name, type, server)). Names are stored
  * lowercase without a trailing dot; PTR questions use the reverse name of
  * revname.h. Answers are kept sorted (strcmp) and deduplicated: A/AAAA
- * answers are numeric addresses, PTR answers host names as received.
+ * answers are numeric addresses, PTR answers host names as received, MX
+ * answers "PREFERENCE NAME" ("0 ." for a null MX).
+ *
+ * Inbound: the listeners and domains of the configuration (listener.h),
+ * when the inbound part is audited (NULL with --no-inbound), and the public
+ * addresses of the host's interfaces a wildcard listener covers.
  *
  * All strings are owned by the facts and freed by facts_free(). The diag
  * list is borrowed (owned by the caller, must outlive the facts).
@@ -30,9 +35,11 @@
 #include <stddef.h>
 
 #include "auditor/foundation/diag.h"
+#include "auditor/foundation/listener.h"
 #include "auditor/foundation/model.h"
 #include "auditor/foundation/scope.h"
 #include "auditor/foundation/strlist.h"
+#include "probes/smtp_greet.h"
 
 enum facts_how { FACTS_HOW_BIND, FACTS_HOW_INET_INTERFACES, FACTS_HOW_ROUTE, FACTS_HOW_GIVEN };
 
@@ -41,8 +48,9 @@ enum facts_local { FACTS_LOCAL_UNKNOWN, FACTS_LOCAL_YES, FACTS_LOCAL_NO };
 /* FACTS_NS is asked as the resolver canary (the root zone's NS, name
  * FACTS_CANARY_NAME) and for a reverse zone's name servers. FACTS_SOA is
  * asked of a source's reverse name (the zone it is in comes back in the
- * authority section). */
-enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA, FACTS_NS, FACTS_SOA };
+ * authority section). FACTS_MX is asked of the domains this host receives
+ * mail for. */
+enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA, FACTS_NS, FACTS_SOA, FACTS_MX };
 #define FACTS_CANARY_NAME "."
 
 enum facts_status {
@@ -111,9 +119,18 @@ struct facts {
     long long run_started_ms;  /* when the run started, Unix time in ms; 0: unknown */
     long long run_duration_ms; /* how long it took up to the report; -1: unknown */
     bool authoritative;      /* --authoritative: ask the reverse zones' servers directly too */
+    /* Inbound (owned; see above): */
+    struct listener_set *inbound; /* NULL: the inbound part is not audited */
+    struct strlist local_public;  /* public interface addresses, numeric */
+    struct strlist given_sources; /* --source-ip: the public addresses of a host behind NAT */
+    /* --connect: the greeting read from each listening address (owned) */
+    bool connect_asked;
+    struct smtp_greet *greetings;
+    struct strlist greeting_listeners; /* the listener id of each greeting, in step */
+    size_t ngreetings;
 };
 
-#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1, false }
+#define FACTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, false, NULL, false, STRLIST_INIT, 0, 0, -1, false, NULL, STRLIST_INIT, STRLIST_INIT, false, NULL, STRLIST_INIT, 0 }
 
 /* facts_source_add - append a zeroed source for (identity, family) and return
  * it (valid until the next add). */

@@ -8,6 +8,39 @@
 #include "auditor/foundation/xalloc.h"
 
 const struct finding_def finding_table[FINDING_COUNT] = {
+    { FINDING_BANNER_INVALID, "banner-invalid", FINDING_WARNING,
+      "the SMTP banner does not start with a fully qualified host name",
+      "The 220 greeting this host sends to every client that connects on port 25 (Postfix "
+      "smtpd_banner, Exim smtp_banner) does not begin with a fully qualified domain name: the first "
+      "word is a single label, a local name such as localhost, or something that is not a host name.",
+      "Scanners (MXToolbox, DNS Spy) and some receivers compare the host name in the greeting with the "
+      "PTR of the MX address; RFC 5321 says the greeting starts with the server's domain name, and "
+      "postconf(5) advises that smtpd_banner begin with $myhostname. A banner without one reads as a "
+      "misconfigured or hidden server.",
+      "Start the banner with the host's fully qualified name, the one its MX record and PTR name: "
+      "for Postfix set myhostname or smtpd_banner, for Exim smtp_active_hostname or smtp_banner." },
+    { FINDING_BANNER_LIVE_DIFFERS, "banner-live-differs", FINDING_INFO,
+      "the greeting the running server sends differs from the configured banner",
+      "With --connect the listening address was connected to and its 220 greeting read; its host name "
+      "or text is not what the configuration says the banner is.",
+      "Clients and scanners see the live greeting, not the configuration. A difference means a proxy or "
+      "filter in front of the MTA, another daemon on the port, or a configuration change that the "
+      "running server has not loaded yet (Postfix needs 'postfix reload' after a master.cf change, Exim "
+      "a SIGHUP after any change).",
+      "Reload the MTA after changing its configuration (postfix reload, or systemctl reload exim4), or "
+      "configure the greeting on the proxy in front of it." },
+    { FINDING_BANNER_PTR_MISMATCH, "banner-ptr-mismatch", FINDING_WARNING,
+      "the SMTP banner's host name is not the PTR name of the address mail arrives on",
+      "A public address this host receives mail on (a port 25 listening address, or an address an MX "
+      "of one of its domains points at) has a PTR name that differs from the host name the 220 banner "
+      "announces.",
+      "This is the \"Reverse DNS does not match SMTP banner\" warning of MXToolbox and DNS Spy: they "
+      "connect to the MX, read the greeting and compare its host name with the PTR of the address. "
+      "Receivers do not reject mail for it, but reputation systems and auditors count it against the "
+      "server, and it usually means the banner, the PTR or the MX was set up for another name.",
+      "Make the three agree: announce the PTR name in the banner (Postfix smtpd_banner or myhostname, "
+      "Exim smtp_active_hostname), or ask the address owner for a PTR that names the banner's host "
+      "(which must resolve back to the address)." },
     { FINDING_BIND_NOT_LOCAL, "bind-not-local", FINDING_CRITICAL,
       "a configured bind address is not an address of this host",
       "The MTA is told to send from an address (Postfix smtp_bind_address or smtp_bind_address6, "
@@ -98,6 +131,16 @@ const struct finding_def finding_table[FINDING_COUNT] = {
       "helo fails unless the name equals the PTR.",
       "Add an A record (and an AAAA record if the host sends over IPv6) for the EHLO name pointing at "
       "this host's source addresses, or announce a name that already has them." },
+    { FINDING_INBOUND_PTR_MISSING, "inbound-ptr-missing", FINDING_WARNING,
+      "an address an MX points at has no forward-confirmed PTR",
+      "A public address this host listens on for mail, and that an MX record of one of its domains "
+      "points at, has no PTR record, or none whose name resolves back to the address.",
+      "Scanners report a missing reverse DNS for the MX; some senders' and filters' checks and every "
+      "banner comparison need it; and since the same address usually also sends mail, receivers that "
+      "require a forward-confirmed PTR of the sender (Gmail, Microsoft, many others) defer or reject "
+      "its outgoing mail too.",
+      "Ask whoever owns the address (the hosting or access provider, often in its control panel) for a "
+      "PTR naming the host's fully qualified name, and make that name resolve back to the address." },
     { FINDING_IPV6_WITHOUT_PTR, "ipv6-without-ptr", FINDING_CRITICAL,
       "IPv6 delivery is enabled but the IPv6 source has no confirmed PTR",
       "The transport may deliver over IPv6, the host has an IPv6 route, and the IPv6 source address "
@@ -110,6 +153,25 @@ const struct finding_def finding_table[FINDING_COUNT] = {
       "name, and add that name's AAAA record. Until then, restrict the transport to IPv4: Postfix "
       "postconf -P 'smtp/unix/inet_protocols=ipv4'; Exim dns_ipv4_lookup = * or disable_ipv6 = true. "
       "smtp_address_preference = ipv4 is not a fix: Postfix still uses IPv6 when IPv4 fails." },
+    { FINDING_MX_MISSING, "mx-missing", FINDING_WARNING,
+      "the domain has no MX record, or a null MX",
+      "The DNS has no MX record for a domain this host receives mail for (senders then fall back to "
+      "the domain's own A and AAAA records), or it has a null MX (MX 0 .), which says the domain "
+      "accepts no mail at all (RFC 7505).",
+      "Without an MX, mail reaches the host only if the domain's A/AAAA point at it, and scanners and "
+      "some senders treat the domain as not receiving mail; with a null MX every sender bounces mail "
+      "to the domain at once.",
+      "Publish an MX record in the domain's zone that names this host's fully qualified name (which "
+      "must have A/AAAA records), or take the domain out of the MTA's list of local domains." },
+    { FINDING_MX_NOT_THIS_HOST, "mx-not-this-host", FINDING_INFO,
+      "no MX target of the domain is this host",
+      "The domain's MX records name hosts whose addresses are none of the addresses this host "
+      "receives mail on.",
+      "Mail for the domain goes elsewhere first: to a filtering service, a backup MX or another "
+      "server. That may be intended; if this host should receive the domain's mail directly, its MX "
+      "is wrong and the banner and PTR of the real MX are what receivers check.",
+      "If this host should receive the mail, point the domain's MX at its fully qualified name; "
+      "otherwise nothing needs to change here." },
     { FINDING_NO_MTA_CONFIG, "no-mta-config", FINDING_UNKNOWN,
       "no Postfix or Exim configuration was found",
       "Neither a Postfix main.cf nor an Exim runtime configuration was found at the default locations "
@@ -230,6 +292,21 @@ const struct finding_def finding_table[FINDING_COUNT] = {
 const struct finding_def *finding_def_get(enum finding_id id)
 {
     return &finding_table[id];
+}
+
+bool finding_id_inbound(enum finding_id id)
+{
+    switch (id) {
+    case FINDING_BANNER_INVALID:
+    case FINDING_BANNER_LIVE_DIFFERS:
+    case FINDING_BANNER_PTR_MISMATCH:
+    case FINDING_INBOUND_PTR_MISSING:
+    case FINDING_MX_MISSING:
+    case FINDING_MX_NOT_THIS_HOST:
+        return true;
+    default:
+        return false;
+    }
 }
 
 const char *finding_id_tostr(enum finding_id id)

@@ -10,6 +10,8 @@
 #ifndef MP_FINDING_H
 #define MP_FINDING_H
 
+#include <stdbool.h>
+
 #include <stddef.h>
 
 #include "auditor/fix.h"
@@ -18,6 +20,9 @@
 enum finding_severity { FINDING_INFO, FINDING_UNKNOWN, FINDING_WARNING, FINDING_CRITICAL };
 
 enum finding_id {
+    FINDING_BANNER_INVALID,
+    FINDING_BANNER_LIVE_DIFFERS,
+    FINDING_BANNER_PTR_MISMATCH,
     FINDING_BIND_NOT_LOCAL,
     FINDING_CONFIG_ERROR,
     FINDING_CONFIG_UNREADABLE,
@@ -27,7 +32,10 @@ enum finding_id {
     FINDING_HELO_INVALID,
     FINDING_HELO_PTR_MISMATCH,
     FINDING_HELO_UNRESOLVABLE,
+    FINDING_INBOUND_PTR_MISSING,
     FINDING_IPV6_WITHOUT_PTR,
+    FINDING_MX_MISSING,
+    FINDING_MX_NOT_THIS_HOST,
     FINDING_NO_MTA_CONFIG,
     FINDING_NO_ROUTE,
     FINDING_PTR_GENERIC,
@@ -41,7 +49,7 @@ enum finding_id {
     FINDING_SOURCE_NOT_PUBLIC,
     FINDING_SOURCE_TEMPORARY,
 };
-#define FINDING_COUNT 22
+#define FINDING_COUNT 28
 
 struct finding_def {
     enum finding_id id;
@@ -56,6 +64,10 @@ struct finding_def {
 extern const struct finding_def finding_table[FINDING_COUNT];
 
 const char *finding_id_tostr(enum finding_id id);
+/* finding_id_inbound - the finding is of the inbound part (banner, MX,
+ * listener PTR): its identity is a listener or a domain, not a model
+ * identity. */
+bool finding_id_inbound(enum finding_id id);
 /* finding_id_fromstr - -1 when s is not a finding id. */
 int finding_id_fromstr(const char *s);
 const struct finding_def *finding_def_get(enum finding_id id);

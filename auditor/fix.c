@@ -525,3 +525,113 @@ void fix_no_tempaddr(struct fix_list *out, const char *ifname)
     free(text);
     free(cmd);
 }
+
+/* --- inbound ----------------------------------------------------------------- */
+
+/* fix_banner_rest_ok - the banner text after its host name can go inside the
+ * single quotes of a postconf argument or an Exim line as it is. */
+static bool fix_banner_rest_ok(const char *s)
+{
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 $(){}/._:,;!?#+=@%-") == strlen(s);
+}
+
+/* fix_banner_rest - what follows the first word of raw, with its leading
+ * blanks (" ESMTP $mail_name"); "" when nothing follows. */
+static const char *fix_banner_rest(const char *raw)
+{
+    const char *p = raw ? raw : "";
+    p += strspn(p, " \t");
+    p += strcspn(p, " \t");
+    return p;
+}
+
+void fix_set_banner_host(struct fix_list *out, const struct listener *l, const char *name,
+                         const struct fix_exim_layout *exim)
+{
+    if (!fix_name_ok(name)) {
+        fix_note(out, "start the SMTP banner with this host's fully qualified name (for example mail.YOUR-DOMAIN), "
+                      "the name its MX record and PTR give");
+        return;
+    }
+    const struct listener_banner *b = &l->banner;
+    char *plain = hostname_normal(name);
+    const char *rest = fix_banner_rest(b->raw);
+    struct model_identity tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.mta = l->mta;
+    tmp.config = l->config;
+    if (l->mta == MODEL_POSTFIX) {
+        char *what = xasprintf("announce %s in the SMTP banner", plain);
+        bool override = b->origin.kind == MODEL_ORIGIN_OVERRIDE;
+        bool host_override = b->host_param && strcmp(b->host_param, "myhostname") == 0
+            && b->host_origin.kind == MODEL_ORIGIN_OVERRIDE;
+        /* The service whose -o carries the setting: postscreen's pass service. */
+        char *svc = l->pass_service ? xstrdup(l->pass_service) : xasprintf("%s/inet", l->service ? l->service : "");
+        char *slash = strrchr(svc, '/');
+        char inet[] = "inet";
+        if (slash)
+            *slash = '\0';
+        tmp.transport = svc;
+        tmp.service_type = slash ? slash + 1 : inet;
+        if (host_override && !override) {
+            /* postconf -P refuses whitespace; a host name has none. */
+            fix_postconf(out, &tmp, true, "myhostname", plain, what);
+        } else if (!fix_banner_rest_ok(rest) || !l->config) {
+            fix_note(out, "%s: set smtpd_banner = %s ESMTP $mail_name in main.cf, then run 'postfix reload'", what,
+                     plain);
+        } else {
+            if (override && fix_token_ok(tmp.transport) && fix_token_ok(tmp.service_type)) {
+                char *dir = fix_shell_word(l->config);
+                char *cmd = xasprintf("postconf -c %s -PX '%s/%s/smtpd_banner'", dir, tmp.transport, tmp.service_type);
+                fix_add(out, FIX_POSTCONF,
+                        "remove the service's own smtpd_banner override (postconf -P does not accept a value with "
+                        "spaces), so that it uses main.cf's",
+                        cmd, NULL, NULL, NULL);
+                free(cmd);
+                free(dir);
+            }
+            char *value = xasprintf("%s%s", plain, rest);
+            fix_postconf(out, &tmp, false, "smtpd_banner", value, what);
+            free(value);
+        }
+        free(what);
+        free(svc);
+    } else {
+        char *what = xasprintf("announce %s in the SMTP banner", plain);
+        const char *first = b->raw ? b->raw + strspn(b->raw, " \t") : "";
+        bool via_active = strncmp(first, "$smtp_active_hostname", 21) == 0
+            || strncmp(first, "${smtp_active_hostname}", 23) == 0 || strncmp(first, "$primary_hostname", 17) == 0
+            || strncmp(first, "${primary_hostname}", 19) == 0;
+        if (via_active) {
+            char *line = xasprintf("smtp_active_hostname = %s", plain);
+            fix_exim_main_line(out, &tmp, exim, line, what);
+            free(line);
+        } else if (fix_banner_rest_ok(rest)) {
+            char *line = xasprintf("smtp_banner = %s%s", plain, rest);
+            fix_exim_main_line(out, &tmp, exim, line, what);
+            free(line);
+        } else {
+            fix_note(out, "%s: start smtp_banner with %s", what, plain);
+        }
+        free(what);
+    }
+    free(plain);
+}
+
+void fix_mx_record(struct fix_list *out, const char *domain, const char *target, bool replace_null)
+{
+    if (!fix_name_ok(domain) || !fix_name_ok(target)) {
+        fix_note(out, "publish an MX record for the domain that names this host's fully qualified name");
+        return;
+    }
+    char *d = hostname_normal(domain), *t = hostname_normal(target);
+    char *text = replace_null
+        ? xasprintf("replace the null MX (MX 0 .) of %s with an MX record naming %s, in the domain's zone", d, t)
+        : xasprintf("publish an MX record for %s naming %s, in the domain's zone", d, t);
+    char *record = xasprintf("%s. IN MX 10 %s.", d, t);
+    fix_add(out, FIX_DNS_RECORD, text, NULL, record, NULL, NULL);
+    free(text);
+    free(record);
+    free(d);
+    free(t);
+}

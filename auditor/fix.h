@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auditor/foundation/listener.h"
 #include "auditor/foundation/model.h"
 
 struct provider;
@@ -127,6 +128,19 @@ void fix_bind_address(struct fix_list *out, const struct model_identity *id,
  * interface ifname (NULL or invalid: a note). */
 void fix_no_tempaddr(struct fix_list *out, const char *ifname);
 /* fix_note - append a note; printf-style text. */
+/* fix_set_banner_host - make listener l's 220 banner start with name: for
+ * Postfix a service's -o myhostname override gets -P (a host name has no
+ * spaces), else smtpd_banner is set in main.cf with -e, keeping the text
+ * after the host name, after removing (-PX) a service's own smtpd_banner
+ * override, as postconf -P refuses a value with spaces; for Exim
+ * smtp_active_hostname when the banner starts with it or with
+ * $primary_hostname, else smtp_banner. */
+void fix_set_banner_host(struct fix_list *out, const struct listener *l, const char *name,
+                         const struct fix_exim_layout *exim);
+/* fix_mx_record - "domain. IN MX 10 target." for the domain's zone;
+ * replace_null: the domain has a null MX that the record replaces. */
+void fix_mx_record(struct fix_list *out, const char *domain, const char *target, bool replace_null);
+
 void fix_note(struct fix_list *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

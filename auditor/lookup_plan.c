@@ -3,8 +3,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "auditor/verdict.h"
+#include "auditor/verdict_inbound.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/revname.h"
 #include "auditor/foundation/xalloc.h"
@@ -77,6 +79,53 @@ static void lookup_plan_zone(struct lookup_plan *out, const struct facts *facts,
     strlist_free(&servers);
 }
 
+/* lookup_plan_inbound - the receiving side: first the MX of every domain
+ * and the PTR of every public address an MX listener receives mail on;
+ * then the A and AAAA of every MX target and the forward confirmation
+ * (A or AAAA, by the address's family) of every valid PTR name. */
+static void lookup_plan_inbound(const struct facts *facts, struct lookup_plan *out)
+{
+    const struct listener_set *in = facts->inbound;
+    if (!in)
+        return;
+    for (size_t i = 0; i < in->ndomains; i++) {
+        const struct facts_lookup *mx = facts_lookup_find(facts, in->domains[i].name, FACTS_MX);
+        if (!mx) {
+            lookup_plan_add(out, facts, in->domains[i].name, FACTS_MX);
+            continue;
+        }
+        for (size_t k = 0; mx->status == FACTS_OK && k < mx->answers.n; k++) {
+            unsigned pref;
+            const char *name;
+            if (!verdict_mx_parse(mx->answers.items[k], &pref, &name) || !hostname_valid(name))
+                continue;
+            lookup_plan_add(out, facts, name, FACTS_A);
+            lookup_plan_add(out, facts, name, FACTS_AAAA);
+        }
+    }
+    for (size_t i = 0; i < in->n; i++) {
+        if (!in->items[i].mx)
+            continue;
+        struct strlist addrs = STRLIST_INIT;
+        verdict_inbound_addresses(&in->items[i], facts, &addrs, NULL);
+        for (size_t k = 0; k < addrs.n; k++) {
+            char *rev = revname_of(addrs.items[k]);
+            if (!rev)
+                continue;
+            const struct facts_lookup *ptr = facts_lookup_find(facts, rev, FACTS_PTR);
+            enum facts_rrtype fw = hostname_address_family(addrs.items[k]) == AF_INET6 ? FACTS_AAAA : FACTS_A;
+            if (!ptr)
+                lookup_plan_add(out, facts, rev, FACTS_PTR);
+            else if (ptr->status == FACTS_OK)
+                for (size_t j = 0; j < ptr->answers.n; j++)
+                    if (hostname_valid(ptr->answers.items[j]))
+                        lookup_plan_add(out, facts, ptr->answers.items[j], fw);
+            free(rev);
+        }
+        strlist_free(&addrs);
+    }
+}
+
 void lookup_plan_next(const struct model_set *set, const struct facts *facts, struct lookup_plan *out)
 {
     lookup_plan_free(out);
@@ -113,6 +162,7 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
         lookup_plan_add(out, facts, helo, FACTS_A);
         lookup_plan_add(out, facts, helo, FACTS_AAAA);
     }
+    lookup_plan_inbound(facts, out);
     /* The resolver canary rides along with the first round that asks
      * anything, so it costs no round trip of its own; an audit that needs
      * no DNS does not ask it. */

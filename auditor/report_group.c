@@ -127,7 +127,7 @@ void report_group_count(const struct report_groups *groups, const struct finding
 {
     memset(counts, 0, 4 * sizeof(counts[0]));
     for (size_t k = 0; k < findings->n; k++)
-        if (!findings->items[k].identity)
+        if (!findings->items[k].identity || finding_id_inbound(findings->items[k].id))
             counts[findings->items[k].severity]++;
     for (size_t g = 0; g < groups->n; g++)
         for (size_t k = 0; k < groups->items[g].nfindings; k++)

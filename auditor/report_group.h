@@ -46,7 +46,7 @@ void report_group_build(const struct model_set *set, const struct facts *facts, 
 char *report_group_name(const struct model_set *set, const struct report_group *g);
 
 /* report_group_count - findings by severity, a grouped finding once, and the
- * findings of no identity; counts has 4 slots indexed by severity. */
+ * findings of no identity and of the inbound part; counts has 4 slots indexed by severity. */
 void report_group_count(const struct report_groups *groups, const struct finding_list *findings, size_t counts[4]);
 
 void report_group_free(struct report_groups *groups);

@@ -6,7 +6,9 @@
 
 #include "auditor/identity_json.h"
 #include "auditor/verdict.h"
+#include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/verdict_inbound.h"
 
 #ifndef MP_VERSION
 #define MP_VERSION "0.0.0"
@@ -170,6 +172,106 @@ static struct json_object *report_json_finding(const struct finding *f)
     return o;
 }
 
+static struct json_object *report_json_strlist(const struct strlist *l)
+{
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; i < l->n; i++)
+        json_object_array_add(a, json_object_new_string(l->items[i]));
+    return a;
+}
+
+/* report_json_listener - one entry of inbound[]: the configured banner and
+ * the public addresses mail arrives on (the wildcard expanded). */
+static struct json_object *report_json_listener(const struct verdict_listener *vl)
+{
+    const struct listener *l = vl->l;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(l->id));
+    json_object_object_add(o, "mta", json_object_new_string(model_mta_tostr(l->mta)));
+    json_object_object_add(o, "port", json_object_new_int64((int64_t)l->port));
+    struct json_object *b = json_object_new_object();
+    json_object_object_add(b, "text", report_json_str(l->banner.text));
+    json_object_object_add(b, "hostname", report_json_str(l->banner.hostname));
+    char *origin = model_origin_tostr(&l->banner.origin);
+    json_object_object_add(b, "origin", report_json_str(origin));
+    free(origin);
+    json_object_object_add(b, "dynamic", json_object_new_boolean(l->banner.dynamic));
+    json_object_object_add(b, "form", json_object_new_string(verdict_banner_tostr(vl->form)));
+    if (vl->live) {
+        struct strbuf sb = STRBUF_INIT;
+        for (size_t i = 0; i < vl->live->lines.n; i++)
+            strbuf_addf(&sb, "%s%s", i ? "\n" : "", vl->live->lines.items[i]);
+        json_object_object_add(b, "live", json_object_new_string(sb.buf ? sb.buf : ""));
+        strbuf_release(&sb);
+    } else {
+        json_object_object_add(b, "live", NULL);
+    }
+    json_object_object_add(o, "banner", b);
+    if (l->teaser.present) {
+        struct json_object *t = json_object_new_object();
+        json_object_object_add(t, "text", report_json_str(l->teaser.text));
+        json_object_object_add(t, "hostname", report_json_str(l->teaser.hostname));
+        json_object_object_add(o, "teaser", t);
+    }
+    struct json_object *addrs = json_object_new_array();
+    struct json_object *ptrs = json_object_new_array();
+    for (size_t k = 0; k < vl->naddrs; k++) {
+        const struct verdict_inbound_addr *va = &vl->addrs[k];
+        json_object_array_add(addrs, json_object_new_string(va->address));
+        struct json_object *p = json_object_new_object();
+        json_object_object_add(p, "address", json_object_new_string(va->address));
+        json_object_object_add(p, "listening", report_json_str(va->listening));
+        struct json_object *names = json_object_new_array();
+        for (size_t i = 0; i < va->nnames; i++)
+            json_object_array_add(names, json_object_new_string(va->names[i]));
+        json_object_object_add(p, "ptr", names);
+        json_object_object_add(p, "confirmed", va->confirmed == VERDICT_UNKNOWN ? NULL
+                                   : json_object_new_boolean(va->confirmed == VERDICT_YES));
+        json_object_object_add(p, "banner_is_ptr", json_object_new_boolean(va->banner_is_ptr));
+        json_object_object_add(p, "mx_target", json_object_new_boolean(va->mx_target));
+        json_object_array_add(ptrs, p);
+    }
+    json_object_object_add(o, "addresses", addrs);
+    json_object_object_add(o, "ptr", ptrs);
+    return o;
+}
+
+/* report_json_mx - one entry of mx[]. */
+static struct json_object *report_json_mx(const struct verdict_domain *vd)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "domain", json_object_new_string(vd->d->name));
+    json_object_object_add(o, "source", report_json_str(vd->d->source));
+    json_object_object_add(o, "status", json_object_new_string(verdict_mx_tostr(vd->mx)));
+    struct json_object *targets = json_object_new_array();
+    for (size_t i = 0; i < vd->ntargets; i++) {
+        const struct verdict_mx_target *t = &vd->targets[i];
+        struct json_object *x = json_object_new_object();
+        json_object_object_add(x, "name", json_object_new_string(t->name));
+        json_object_object_add(x, "preference", json_object_new_int64((int64_t)t->preference));
+        json_object_object_add(x, "addresses", report_json_strlist(&t->addresses));
+        json_object_object_add(x, "this_host", json_object_new_boolean(t->this_host));
+        json_object_array_add(targets, x);
+    }
+    json_object_object_add(o, "targets", targets);
+    return o;
+}
+
+/* report_json_add_inbound - inbound[] and mx[] (empty with --no-inbound). */
+static void report_json_add_inbound(struct json_object *root, const struct model_set *set, const struct facts *facts)
+{
+    struct verdict_set vs;
+    verdict_compute(set, facts, &vs);
+    struct json_object *in = json_object_new_array(), *mx = json_object_new_array();
+    for (size_t i = 0; i < vs.inbound->nlisteners; i++)
+        json_object_array_add(in, report_json_listener(&vs.inbound->listeners[i]));
+    for (size_t i = 0; i < vs.inbound->ndomains; i++)
+        json_object_array_add(mx, report_json_mx(&vs.inbound->domains[i]));
+    json_object_object_add(root, "inbound", in);
+    json_object_object_add(root, "mx", mx);
+    verdict_set_free(&vs);
+}
+
 struct json_object *report_json_object(const struct model_set *set, const struct facts *facts,
                                        const struct finding_list *findings)
 {
@@ -188,6 +290,7 @@ struct json_object *report_json_object(const struct model_set *set, const struct
     for (size_t i = 0; i < facts->nlookups; i++)
         json_object_array_add(lookups, report_json_lookup(&facts->lookups[i]));
     json_object_object_add(root, "lookups", lookups);
+    report_json_add_inbound(root, set, facts);
     struct json_object *fl = json_object_new_array();
     for (size_t i = 0; i < findings->n; i++)
         json_object_array_add(fl, report_json_finding(&findings->items[i]));

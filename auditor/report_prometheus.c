@@ -8,6 +8,7 @@
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
+#include "auditor/verdict_inbound.h"
 
 #ifndef MP_VERSION
 #define MP_VERSION "0.0.0"
@@ -101,6 +102,32 @@ char *report_prometheus(const struct model_set *set, const struct verdict_set *v
             report_prometheus_label(&sb, "address", fam->address, false);
             strbuf_addf(&sb, "} %d\n", fam->confirmed == VERDICT_YES);
         }
+
+    /* The inbound part: per listener address whether the banner's host
+     * name is its PTR name, per domain whether an MX target is this host. */
+    const struct verdict_inbound *vi = vs->inbound;
+    report_prometheus_head(&sb, "mta_preflight_inbound_banner_ptr_match",
+                           "1 when the SMTP banner's host name is the PTR name of the listening address, 0 when not; "
+                           "absent when unknown.");
+    for (size_t i = 0; vi && i < vi->nlisteners; i++)
+        for (size_t k = 0; k < vi->listeners[i].naddrs; k++) {
+            const struct verdict_inbound_addr *va = &vi->listeners[i].addrs[k];
+            if (va->ptr == VERDICT_PTR_UNKNOWN || vi->listeners[i].form != VERDICT_BANNER_FQDN)
+                continue;
+            strbuf_adds(&sb, "mta_preflight_inbound_banner_ptr_match{");
+            report_prometheus_label(&sb, "listener", vi->listeners[i].l->id, true);
+            report_prometheus_label(&sb, "address", va->address, false);
+            strbuf_addf(&sb, "} %d\n", va->banner_is_ptr);
+        }
+    report_prometheus_head(&sb, "mta_preflight_mx_this_host",
+                           "1 when an MX target of the domain is this host, 0 when not; absent when unknown.");
+    for (size_t i = 0; vi && i < vi->ndomains; i++) {
+        if (vi->domains[i].this_host == VERDICT_UNKNOWN)
+            continue;
+        strbuf_adds(&sb, "mta_preflight_mx_this_host{");
+        report_prometheus_label(&sb, "domain", vi->domains[i].d->name, true);
+        strbuf_addf(&sb, "} %d\n", vi->domains[i].this_host == VERDICT_YES);
+    }
 
     report_prometheus_head(&sb, "mta_preflight_last_run_timestamp_seconds", "When the run ended, Unix time.");
     long long end_ms = facts->run_started_ms + (facts->run_duration_ms > 0 ? facts->run_duration_ms : 0);

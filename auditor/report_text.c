@@ -10,6 +10,7 @@
 #include "auditor/foundation/xalloc.h"
 #include "auditor/provider.h"
 #include "auditor/report_group.h"
+#include "auditor/verdict_inbound.h"
 
 #define RT_BOLD "\033[1m"
 #define RT_DIM "\033[2m"
@@ -495,6 +496,174 @@ static void rt_helo(struct rt *r, const struct facts *facts, const struct model_
     strbuf_release(&line.sb);
 }
 
+/* rt_inbound_findings - the inbound findings whose identity is ident. */
+static void rt_inbound_findings(struct rt *r, const struct finding_list *findings, const char *ident)
+{
+    size_t shown = 0;
+    for (size_t k = 0; k < findings->n; k++) {
+        const struct finding *f = &findings->items[k];
+        if (!finding_id_inbound(f->id) || !f->identity || strcmp(f->identity, ident) != 0)
+            continue;
+        if (!shown++)
+            strbuf_addc(&r->sb, '\n');
+        rt_finding(r, findings, NULL, k);
+    }
+    if (!shown) {
+        strbuf_adds(&r->sb, "  ");
+        rt_on(r, RT_GREEN);
+        strbuf_adds(&r->sb, "ok");
+        rt_off(r);
+        strbuf_adds(&r->sb, ": no findings\n");
+    }
+}
+
+/* rt_inbound - the receiving side, apart from the identities: each MX
+ * listener with its banner and the PTR of its addresses, then each domain
+ * with its MX targets. */
+static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct finding_list *findings)
+{
+    const struct verdict_inbound *vi = vs->inbound;
+    if (!vi || !vi->audited || (!vi->nlisteners && !vi->ndomains))
+        return;
+    strbuf_adds(&r->sb, "\n");
+    rt_on(r, RT_BOLD);
+    strbuf_adds(&r->sb, "inbound");
+    rt_off(r);
+    strbuf_addf(&r->sb, " (%zu listener%s on port 25, %zu domain%s)\n", vi->nlisteners, vi->nlisteners == 1 ? "" : "s",
+                vi->ndomains, vi->ndomains == 1 ? "" : "s");
+    for (size_t i = 0; i < vi->nlisteners; i++) {
+        const struct verdict_listener *vl = &vi->listeners[i];
+        const struct listener *l = vl->l;
+        strbuf_addc(&r->sb, '\n');
+        rt_on(r, RT_BOLD);
+        rt_esc(r, l->id);
+        rt_off(r);
+        strbuf_addc(&r->sb, '\n');
+        struct rt line = { STRBUF_INIT, false };
+        if (l->banner.text) {
+            strbuf_adds(&line.sb, "220 ");
+            rt_esc(&line, l->banner.text);
+        } else {
+            strbuf_adds(&line.sb, l->banner.dynamic ? "decided per connection: " : "unknown ");
+            rt_esc(&line, l->banner.raw ? l->banner.raw : "");
+        }
+        char *origin = model_origin_tostr(&l->banner.origin);
+        if (origin && *origin) {
+            strbuf_adds(&line.sb, "  (");
+            rt_esc(&line, origin);
+            strbuf_addc(&line.sb, ')');
+        }
+        free(origin);
+        rt_label(r, "banner");
+        rt_line(r, &line.sb);
+        strbuf_release(&line.sb);
+        if (vl->live) {
+            struct rt lv = { STRBUF_INIT, false };
+            for (size_t n = 0; n < vl->live->lines.n; n++)
+                strbuf_addf(&lv.sb, "%s%u%c%s", n ? " " : "", (unsigned)vl->live->code,
+                            n + 1 < vl->live->lines.n ? '-' : ' ', vl->live->lines.items[n]);
+            rt_label(r, "live");
+            rt_line(r, &lv.sb);
+            strbuf_release(&lv.sb);
+        } else if (vs->facts->connect_asked) {
+            for (size_t n = 0; n < vs->facts->ngreetings; n++) {
+                const struct smtp_greet *g = &vs->facts->greetings[n];
+                if (strcmp(vs->facts->greeting_listeners.items[n], l->id) != 0)
+                    continue;
+                struct rt lv = { STRBUF_INIT, false };
+                strbuf_adds(&lv.sb, "no greeting from ");
+                rt_esc(&lv, g->address);
+                strbuf_addf(&lv.sb, " port %u: %s", g->port, smtp_greet_status_tostr(g->status));
+                if (g->error) {
+                    strbuf_adds(&lv.sb, " (");
+                    rt_esc(&lv, g->error);
+                    strbuf_addc(&lv.sb, ')');
+                }
+                rt_label(r, "live");
+                rt_line(r, &lv.sb);
+                strbuf_release(&lv.sb);
+                break;
+            }
+        }
+        if (l->teaser.present && l->teaser.text) {
+            struct rt t = { STRBUF_INIT, false };
+            strbuf_adds(&t.sb, "220- ");
+            rt_esc(&t, l->teaser.text);
+            strbuf_adds(&t.sb, "  (postscreen, to new clients first)");
+            rt_label(r, "teaser");
+            rt_line(r, &t.sb);
+            strbuf_release(&t.sb);
+        }
+        for (size_t k = 0; k < vl->naddrs; k++) {
+            const struct verdict_inbound_addr *va = &vl->addrs[k];
+            struct rt a = { STRBUF_INIT, false };
+            rt_esc(&a, va->address);
+            if (va->listening) {
+                strbuf_adds(&a.sb, " (for ");
+                rt_esc(&a, strcmp(va->listening, "*") == 0 ? "the wildcard" : va->listening);
+                strbuf_addc(&a.sb, ')');
+            }
+            strbuf_adds(&a.sb, "  PTR ");
+            if (va->ptr == VERDICT_PTR_PRESENT) {
+                for (size_t n = 0; n < va->nnames; n++) {
+                    if (n)
+                        strbuf_adds(&a.sb, ", ");
+                    rt_esc(&a, va->names[n]);
+                }
+                strbuf_adds(&a.sb, va->confirmed == VERDICT_YES ? " (forward-confirmed)"
+                                   : va->confirmed == VERDICT_NO ? " (not forward-confirmed)"
+                                                                 : " (forward lookup failed)");
+            } else {
+                strbuf_adds(&a.sb, va->ptr == VERDICT_PTR_MISSING ? "none" : va->ptr == VERDICT_PTR_INVALID
+                                       ? "not a valid host name" : "unknown (lookup failed)");
+            }
+            if (va->mx_target)
+                strbuf_adds(&a.sb, ", an MX points here");
+            rt_label(r, hostname_address_family(va->address) == AF_INET6 ? "ipv6" : "ipv4");
+            rt_line(r, &a.sb);
+            strbuf_release(&a.sb);
+        }
+        if (!vl->naddrs) {
+            rt_label(r, "addr");
+            strbuf_adds(&r->sb, vl->private_only ? "private addresses only (behind NAT: give --source-ip PUBLIC)\n"
+                                                 : "no public address\n");
+        }
+        rt_inbound_findings(r, findings, l->id);
+    }
+    for (size_t i = 0; i < vi->ndomains; i++) {
+        const struct verdict_domain *vd = &vi->domains[i];
+        strbuf_addc(&r->sb, '\n');
+        rt_on(r, RT_BOLD);
+        rt_esc(r, vd->d->name);
+        rt_off(r);
+        strbuf_adds(&r->sb, " (");
+        rt_esc(r, vd->d->source ? vd->d->source : "");
+        strbuf_adds(&r->sb, ")\n");
+        struct rt m = { STRBUF_INIT, false };
+        if (vd->mx == VERDICT_MX_NONE)
+            strbuf_adds(&m.sb, "none");
+        else if (vd->mx == VERDICT_MX_NULL)
+            strbuf_adds(&m.sb, "null MX (0 .): accepts no mail");
+        else if (vd->mx == VERDICT_MX_UNKNOWN)
+            strbuf_adds(&m.sb, "unknown (lookup failed)");
+        for (size_t k = 0; vd->mx == VERDICT_MX_OK && k < vd->ntargets; k++) {
+            const struct verdict_mx_target *t = &vd->targets[k];
+            if (k)
+                strbuf_adds(&m.sb, "; ");
+            strbuf_addf(&m.sb, "%u ", t->preference);
+            rt_esc(&m, t->name);
+            if (t->this_host)
+                strbuf_adds(&m.sb, " (this host)");
+        }
+        rt_label(r, "MX");
+        rt_line(r, &m.sb);
+        strbuf_release(&m.sb);
+        char *ident = verdict_domain_identity(vd->d);
+        rt_inbound_findings(r, findings, ident);
+        free(ident);
+    }
+}
+
 char *report_text(const struct model_set *set, const struct verdict_set *vs, const struct finding_list *findings,
                   bool color)
 {
@@ -553,6 +722,7 @@ char *report_text(const struct model_set *set, const struct verdict_set *vs, con
             strbuf_adds(&r.sb, ": no findings\n");
         }
     }
+    rt_inbound(&r, vs, findings);
     size_t general = 0;
     for (size_t k = 0; k < findings->n; k++) {
         const struct finding *f = &findings->items[k];

@@ -45,6 +45,8 @@ static enum dns_type resolve_dns_type(enum facts_rrtype t)
         return DNS_AAAA;
     case FACTS_SOA:
         return DNS_SOA;
+    case FACTS_MX:
+        return DNS_MX;
     case FACTS_NS:
         break;
     }

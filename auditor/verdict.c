@@ -9,6 +9,7 @@
 #include "auditor/foundation/revname.h"
 #include "auditor/foundation/xalloc.h"
 #include "auditor/ptr_generic.h"
+#include "auditor/verdict_inbound.h"
 
 static enum facts_rrtype verdict_addr_type(enum model_family f)
 {
@@ -420,6 +421,8 @@ void verdict_compute(const struct model_set *set, const struct facts *facts, str
     out->items = xcalloc(set->n ? set->n : 1, sizeof(*out->items));
     for (size_t i = 0; i < set->n; i++)
         verdict_identity(out, &out->items[i], &set->items[i], i);
+    out->inbound = xcalloc(1, sizeof(*out->inbound));
+    verdict_inbound_compute(facts, out, out->inbound);
 }
 
 void verdict_set_free(struct verdict_set *vs)
@@ -431,6 +434,10 @@ void verdict_set_free(struct verdict_set *vs)
             free(vs->items[i].fam[f].auth_lookups);
         }
     free(vs->items);
+    if (vs->inbound) {
+        verdict_inbound_free(vs->inbound);
+        free(vs->inbound);
+    }
     memset(vs, 0, sizeof(*vs));
 }
 

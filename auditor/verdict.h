@@ -146,15 +146,18 @@ struct verdict_identity {
     struct verdict_family fam[MODEL_NFAMILIES];
 };
 
+struct verdict_inbound; /* verdict_inbound.h */
+
 struct verdict_set {
     struct verdict_identity *items;  /* one per model identity, same order */
     size_t n;
     enum verdict_resolver resolver;
     const struct facts_lookup *canary; /* NULL when not asked */
     const struct facts *facts;
+    struct verdict_inbound *inbound; /* the receiving side (owned; never NULL after verdict_compute) */
 };
 
-#define VERDICT_SET_INIT { NULL, 0, VERDICT_RESOLVER_UNTESTED, NULL, NULL }
+#define VERDICT_SET_INIT { NULL, 0, VERDICT_RESOLVER_UNTESTED, NULL, NULL, NULL }
 
 /* verdict_compute - judge every identity of set under facts into out. */
 void verdict_compute(const struct model_set *set, const struct facts *facts, struct verdict_set *out);

@@ -43,6 +43,7 @@
 #define DNS_T_NS 2
 #define DNS_T_SOA 6
 #define DNS_T_PTR 12
+#define DNS_T_MX 15
 #define DNS_T_AAAA 28
 #define DNS_C_IN 1
 
@@ -149,6 +150,8 @@ const char *dns_type_tostr(enum dns_type type)
         return "NS";
     case DNS_SOA:
         return "SOA";
+    case DNS_MX:
+        return "MX";
     case DNS_PTR:
         break;
     }
@@ -166,6 +169,8 @@ static int dns_wire_type(enum dns_type type)
         return DNS_T_NS;
     case DNS_SOA:
         return DNS_T_SOA;
+    case DNS_MX:
+        return DNS_T_MX;
     case DNS_PTR:
         break;
     }

@@ -73,7 +73,7 @@
 
 #include "auditor/foundation/strlist.h"
 
-enum dns_type { DNS_A, DNS_AAAA, DNS_PTR, DNS_NS, DNS_SOA };
+enum dns_type { DNS_A, DNS_AAAA, DNS_PTR, DNS_NS, DNS_SOA, DNS_MX };
 
 /* The SOA record that came with a reply: in the answer (an SOA question at
  * the zone's apex) or in the authority section (NXDOMAIN, NODATA: the
@@ -129,7 +129,8 @@ struct dns_result {
     char *address;           /* PTR only: the address the name was built from, canonical; else NULL */
     enum dns_status status;  /* when no resolver gave a final answer: that of the last useless
                                 reply (servfail, refused, error), timeout when none replied */
-    struct strlist answers;  /* PTR/NS: host names; A/AAAA: addresses; sorted, unique */
+    struct strlist answers;  /* PTR/NS: host names; A/AAAA: addresses; MX: "PREFERENCE NAME"
+                                ("0 ." for a null MX); sorted, unique */
     struct strlist invalid;  /* PTR/NS: names that are not host names, escaped (see above); sorted, unique */
     long ttl;                /* ok: the smallest TTL of the answer records; nxdomain/nodata: how long
                                 the negative answer may be cached (the authority SOA's TTL, at most

@@ -20,6 +20,7 @@
 #define DNS_T_CNAME 5
 #define DNS_T_SOA 6
 #define DNS_T_PTR 12
+#define DNS_T_MX 15
 #define DNS_T_AAAA 28
 #define DNS_C_IN 1
 
@@ -34,6 +35,8 @@ static unsigned dns_reply_wire_type(enum dns_type type)
         return DNS_T_NS;
     case DNS_SOA:
         return DNS_T_SOA;
+    case DNS_MX:
+        return DNS_T_MX;
     case DNS_PTR:
         break;
     }
@@ -297,6 +300,22 @@ static int dns_reply_collect(const unsigned char *buf, size_t len, size_t answer
                 return -1;
             inet_ntop(want == DNS_T_A ? AF_INET : AF_INET6, buf + rr.rdata, text, sizeof(text));
             strlist_add(&j->answers, text);
+        } else if (want == DNS_T_MX) {
+            /* Preference (16 bits), then the exchange's name. */
+            if (rr.rdlen < 3)
+                return -1;
+            unsigned pref = (unsigned)buf[rr.rdata] << 8 | buf[rr.rdata + 1];
+            struct dns_reply_rr sub = rr;
+            sub.rdata += 2;
+            sub.rdlen -= 2;
+            unsigned char name[DNS_WIRE_MAX];
+            int nl = dns_reply_rdata_name(buf, len, &sub, name);
+            if (nl < 0)
+                return -1;
+            bool valid = nl == 1 || dns_reply_name_ok(name, nl); /* the root: a null MX */
+            char *text = nl == 1 ? xstrdup(".") : dns_reply_name_text(name, nl, valid);
+            strlist_add_owned(valid ? &j->answers : &j->invalid, xasprintf("%u %s", pref, text));
+            free(text);
         } else {
             unsigned char name[DNS_WIRE_MAX];
             int nl = dns_reply_rdata_name(buf, len, &rr, name);

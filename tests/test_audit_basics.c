@@ -149,6 +149,9 @@ static const struct {
     { "no-mta-config", "unknown" },      { "no-route", "critical" },
     { "config-unreadable", "unknown" },  { "resolver-broken", "unknown" },
     { "ptr-propagating", "info" },       { "ptr-servers-disagree", "warning" },
+    { "banner-ptr-mismatch", "warning" }, { "banner-invalid", "warning" },
+    { "inbound-ptr-missing", "warning" }, { "mx-not-this-host", "info" },
+    { "mx-missing", "warning" },          { "banner-live-differs", "info" },
 };
 
 START_TEST(finding_table_matches_interface)

@@ -851,6 +851,85 @@ START_TEST(no_route_for_ipv6)
 }
 END_TEST
 
+/* --connect against the real Postfix smtpd of a private instance listening
+ * on 192.0.2.10:25: the live greeting is what the configuration says; after
+ * a master.cf change without 'postfix reload' the running master still
+ * greets with the old banner, which is banner-live-differs. */
+START_TEST(postfix_connect_reads_the_live_banner)
+{
+    NEED(true, false);
+    build_hosts();
+    char *dir = ts_tmpdir("dlv");
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    char *etc = xasprintf("%s/etc", dir), *spool = xasprintf("%s/spool", dir), *data = xasprintf("%s/data", dir);
+    ck_assert_int_eq(mkdir(etc, 0755), 0);
+    ck_assert_int_eq(mkdir(spool, 0755), 0);
+    ck_assert_int_eq(mkdir(data, 0755), 0);
+    const struct passwd *pw = getpwnam("postfix");
+    ck_assert_int_eq(chown(data, pw->pw_uid, (gid_t)-1), 0);
+    char *maincf = xasprintf("compatibility_level = 3.6\nqueue_directory = %s\ndata_directory = %s\n"
+                             "maillog_file = %s/maillog\nmaillog_file_prefixes = %s\nmyhostname = mail.example.test\n"
+                             "mydestination =\nalias_maps =\nalias_database =\nbiff = no\ninet_protocols = ipv4\n"
+                             "inet_interfaces = 192.0.2.10\n"
+                             /* no resolver in the namespace: smtpd would wait for the client's PTR */
+                             "smtpd_peername_lookup = no\n",
+                             spool, data, dir, dir);
+    char *path = xasprintf("%s/main.cf", etc);
+    ts_write_file(path, maincf);
+    free(path);
+    char *master = xasprintf("%ssmtp      inet  n       -       n       -       -       smtpd\n", pf_master_cf);
+    path = xasprintf("%s/master.cf", etc);
+    ts_write_file(path, master);
+    char *cmd = xasprintf("timeout -k 2 30 ip netns exec %s postfix -c '%s' start", ns_mx, etc);
+    int started = ts_run(cmd, NULL, NULL);
+    free(cmd);
+    ck_assert_int_eq(started, 0);
+    netns_wait_for(5000, "ip netns exec %s ss -ltn | grep -q '192.0.2.10:25 '", ns_mx);
+
+    /* Not NO_DNS: its 1 s is mostly spent before the greetings are read. */
+    char *args = xasprintf("--postfix-dir '%s' --no-exim --connect --dns-server 127.0.0.1:9 --timeout 4", etc);
+    json_object *root = audit_in_mx(args);
+    json_object *in, *banner;
+    ck_assert(json_object_object_get_ex(root, "inbound", &in));
+    ck_assert_uint_eq(json_object_array_length(in), 1);
+    ck_assert(json_object_object_get_ex(json_object_array_get_idx(in, 0), "banner", &banner));
+    ck_assert_str_eq(jstr(banner, "text"), "mail.example.test ESMTP Postfix");
+    ck_assert_msg(jstr(banner, "live") && strcmp(jstr(banner, "live"), "mail.example.test ESMTP Postfix") == 0, "%.300s",
+                  json_object_to_json_string(in));
+    ck_assert_msg(!strstr(json_object_to_json_string(root), "banner-live-differs"), "%s",
+                  json_object_to_json_string(root));
+    json_object_put(root);
+
+    /* Changed, not reloaded. */
+    char *master2 = xasprintf("%ssmtp      inet  n       -       n       -       -       smtpd\n"
+                              "  -o smtpd_banner=new.example.test\n", pf_master_cf);
+    ts_write_file(path, master2);
+    root = audit_in_mx(args);
+    ck_assert(json_object_object_get_ex(root, "inbound", &in));
+    ck_assert(json_object_object_get_ex(json_object_array_get_idx(in, 0), "banner", &banner));
+    ck_assert_str_eq(jstr(banner, "text"), "new.example.test");
+    ck_assert_str_eq(jstr(banner, "live"), "mail.example.test ESMTP Postfix");
+    ck_assert_msg(strstr(json_object_to_json_string(root), "\"banner-live-differs\""), "%s",
+                  json_object_to_json_string(root));
+    json_object_put(root);
+
+    cmd = xasprintf("timeout -k 2 30 ip netns exec %s postfix -c '%s' stop", ns_mx, etc);
+    ts_run(cmd, NULL, NULL);
+    free(cmd);
+    netns_kill_all(ns_mx);
+    free(args);
+    free(master);
+    free(master2);
+    free(path);
+    free(maincf);
+    free(etc);
+    free(spool);
+    free(data);
+    free(dir);
+    destroy_hosts();
+}
+END_TEST
+
 Suite *delivery_suite(void)
 {
     Suite *s = suite_create("delivery");
@@ -858,6 +937,7 @@ Suite *delivery_suite(void)
     tcase_add_unchecked_fixture(pf, names_setup, names_teardown);
     tcase_set_timeout(pf, 90);
     tcase_add_test(pf, postfix_relay_literal);
+    tcase_add_test(pf, postfix_connect_reads_the_live_banner);
     tcase_add_test(pf, postfix_relay_literal_ipv6);
     tcase_add_test(pf, postfix_bind_local);
     tcase_add_test(pf, postfix_bind_not_local_falls_back);

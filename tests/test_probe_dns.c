@@ -38,7 +38,12 @@ static const char zone_forward[] =
     "other    IN A     198.51.100.7\n"
     "alias    IN CNAME mail\n"
     "sub      IN NS    ns.sub\n"                     /* delegated: nsd refers */
-    "ns.sub   IN A     127.0.0.1\n";
+    "ns.sub   IN A     127.0.0.1\n"
+    "@        IN MX    10 mail\n"                   /* MX: preference and target */
+    "@        IN MX    20 backup.example.net.\n"
+    "@        IN MX    5 MiXeD.Example.TEST.\n"
+    "nomail   IN MX    0 .\n"                        /* null MX (RFC 7505) */
+    "badmx    IN MX    10 bad\\032space.example.test.\n";
 
 static const char zone_reverse4[] =
     "$TTL 300\n" SOA
@@ -194,6 +199,31 @@ START_TEST(ok_forward_and_reverse)
     ck_assert_ptr_eq(dns_batch_find(b, DNS_PTR, "2001:DB8::10"), dns_batch_get(b, p6));
     ck_assert_ptr_eq(dns_batch_find(b, DNS_A, "MAIL.example.test."), dns_batch_get(b, a));
     ck_assert_ptr_null(dns_batch_find(b, DNS_A, "nope.example.test"));
+    dns_batch_free(b);
+}
+END_TEST
+
+START_TEST(mx_preference_target_and_null_mx)
+{
+    struct dns_batch *b = batch_nsd();
+    size_t mx = dns_batch_add(b, DNS_MX, "example.test");
+    size_t null_mx = dns_batch_add(b, DNS_MX, "nomail.example.test");
+    size_t none = dns_batch_add(b, DNS_MX, "mail.example.test");
+    size_t missing = dns_batch_add(b, DNS_MX, "nope.example.test");
+    size_t bad = dns_batch_add(b, DNS_MX, "badmx.example.test");
+    ck_assert_uint_eq(dns_batch_run(b, dns_deadline_in(3000)), 0);
+    /* "PREFERENCE NAME", names lowercase without the dot, sorted as text. */
+    assert_answers(dns_batch_get(b, mx),
+                   (const char *const[]){ "10 mail.example.test", "20 backup.example.net", "5 mixed.example.test" }, 3);
+    assert_answers(dns_batch_get(b, null_mx), (const char *const[]){ "0 ." }, 1);
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(b, none)->status), "nodata");
+    ck_assert_str_eq(dns_status_tostr(dns_batch_get(b, missing)->status), "nxdomain");
+    const struct dns_result *r = dns_batch_get(b, bad);
+    ck_assert_uint_eq(r->status, DNS_OK);
+    ck_assert_uint_eq(r->answers.n, 0);
+    ck_assert_uint_eq(r->invalid.n, 1);
+    ck_assert_str_eq(r->invalid.items[0], "10 bad space.example.test");
+    ck_assert_str_eq(dns_type_tostr(DNS_MX), "MX");
     dns_batch_free(b);
 }
 END_TEST
@@ -742,6 +772,7 @@ Suite *probe_dns_suite(void)
     tcase_add_unchecked_fixture(tc, nsd_setup, nsd_teardown);
     tcase_set_timeout(tc, 10);
     tcase_add_test(tc, ok_forward_and_reverse);
+    tcase_add_test(tc, mx_preference_target_and_null_mx);
     tcase_add_test(tc, wrong_ptr_is_reported_as_found);
     tcase_add_test(tc, nxdomain_nodata_servfail_refused);
     tcase_add_test(tc, soa_and_ttls_from_the_reply);

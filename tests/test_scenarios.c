@@ -60,7 +60,9 @@ static const struct sc_case cases[] = {
     /* Both families forward-confirmed, EHLO = PTR: nothing to report. */
     { "all-good", "", 0, { NULL }, NO_LOOP, NULL, { "\"status\":\"ok\"", "\"how\":\"route\"" }, 0, { NULL } },
     /* The hosting provider's default PTR: confirmed, but generic. */
-    { "vps-default-ptr", "", 1, { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4") },
+    { "vps-default-ptr", "", 1,
+      { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4"),
+        "warning banner-ptr-mismatch postfix:smtp/inet ipv4" },
       LOOP, NULL, { "rule vps-default", "IN PTR mail.example.com." }, 0, { NULL } },
     /* The owner recognised from each family of evidence: the reverse SOA's
      * primary server (Azure, no PTR), the zone's NS name (Azure again), and
@@ -95,7 +97,9 @@ static const struct sc_case cases[] = {
      * transports take it from main.cf and need the same name: one main.cf
      * change (-e), no per-transport -P. */
     { "helo-unresolvable", "", 2,
-      { PF("critical helo-unresolvable", "-"), PF("warning helo-ptr-mismatch", "ipv4") }, LOOP, NULL,
+      { PF("critical helo-unresolvable", "-"), PF("warning helo-ptr-mismatch", "ipv4"),
+        "warning banner-ptr-mismatch postfix:smtp/inet ipv4" },
+      LOOP, NULL,
       { "-e 'smtp_helo_name = host.example.net'", "from all 2 transports that take their EHLO name from main.cf",
         "!smtp_helo_name=" },
       0, { NULL } },
@@ -151,19 +155,19 @@ static const struct sc_case cases[] = {
     { "exim-debian", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
       LOOP, NULL, { "exim4.conf.localmacros\"", "\"line\":\"REMOTE_SMTP_HELO_DATA = mail.example.org\"" }, 0,
       { NULL } },
     { "exim-debian", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
-      LOOP, "exim-config", { NULL }, 0, { NULL } },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
+      LOOP, "exim-config,dns-record", { NULL }, 0, { NULL } },
     /* Debian split layout: the macros go into conf.d/main/000_localmacros. */
     { "exim-debian-split", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
       LOOP, NULL, { "conf.d/main/000_localmacros\"", "\"line\":\"MAIN_HARDCODE_PRIMARY_HOSTNAME = mail.example.org\"" },
       0, { NULL } },
     /* PTRs that do not resolve back (stale A, no AAAA): add the records. */
@@ -191,7 +195,8 @@ static const struct sc_case cases[] = {
     /* No myhostname, short system name: Postfix announces mail.localdomain;
      * the forward-confirmed PTR name is known, so the fix names the host:
      * myhostname in main.cf (smtp_helo_name defaults to it). */
-    { "short-hostname", "", 2, { PF("critical helo-invalid", "-") }, LOOP, NULL,
+    { "short-hostname", "", 2, { PF("critical helo-invalid", "-"), "warning banner-invalid postfix:smtp/inet -" }, LOOP,
+      NULL,
       { "\"name\":\"mail.localdomain\"", "-e 'myhostname = mail.example.com'", "!'smtp_helo_name" },
       0, { NULL } },
     /* Exim binds to an address the host lacks: every delivery fails. The
@@ -202,8 +207,43 @@ static const struct sc_case cases[] = {
       { "warning helo-address-mismatch exim:remote_smtp ipv4", "warning helo-ptr-mismatch exim:remote_smtp ipv4" } },
     /* Postfix and Exim on one host; the IPv6 PTR names another host. */
     { "both-mtas", "", 1,
-      { PF("warning helo-ptr-mismatch", "ipv6"), "warning helo-ptr-mismatch exim:remote_smtp ipv6" }, LOOP, NULL,
+      { PF("warning helo-ptr-mismatch", "ipv6"), "warning helo-ptr-mismatch exim:remote_smtp ipv6",
+        "warning banner-ptr-mismatch exim:daemon ipv6" },
+      LOOP, NULL,
       { "\"mta\":\"exim\"", "\"mta\":\"postfix\"" }, 0, { NULL } },
+    /* Inbound: the banner equals the PTR of both MX addresses. */
+    { "inbound-pass", "", 0, { NULL }, NO_LOOP, NULL,
+      { "\"domain\":\"example.com\"", "\"this_host\":true", "\"hostname\":\"mail.example.com\"" }, 0, { NULL } },
+    /* Debian's banner on a VPS whose provider PTR is generic: request the PTR. */
+    { "inbound-generic-ptr", "", 1,
+      { PF("warning ptr-generic", "ipv4"), PF("warning helo-ptr-mismatch", "ipv4"),
+        "warning banner-ptr-mismatch postfix:smtp/inet ipv4" },
+      LOOP, NULL, { "(Debian/GNU)", "IN PTR mail.example.com." }, 0, { NULL } },
+    /* A banner whose host name is one label. */
+    { "inbound-banner-short", "", 1, { "warning banner-invalid postfix:smtp/inet -" }, LOOP, NULL,
+      { "-e 'smtpd_banner = mail.example.com ESMTP $mail_name'" }, 0, { NULL } },
+    /* postscreen in front; the pass service has its own banner (-o), which
+     * postconf -P cannot replace with a value with spaces: -PX, then -e. */
+    { "inbound-postscreen", "", 1, { "warning banner-ptr-mismatch postfix:smtp/inet ipv4",
+        "warning banner-ptr-mismatch postfix:smtp/inet ipv6" }, LOOP, NULL,
+      { "-PX 'smtpd/pass/smtpd_banner'", "\"hostname\":\"old-mx.example.net\"" }, 0, { NULL } },
+    /* The MX points at a filtering service: information only. */
+    { "inbound-mx-elsewhere", "", 0, { "info mx-not-this-host postfix:example.com -" }, NO_LOOP, NULL,
+      { "\"name\":\"mx.filter.example.com\"" }, 0, { NULL } },
+    /* No MX for a local domain: publish one. */
+    { "inbound-no-mx", "", 1, { "warning mx-missing postfix:example.com -" }, LOOP, NULL,
+      { "example.com. IN MX 10 mail.example.com." }, 0, { NULL } },
+    /* A null MX for a domain this host receives mail for. */
+    { "inbound-null-mx", "", 1, { "warning mx-missing postfix:example.com -" }, LOOP, NULL,
+      { "\"status\":\"null\"", "replace the null MX" }, 0, { NULL } },
+    /* Exim with a custom smtp_banner naming another host. */
+    { "inbound-exim-banner", "", 1,
+      { "warning banner-ptr-mismatch exim:daemon ipv4", "warning banner-ptr-mismatch exim:daemon ipv6" }, LOOP, NULL,
+      { "\"line\":\"smtp_banner = mail.example.com ESMTP ready\"" }, 0, { NULL } },
+    /* A dual-stack MX whose IPv6 address has no PTR. */
+    { "inbound-ipv6-no-ptr", "", 2,
+      { PF("critical ipv6-without-ptr", "ipv6"), "warning inbound-ptr-missing postfix:smtp/inet ipv6" }, LOOP, NULL,
+      { "an MX points at 2001:db8::10, which has no PTR" }, 0, { NULL } },
 };
 
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
@@ -286,7 +326,8 @@ static void exim_oracle_accepts(const struct scenario *s, const struct sc_case *
     if (conf) {
         char *out = NULL, *err = NULL;
         char *cmd = xasprintf("%s && unshare -n -u sh -c \"ip link set lo up && hostname %s && env -i '%s/%s/exim4' "
-                              "-C '%s' -bP primary_hostname dns_ipv4_lookup disable_ipv6 && env -i '%s/%s/exim4' "
+                              "-C '%s' -bP primary_hostname dns_ipv4_lookup disable_ipv6 smtp_banner smtp_active_hostname "
+                              "&& env -i '%s/%s/exim4' "
                               "-C '%s' -bP transport remote_smtp\"",
                               prep, s->hostname, cwd, oracle, conf, cwd, oracle, conf);
         int rc = ts_run(cmd, &out, &err);

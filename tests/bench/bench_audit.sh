@@ -9,6 +9,8 @@
 # The host is samples/scenarios/both-mtas (Postfix with two smtp transports
 # and Exim with one, 192.0.2.10 and 2001:db8::10, its zones served by nsd on
 # loopback), built in a private network namespace as tests/demo.sh does.
+# The inbound part runs too, for one domain (--domain example.com): its MX
+# rides in the first DNS round, the MX target's A/AAAA in the second.
 # Cases:
 #   delayed  DNS through the relay (50 ms each way): the PTR of both sources
 #            and the EHLO name's A and AAAA in one round, the confirmation of
@@ -85,7 +87,8 @@ audit() {
     start=$(now_ms)
     set +e
     "$bin" audit --postfix-dir "$scenario/postfix" --exim-config "$scenario/exim/configure" \
-        --system-hostname mail --dns-server "$1" --timeout "$2" --format json > "$tmp/out.json" 2> "$tmp/err"
+        --system-hostname mail --domain example.com --dns-server "$1" --timeout "$2" --format json \
+        > "$tmp/out.json" 2> "$tmp/err"
     rc=$?
     set -e
     end=$(now_ms)

@@ -1,0 +1,352 @@
+/* verdict_inbound - the receiving side's judgements; see verdict_inbound.h. */
+#include "auditor/verdict_inbound.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "auditor/foundation/hostname.h"
+#include "auditor/foundation/revname.h"
+#include "auditor/foundation/scope.h"
+#include "auditor/foundation/xalloc.h"
+
+static enum facts_rrtype verdict_inbound_addr_type(const char *address)
+{
+    return hostname_address_family(address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
+}
+
+static bool verdict_inbound_has(const struct strlist *list, const char *address)
+{
+    for (size_t i = 0; i < list->n; i++)
+        if (hostname_address_equal(list->items[i], address))
+            return true;
+    return false;
+}
+
+static void verdict_inbound_push(struct strlist *out, struct strlist *listening, const char *address,
+                                 const char *from)
+{
+    if (verdict_inbound_has(out, address))
+        return;
+    strlist_add(out, address);
+    if (listening)
+        strlist_add(listening, from ? from : "");
+}
+
+void verdict_inbound_addresses(const struct listener *l, const struct facts *facts, struct strlist *out,
+                               struct strlist *listening)
+{
+    for (size_t i = 0; i < l->addresses.n; i++) {
+        const char *a = l->addresses.items[i];
+        if (scope_public(scope_of(a))) {
+            verdict_inbound_push(out, listening, a, NULL);
+            continue;
+        }
+        /* Behind NAT: mail for a private listening address arrives at the
+         * public address --source-ip names (loopback never does). */
+        if (scope_of(a) == SCOPE_LOOPBACK)
+            continue;
+        int fam = hostname_address_family(a);
+        for (size_t k = 0; k < facts->given_sources.n; k++)
+            if (hostname_address_family(facts->given_sources.items[k]) == fam)
+                verdict_inbound_push(out, listening, facts->given_sources.items[k], a);
+    }
+    for (int f = 0; f < MODEL_NFAMILIES; f++) {
+        if (!(l->all_families & MODEL_FAMILY_BIT(f)))
+            continue;
+        int want = f == MODEL_IPV6 ? AF_INET6 : AF_INET;
+        bool any = false;
+        for (size_t i = 0; i < facts->local_public.n; i++)
+            if (hostname_address_family(facts->local_public.items[i]) == want) {
+                verdict_inbound_push(out, listening, facts->local_public.items[i], NULL);
+                any = true;
+            }
+        /* A wildcard on a host with private addresses only: --source-ip. */
+        for (size_t k = 0; !any && k < facts->given_sources.n; k++)
+            if (hostname_address_family(facts->given_sources.items[k]) == want)
+                verdict_inbound_push(out, listening, facts->given_sources.items[k], "*");
+    }
+}
+
+bool verdict_mx_parse(const char *answer, unsigned *preference, const char **name)
+{
+    char *end;
+    if (!answer || answer[0] < '0' || answer[0] > '9')
+        return false;
+    unsigned long p = strtoul(answer, &end, 10);
+    if (*end != ' ' || p > 65535 || end[1] == '\0')
+        return false;
+    *preference = (unsigned)p;
+    *name = end + 1;
+    return true;
+}
+
+static enum verdict_banner verdict_banner_form(const struct listener_banner *b, const char *hostname)
+{
+    if (!hostname)
+        return b->dynamic ? VERDICT_BANNER_DYNAMIC : VERDICT_BANNER_MISSING;
+    if (hostname_is_fqdn(hostname) && !hostname_is_local(hostname))
+        return VERDICT_BANNER_FQDN;
+    return VERDICT_BANNER_NOT_FQDN;
+}
+
+static void verdict_inbound_addr(const struct facts *facts, const struct verdict_set *vs, const char *hostname,
+                                 struct verdict_inbound_addr *va)
+{
+    va->revname = revname_of(va->address);
+    va->ptr_lookup = va->revname ? facts_lookup_find(facts, va->revname, FACTS_PTR) : NULL;
+    va->confirmed = VERDICT_UNKNOWN;
+    enum verdict_tri a = verdict_answer(vs, va->ptr_lookup);
+    if (a == VERDICT_UNKNOWN) {
+        va->ptr = VERDICT_PTR_UNKNOWN;
+        return;
+    }
+    if (a == VERDICT_NO) {
+        va->ptr = VERDICT_PTR_MISSING;
+        va->confirmed = VERDICT_NO;
+        return;
+    }
+    const struct strlist *ans = &va->ptr_lookup->answers;
+    va->names = xcalloc(ans->n ? ans->n : 1, sizeof(*va->names));
+    for (size_t i = 0; i < ans->n; i++)
+        if (hostname_valid(ans->items[i]))
+            va->names[va->nnames++] = ans->items[i];
+    va->ptr = va->nnames ? VERDICT_PTR_PRESENT : VERDICT_PTR_INVALID;
+    if (va->nnames == 0) {
+        va->confirmed = VERDICT_NO;
+        return;
+    }
+    bool unknown = false;
+    va->confirmed = VERDICT_NO;
+    for (size_t i = 0; i < va->nnames; i++) {
+        if (hostname && hostname_equal(va->names[i], hostname))
+            va->banner_is_ptr = true;
+        const struct facts_lookup *fw =
+            facts_lookup_find(facts, va->names[i], verdict_inbound_addr_type(va->address));
+        enum verdict_tri fa = verdict_answer(vs, fw);
+        if (fa == VERDICT_UNKNOWN)
+            unknown = true;
+        else if (fa == VERDICT_YES && facts_lookup_has_address(fw, va->address)) {
+            va->confirmed = VERDICT_YES;
+            if (!va->confirmed_name)
+                va->confirmed_name = va->names[i];
+        }
+    }
+    if (va->confirmed == VERDICT_NO && unknown)
+        va->confirmed = VERDICT_UNKNOWN;
+}
+
+/* verdict_inbound_live - the live greeting of a listener and whether it
+ * says what the configuration says. The final line is what smtpd sends
+ * (postscreen's teaser goes to new clients only, and this host is in its
+ * default access list); Exim's banner keeps $version_number and $tod_
+ * unexpanded, so only the host names are compared for it. */
+static void verdict_inbound_live(const struct facts *facts, struct verdict_listener *vl)
+{
+    for (size_t i = 0; i < facts->ngreetings && !vl->live; i++)
+        if (strcmp(facts->greeting_listeners.items[i], vl->l->id) == 0 && facts->greetings[i].status == SMTP_GREET_OK
+            && facts->greetings[i].lines.n > 0)
+            vl->live = &facts->greetings[i];
+    if (!vl->live)
+        return;
+    const char *final = vl->live->lines.items[vl->live->lines.n - 1];
+    vl->live_hostname = listener_first_word(final);
+    const struct listener_banner *b = &vl->l->banner;
+    if (b->dynamic || !b->text)
+        return;
+    bool same_host = vl->live_hostname && b->hostname && hostname_equal(vl->live_hostname, b->hostname);
+    if (!vl->live_hostname && !b->hostname)
+        same_host = true;
+    /* A configured text with newlines (Exim) ends with the final line. */
+    const char *last = strrchr(b->text, '\n');
+    last = last ? last + 1 : b->text;
+    vl->live_differs = !same_host || (vl->l->mta == MODEL_POSTFIX && strcmp(final, last) != 0);
+}
+
+static int verdict_mx_target_cmp(const void *x, const void *y)
+{
+    const struct verdict_mx_target *a = x, *b = y;
+    if (a->preference != b->preference)
+        return a->preference < b->preference ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+/* verdict_inbound_is_ours - address is one this host receives mail on. */
+static bool verdict_inbound_is_ours(const struct verdict_inbound *vi, const struct facts *facts, const char *address)
+{
+    for (size_t i = 0; i < vi->nlisteners; i++)
+        for (size_t k = 0; k < vi->listeners[i].naddrs; k++)
+            if (hostname_address_equal(vi->listeners[i].addrs[k].address, address))
+                return true;
+    return verdict_inbound_has(&facts->local_public, address) || verdict_inbound_has(&facts->given_sources, address);
+}
+
+static void verdict_inbound_domain(const struct facts *facts, const struct verdict_set *vs,
+                                   struct verdict_inbound *vi, struct verdict_domain *vd)
+{
+    vd->mx_lookup = facts_lookup_find(facts, vd->d->name, FACTS_MX);
+    vd->this_host = VERDICT_UNKNOWN;
+    enum verdict_tri a = verdict_answer(vs, vd->mx_lookup);
+    if (a == VERDICT_UNKNOWN) {
+        vd->mx = VERDICT_MX_UNKNOWN;
+        return;
+    }
+    if (a == VERDICT_NO) {
+        vd->mx = VERDICT_MX_NONE;
+        vd->this_host = VERDICT_NO;
+        return;
+    }
+    const struct strlist *ans = &vd->mx_lookup->answers;
+    vd->targets = xcalloc(ans->n ? ans->n : 1, sizeof(*vd->targets));
+    bool null_mx = false;
+    for (size_t i = 0; i < ans->n; i++) {
+        unsigned pref;
+        const char *name;
+        if (!verdict_mx_parse(ans->items[i], &pref, &name))
+            continue;
+        struct verdict_mx_target *t = &vd->targets[vd->ntargets++];
+        t->name = xstrdup(name);
+        t->preference = pref;
+        if (strcmp(name, ".") == 0) {
+            null_mx = true;
+            continue;
+        }
+        t->a = facts_lookup_find(facts, name, FACTS_A);
+        t->aaaa = facts_lookup_find(facts, name, FACTS_AAAA);
+        for (int k = 0; k < 2; k++) {
+            const struct facts_lookup *l = k ? t->aaaa : t->a;
+            if (l && l->status == FACTS_OK)
+                for (size_t j = 0; j < l->answers.n; j++)
+                    strlist_add(&t->addresses, l->answers.items[j]);
+        }
+    }
+    qsort(vd->targets, vd->ntargets, sizeof(*vd->targets), verdict_mx_target_cmp);
+    if (null_mx && vd->ntargets == 1) {
+        vd->mx = VERDICT_MX_NULL;
+        vd->this_host = VERDICT_NO;
+        return;
+    }
+    vd->mx = vd->ntargets ? VERDICT_MX_OK : VERDICT_MX_UNKNOWN;
+    bool unknown = vd->ntargets == 0;
+    vd->this_host = VERDICT_NO;
+    for (size_t i = 0; i < vd->ntargets; i++) {
+        struct verdict_mx_target *t = &vd->targets[i];
+        if (strcmp(t->name, ".") == 0)
+            continue;
+        for (size_t j = 0; j < t->addresses.n; j++)
+            if (verdict_inbound_is_ours(vi, facts, t->addresses.items[j]))
+                t->this_host = true;
+        if (t->this_host)
+            vd->this_host = VERDICT_YES;
+        else if (verdict_answer(vs, t->a) == VERDICT_UNKNOWN || verdict_answer(vs, t->aaaa) == VERDICT_UNKNOWN)
+            unknown = true;
+    }
+    if (vd->this_host == VERDICT_NO && unknown)
+        vd->this_host = VERDICT_UNKNOWN;
+    /* The addresses of our listeners that an MX points at. */
+    for (size_t i = 0; i < vd->ntargets; i++)
+        for (size_t j = 0; j < vd->targets[i].addresses.n; j++)
+            for (size_t m = 0; m < vi->nlisteners; m++)
+                for (size_t k = 0; k < vi->listeners[m].naddrs; k++)
+                    if (hostname_address_equal(vi->listeners[m].addrs[k].address, vd->targets[i].addresses.items[j]))
+                        vi->listeners[m].addrs[k].mx_target = true;
+}
+
+void verdict_inbound_compute(const struct facts *facts, const struct verdict_set *vs, struct verdict_inbound *out)
+{
+    memset(out, 0, sizeof(*out));
+    const struct listener_set *set = facts->inbound;
+    if (!set)
+        return;
+    out->audited = true;
+    out->listeners = xcalloc(set->n ? set->n : 1, sizeof(*out->listeners));
+    for (size_t i = 0; i < set->n; i++) {
+        const struct listener *l = &set->items[i];
+        if (!l->mx)
+            continue;
+        struct verdict_listener *vl = &out->listeners[out->nlisteners++];
+        vl->l = l;
+        vl->hostname = l->banner.hostname;
+        vl->form = verdict_banner_form(&l->banner, vl->hostname);
+        struct strlist addrs = STRLIST_INIT, from = STRLIST_INIT;
+        verdict_inbound_addresses(l, facts, &addrs, &from);
+        vl->addrs = xcalloc(addrs.n ? addrs.n : 1, sizeof(*vl->addrs));
+        for (size_t k = 0; k < addrs.n; k++) {
+            struct verdict_inbound_addr *va = &vl->addrs[vl->naddrs++];
+            va->address = xstrdup(addrs.items[k]);
+            va->listening = from.items[k][0] ? xstrdup(from.items[k]) : NULL;
+            verdict_inbound_addr(facts, vs, vl->form == VERDICT_BANNER_FQDN ? vl->hostname : NULL, va);
+        }
+        vl->private_only = addrs.n == 0 && (l->addresses.n > 0 || l->all_families);
+        verdict_inbound_live(facts, vl);
+        strlist_free(&addrs);
+        strlist_free(&from);
+    }
+    out->domains = xcalloc(set->ndomains ? set->ndomains : 1, sizeof(*out->domains));
+    for (size_t i = 0; i < set->ndomains; i++) {
+        struct verdict_domain *vd = &out->domains[out->ndomains++];
+        vd->d = &set->domains[i];
+        verdict_inbound_domain(facts, vs, out, vd);
+    }
+}
+
+void verdict_inbound_free(struct verdict_inbound *vi)
+{
+    for (size_t i = 0; i < vi->nlisteners; i++) {
+        for (size_t k = 0; k < vi->listeners[i].naddrs; k++) {
+            struct verdict_inbound_addr *va = &vi->listeners[i].addrs[k];
+            free(va->address);
+            free(va->listening);
+            free(va->revname);
+            free(va->names);
+        }
+        free(vi->listeners[i].addrs);
+        free(vi->listeners[i].live_hostname);
+    }
+    free(vi->listeners);
+    for (size_t i = 0; i < vi->ndomains; i++) {
+        for (size_t k = 0; k < vi->domains[i].ntargets; k++) {
+            free(vi->domains[i].targets[k].name);
+            strlist_free(&vi->domains[i].targets[k].addresses);
+        }
+        free(vi->domains[i].targets);
+    }
+    free(vi->domains);
+    memset(vi, 0, sizeof(*vi));
+}
+
+char *verdict_domain_identity(const struct listener_domain *d)
+{
+    return xasprintf("%s:domain:%s", model_mta_tostr(d->mta), d->name);
+}
+
+const char *verdict_banner_tostr(enum verdict_banner form)
+{
+    switch (form) {
+    case VERDICT_BANNER_FQDN:
+        return "fqdn";
+    case VERDICT_BANNER_NOT_FQDN:
+        return "not-fqdn";
+    case VERDICT_BANNER_MISSING:
+        return "missing";
+    case VERDICT_BANNER_DYNAMIC:
+        break;
+    }
+    return "dynamic";
+}
+
+const char *verdict_mx_tostr(enum verdict_mx mx)
+{
+    switch (mx) {
+    case VERDICT_MX_OK:
+        return "ok";
+    case VERDICT_MX_NONE:
+        return "none";
+    case VERDICT_MX_NULL:
+        return "null";
+    case VERDICT_MX_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
