@@ -22,6 +22,11 @@ EXIM_HEAVY_DEBS="exim4-daemon-heavy libmariadb3 libspf2-2"
 # Optional: clang and its libFuzzer runtime for 'make fuzz'. A failure to
 # install them is reported and does not fail this script.
 FUZZ_PKGS="clang libclang-rt-dev"
+# Optional: what 'make deb-check' needs to build and check the Debian package
+# (dpkg-buildpackage, dh, lintian); the other Build-Depends of debian/control
+# are in BUILD_PKGS and TEST_PKGS. A failure to install them is reported and
+# does not fail this script.
+DEB_PKGS="debhelper dpkg-dev fakeroot lintian"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 exim_root="$top/build/oracle/exim"
@@ -101,6 +106,13 @@ install_all() {
             { apt-get update -q && apt-get install -y -q --no-install-recommends $fuzz; } ||
             echo "install-deps: cannot install $fuzz; 'make fuzz' will not build" >&2
     fi
+    debs=$(missing_packages "$DEB_PKGS")
+    if [ -n "$debs" ]; then
+        # shellcheck disable=SC2086
+        apt-get install -y -q --no-install-recommends $debs ||
+            { apt-get update -q && apt-get install -y -q --no-install-recommends $debs; } ||
+            echo "install-deps: cannot install $debs; 'make deb-check' cannot build the package" >&2
+    fi
     if exim_missing; then
         getent passwd Debian-exim >/dev/null 2>&1 ||
             useradd --system --user-group --no-create-home --home-dir /var/spool/exim4 \
@@ -132,6 +144,8 @@ case "${1:-}" in
     exim_missing && echo "exim oracle: not unpacked in $exim_root"
     ops=$(ops_missing)
     [ -n "$ops" ] && echo "optional (integration tests): $ops"
+    debs=$(missing_packages "$DEB_PKGS")
+    [ -n "$debs" ] && echo "optional (make deb-check): $debs"
     exit 0 ;;
 --ensure)
     pkgs=$(missing_packages)
