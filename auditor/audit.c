@@ -41,7 +41,7 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
 {
     long long deadline = dns_deadline_in(opts->timeout_ms);
     char *hostname = cli_options_hostname(opts);
-    struct model_host host = {hostname};
+    struct model_host host = { .hostname = hostname };
     bool found = false;
     if (!opts->no_postfix && pf_identity_load(opts->postfix_dir, &host, set, diags) != 0)
         found = true;

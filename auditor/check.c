@@ -219,7 +219,7 @@ static void check_choose_target(struct check_ctx *c)
     }
     /* An EHLO name that is not usable at all: a fully qualified name the
      * host already goes by (Debian's /etc/mailname) makes the fix exact. */
-    const char *known = c->set->mailname;
+    const char *known = c->id->mailname;
     c->target = known && hostname_is_fqdn(known) && !hostname_is_local(known) ? known : NULL;
 }
 

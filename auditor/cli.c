@@ -94,7 +94,7 @@ static int cli_identities(const struct cli_options *opts)
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     char *hostname = cli_options_hostname(opts);
-    struct model_host host = {hostname};
+    struct model_host host = { .hostname = hostname };
     int found = 0;
 
     if (!opts->no_postfix && pf_identity_load(opts->postfix_dir, &host, &set, &diags) != 0)

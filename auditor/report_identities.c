@@ -416,7 +416,7 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
         for (size_t i = 0; i < diags->n; i++) {
             const struct diag *d = &diags->items[i];
             char *text = diag_format(d);
-            bool err = d->level == DIAG_ERROR;
+            bool err = d->level != DIAG_WARNING;
             strbuf_addf(&line, "  %s%s%s ", color ? (err ? RI_RED : RI_YELLOW) : "", err ? "error:  " : "warning:",
                         color ? RI_RESET : "");
             term_escape(&line, text);

@@ -50,13 +50,15 @@ void exim_debian_paths_free(struct exim_debian_paths *p)
     memset(p, 0, sizeof(*p));
 }
 
-bool exim_debian_is_layout(const struct exim_debian_paths *p)
+int exim_debian_probe(const char *path, struct diag_list *diags)
 {
-    char *ue4cc = xasprintf("%s/update-exim4.conf.conf", p->confdir);
     struct stat st;
-    bool yes = stat(ue4cc, &st) == 0;
-    free(ue4cc);
-    return yes;
+    if (stat(path, &st) == 0)
+        return 1;
+    if (errno == ENOENT || errno == ENOTDIR)
+        return 0;
+    diag_add_unreadable(diags, NULL, 0, path, "read", errno);
+    return -1;
 }
 
 static int exim_debian_cmp(const void *a, const void *b)
@@ -66,12 +68,19 @@ static int exim_debian_cmp(const void *a, const void *b)
 
 /* The run_parts() emulation: the files of dir that update-exim4.conf
  * concatenates, in its order (names of [[:alnum:]_-] only, byte order,
- * NAME.rul instead of NAME when it exists). */
-static void exim_debian_parts(const char *dir, struct strlist *out)
+ * NAME.rul instead of NAME when it exists). A missing dir has none; one
+ * that cannot be listed, or an entry that cannot be examined, is recorded
+ * as DIAG_UNREADABLE. Returns -1 when something was recorded. */
+static int exim_debian_parts(const char *dir, struct strlist *out, struct diag_list *diags)
 {
     DIR *d = opendir(dir);
-    if (!d)
-        return;
+    if (!d) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        diag_add_unreadable(diags, NULL, 0, dir, "open", errno);
+        return -1;
+    }
+    int rc = 0;
     struct strlist names = STRLIST_INIT;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
@@ -92,7 +101,12 @@ static void exim_debian_parts(const char *dir, struct strlist *out)
         char *path = xasprintf("%s/%s", dir, n);
         char *rul = xasprintf("%s.rul", path);
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        int sr = stat(path, &st);
+        if (sr != 0 && errno != ENOENT) {
+            /* a directory that can be listed but not searched */
+            diag_add_unreadable(diags, NULL, 0, path, "read", errno);
+            rc = -1;
+        } else if (sr == 0 && S_ISREG(st.st_mode)) {
             struct stat rs;
             if (stat(rul, &rs) == 0 && S_ISREG(rs.st_mode))
                 strlist_add(out, rul);
@@ -103,6 +117,7 @@ static void exim_debian_parts(const char *dir, struct strlist *out)
         free(rul);
     }
     strlist_free(&names);
+    return rc;
 }
 
 static bool exim_debian_newer(const struct stat *a, const struct stat *b)
@@ -112,7 +127,7 @@ static bool exim_debian_newer(const struct stat *a, const struct stat *b)
     return a->st_mtim.tv_nsec > b->st_mtim.tv_nsec;
 }
 
-int exim_debian_stale(const struct exim_debian_paths *p, char **why)
+int exim_debian_stale(const struct exim_debian_paths *p, char **why, struct diag_list *diags)
 {
     struct stat gen;
     if (why)
@@ -128,13 +143,16 @@ int exim_debian_stale(const struct exim_debian_paths *p, char **why)
     strlist_addf(&sources, "%s/exim4.conf.template", p->confdir);
     for (size_t i = 0; i < sizeof(exim_debian_sections) / sizeof(exim_debian_sections[0]); i++) {
         char *dir = xasprintf("%s/conf.d/%s", p->confdir, exim_debian_sections[i]);
-        exim_debian_parts(dir, &sources);
+        exim_debian_parts(dir, &sources, diags);
         free(dir);
     }
     int stale = 0;
     for (size_t i = 0; i < sources.n && !stale; i++) {
         struct stat st;
-        if (stat(sources.items[i], &st) == 0 && exim_debian_newer(&st, &gen)) {
+        if (stat(sources.items[i], &st) != 0) {
+            if (errno != ENOENT)
+                diag_add_unreadable(diags, NULL, 0, sources.items[i], "read", errno);
+        } else if (exim_debian_newer(&st, &gen)) {
             stale = 1;
             if (why)
                 *why = xasprintf("'%s' is older than '%s'", p->generated, sources.items[i]);
@@ -329,10 +347,9 @@ static void exim_debian_line(struct exim_debian_conf *c, struct strbuf *sb, cons
     free(l);
 }
 
-static char *exim_debian_slurp(const char *path, size_t *len)
+static char *exim_debian_slurp(const char *path, size_t *len, const char **step)
 {
-    const char *step;
-    return slurp_file(path, EXIM_READER_MAX_FILE, len, &step);
+    return slurp_file(path, EXIM_READER_MAX_FILE, len, step);
 }
 
 /* cat_parts: a conf.d section directory, each file followed by the empty
@@ -342,12 +359,20 @@ static int exim_debian_cat_parts(struct exim_debian_conf *c, struct strbuf *sb, 
                                  struct diag_list *diags)
 {
     struct strlist parts = STRLIST_INIT;
-    exim_debian_parts(dir, &parts);
+    if (exim_debian_parts(dir, &parts, diags) < 0) {
+        strlist_free(&parts);
+        return -1;
+    }
     for (size_t i = 0; i < parts.n; i++) {
         size_t len = 0;
-        char *text = exim_debian_slurp(parts.items[i], &len);
+        const char *step = "open";
+        char *text = exim_debian_slurp(parts.items[i], &len, &step);
         if (!text) {
-            diag_add(diags, DIAG_ERROR, parts.items[i], 0, "cannot read '%s': %s", parts.items[i], strerror(errno));
+            if (errno == ENOENT)
+                diag_add(diags, DIAG_ERROR, parts.items[i], 0, "cannot read '%s': %s", parts.items[i],
+                         strerror(errno));
+            else
+                diag_add_unreadable(diags, NULL, 0, parts.items[i], step, errno);
             strlist_free(&parts);
             return -1;
         }
@@ -396,10 +421,14 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
     memset(out, 0, sizeof(*out));
     char *ue4cc = xasprintf("%s/update-exim4.conf.conf", p->confdir);
     size_t ulen = 0;
-    char *utext = exim_debian_slurp(ue4cc, &ulen);
+    const char *step = "open";
+    char *utext = exim_debian_slurp(ue4cc, &ulen, &step);
     if (!utext) {
-        diag_add(diags, DIAG_ERROR, ue4cc, 0, "update-exim4.conf: Error, no %s, exiting (%s)", ue4cc,
-                 strerror(errno));
+        if (errno == ENOENT)
+            diag_add(diags, DIAG_ERROR, ue4cc, 0, "update-exim4.conf: Error, no %s, exiting (%s)", ue4cc,
+                     strerror(errno));
+        else
+            diag_add_unreadable(diags, NULL, 0, ue4cc, step, errno);
         free(ue4cc);
         return -1;
     }
@@ -420,7 +449,9 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
     char *mailname = NULL;
     {
         size_t mlen = 0;
-        char *mtext = exim_debian_slurp(p->mailname, &mlen);
+        char *mtext = exim_debian_slurp(p->mailname, &mlen, &step);
+        int merr = errno;
+        bool read = mtext != NULL;
         struct strbuf m = STRBUF_INIT;
         if (mtext) {
             const char *s = mtext;
@@ -433,11 +464,16 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
             while (i < llen && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '@' || s[i] == '.'))
                 strbuf_addc(&m, s[i++]);
             free(mtext);
-        } else {
+        } else if (merr == ENOENT || merr == ENOTDIR) {
             strlist_addf(&out->notes, "'%s' cannot be read: update-exim4.conf sets ETC_MAILNAME empty",
                          p->mailname);
+        } else {
+            /* update-exim4.conf (as root) may read it: what it holds is unknown */
+            diag_add_unreadable(diags, NULL, 0, p->mailname, step, merr);
         }
         mailname = exim_debian_clean(m.buf, true);
+        if (read)
+            out->mailname = xstrdup(mailname);
         strbuf_release(&m);
     }
 
@@ -483,6 +519,9 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
         diag_add(diags, DIAG_ERROR, ue4cc, exim_debian_var(&v, "dc_use_split_config")->line,
                  "update-exim4.conf: Invalid value for dc_use_split_config: \"%s\", exiting.", split_v);
         rc = -1;
+    } else if (out->split && stat(confd, &st) != 0 && errno != ENOENT && errno != ENOTDIR) {
+        diag_add_unreadable(diags, NULL, 0, confd, "read", errno);
+        rc = -1;
     } else if (out->split && !(stat(confd, &st) == 0 && S_ISDIR(st.st_mode))) {
         diag_add(diags, DIAG_ERROR, ue4cc, 0, "update-exim4.conf: Error, no %s, exiting.", confd);
         rc = -1;
@@ -495,10 +534,13 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
     } else {
         size_t len = 0;
         char *text;
-        if (stat(localmacros, &st) == 0) {
-            text = exim_debian_slurp(localmacros, &len);
+        int has_localmacros = exim_debian_probe(localmacros, diags);
+        if (has_localmacros < 0)
+            rc = -1;
+        if (has_localmacros > 0) {
+            text = exim_debian_slurp(localmacros, &len, &step);
             if (!text) {
-                diag_add(diags, DIAG_ERROR, localmacros, 0, "cannot read '%s': %s", localmacros, strerror(errno));
+                diag_add_unreadable(diags, NULL, 0, localmacros, step, errno);
                 rc = -1;
             } else {
                 exim_debian_raw(&rawc, &raw, text, len, localmacros, 1);
@@ -507,8 +549,11 @@ int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname
             }
         }
         if (rc == 0) {
-            text = exim_debian_slurp(template, &len);
-            if (!text && macros) {
+            text = exim_debian_slurp(template, &len, &step);
+            if (!text && errno != ENOENT) {
+                diag_add_unreadable(diags, NULL, 0, template, step, errno);
+                rc = -1;
+            } else if (!text && macros) {
                 diag_add(diags, DIAG_ERROR, template, 0,
                          "update-exim4.conf: Error: Unsplit config selected and %s missing ... exiting (%s)", template,
                          strerror(errno));
@@ -665,5 +710,6 @@ void exim_debian_conf_free(struct exim_debian_conf *c)
     strlist_free(&c->files);
     strlist_free(&c->notes);
     free(c->configtype);
+    free(c->mailname);
     memset(c, 0, sizeof(*c));
 }

@@ -44,15 +44,18 @@ struct exim_debian_paths {
 void exim_debian_paths_init(struct exim_debian_paths *p, const char *confdir);
 void exim_debian_paths_free(struct exim_debian_paths *p);
 
-/* exim_debian_is_layout - whether DIR has update-exim4.conf.conf. */
-bool exim_debian_is_layout(const struct exim_debian_paths *p);
+/* exim_debian_probe - whether path exists: 1 yes, 0 no (ENOENT, ENOTDIR),
+ * -1 when that cannot be known (a directory on the way may not be looked
+ * into; DIAG_UNREADABLE recorded in diags). */
+int exim_debian_probe(const char *path, struct diag_list *diags);
 
 /* exim_debian_stale - 1 when the generated file is missing or older than
  * one of its sources (update-exim4.conf.conf, exim4.conf.localmacros,
  * exim4.conf.template, conf.d files), 0 when it is current. *why (may be
  * NULL) gets a newly allocated reason for 1 ("missing", "older than
- * 'FILE'"). */
-int exim_debian_stale(const struct exim_debian_paths *p, char **why);
+ * 'FILE'"). A source or conf.d directory that cannot be examined is
+ * recorded in diags as DIAG_UNREADABLE (and does not count). */
+int exim_debian_stale(const struct exim_debian_paths *p, char **why, struct diag_list *diags);
 
 struct exim_debian_conf {
     char *text;                /* the assembled configuration (may hold NUL bytes) */
@@ -64,12 +67,16 @@ struct exim_debian_conf {
     char *configtype;          /* dc_eximconfig_configtype as update-exim4.conf uses it */
     bool split;
     bool localmacros;          /* non-split: exim4.conf.localmacros was read */
+    char *mailname;            /* ETC_MAILNAME as update-exim4.conf takes it from the mailname
+                                  file (lower-cased, sanitised), or NULL when it cannot be read */
 };
 
 /* exim_debian_assemble - build in out what update-exim4.conf would write.
  * hostname stands for `hostname --fqdn` (used with dc_minimaldns). Returns
  * 0, or -1 when update-exim4.conf would fail (recorded in diags as
- * DIAG_ERROR). Free out with exim_debian_conf_free either way. */
+ * DIAG_ERROR) or a source cannot be read here (DIAG_UNREADABLE; a missing
+ * /etc/mailname is only a note, as update-exim4.conf carries on). Free out
+ * with exim_debian_conf_free either way. */
 int exim_debian_assemble(const struct exim_debian_paths *p, const char *hostname, struct exim_debian_conf *out,
                          struct diag_list *diags);
 void exim_debian_conf_free(struct exim_debian_conf *c);

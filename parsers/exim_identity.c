@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/exim_list.h"
@@ -552,7 +553,7 @@ int exim_identity_load(const char *config_file, const char *debian_dir, const st
                        struct model_set *out, struct diag_list *diags)
 {
     struct exim_loaded ld;
-    int rc = exim_load(config_file, debian_dir, host ? host->hostname : NULL, &ld, diags);
+    int rc = exim_load(config_file, debian_dir, host, &ld, diags);
     if (rc == 0) {
         exim_load_free(&ld);
         return 0;
@@ -583,6 +584,10 @@ int exim_identity_load(const char *config_file, const char *debian_dir, const st
         for (size_t n = 0; n < ld.notes.n; n++)
             strlist_add(&id->notes, ld.notes.items[n]);
         exim_identity_helo(id, t, &prim);
+        if (ld.mailname && hostname_is_fqdn(ld.mailname)) {
+            id->mailname = xstrdup(ld.mailname);
+            model_origin_file(&id->mailname_origin, ld.mailname_path, 1);
+        }
         exim_identity_bind(id, t, diags);
         id->bind_enforce = true;
         model_origin_default(&id->bind_enforce_origin, "Exim fails the connection");

@@ -16,7 +16,11 @@
  * debian_dir: --exim-debian-dir (a Debian-style /etc/exim4 copy), or NULL.
  * Returns 1 when a configuration was read (problems in diags), 0 when no
  * file was given and none of the default locations exists (nothing recorded),
- * -1 when the configuration could not be read (recorded in diags). */
+ * -1 when the configuration could not be read (recorded in diags).
+ * A given file or directory that does not exist or has the wrong type, and
+ * any file that exists but cannot be read here (the configuration, an
+ * included file, one of Debian's sources) is DIAG_UNREADABLE with the path
+ * and the OS error; a missing .include is Exim's own error (DIAG_ERROR). */
 int exim_identity_load(const char *config_file, const char *debian_dir,
                        const struct model_host *host, struct model_set *out,
                        struct diag_list *diags);

@@ -14,6 +14,7 @@
 #define MP_EXIM_LOAD_H
 
 #include "auditor/foundation/diag.h"
+#include "auditor/foundation/model.h"
 #include "auditor/foundation/strlist.h"
 #include "parsers/exim_options.h"
 
@@ -25,16 +26,21 @@ struct exim_loaded {
     char *debian_dir;        /* the Debian directory an admin edits (update-exim4.conf.conf
                                 exists and no exim4.conf overrides it), or NULL */
     bool debian_split;       /* that directory uses split conf.d files */
+    char *mailname;          /* Debian: what update-exim4.conf takes from the mailname file
+                                (ETC_MAILNAME), or NULL when it read none */
+    char *mailname_path;     /* that file */
 };
 
 /* exim_load - find and read the configuration into out (zeroed here).
- * hostname stands for the host's name where update-exim4.conf asks for it.
+ * host (may be NULL) stands for the host: its name where update-exim4.conf
+ * asks for it, and where its /etc/mailname is.
  * Returns 1 when a configuration was read (out->cfg.failed when Exim would
- * refuse it; problems in diags), 0 when none was given and none exists,
- * -1 when it could not be read (in diags). Free out with exim_load_free in
- * every case. */
-int exim_load(const char *config_file, const char *debian_dir, const char *hostname, struct exim_loaded *out,
-              struct diag_list *diags);
+ * refuse it, or when a file it includes cannot be read; problems in diags),
+ * 0 when none was given and none exists, -1 when it could not be read
+ * (DIAG_UNREADABLE in diags; out->cfg.path and out->how say what was
+ * tried). Free out with exim_load_free in every case. */
+int exim_load(const char *config_file, const char *debian_dir, const struct model_host *host,
+              struct exim_loaded *out, struct diag_list *diags);
 void exim_load_free(struct exim_loaded *out);
 
 /* exim_load_owner_ok - Exim's check of its own (not -C) configuration

@@ -169,7 +169,7 @@ static char *exim_options_string(struct exim_parse *p, const char *s, const char
 }
 
 static void exim_options_push(struct exim_option_list *list, struct exim_parse *p, const char *name,
-                              char *value, bool negated, bool bare, bool hidden)
+                              char *value, bool negated, bool bare)
 {
     XGROW(list->items, list->cap, list->n + 1);
     struct exim_option *o = &list->items[list->n++];
@@ -177,7 +177,6 @@ static void exim_options_push(struct exim_option_list *list, struct exim_parse *
     o->value = value;
     o->negated = negated;
     o->bare = bare;
-    o->hidden = hidden;
     o->file = p->file;
     o->line = p->line->line;
     memset(&o->macros, 0, sizeof(o->macros));
@@ -222,7 +221,7 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
         return false;
     }
     char name[64];
-    bool hidden = false;
+    /* "hide" in front only keeps -bP from showing the value */
     for (int n = 0; n < 2; n++) {
         size_t k = 0;
         while (isalnum((unsigned char)*s) || *s == '_') {
@@ -235,7 +234,6 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
             s++;
         if (strcmp(name, "hide") != 0)
             break;
-        hidden = true;
     }
     size_t offset = 0;
     if (strncmp(name, "no_", 3) == 0)
@@ -301,7 +299,7 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
         char *value = exim_options_string(p, s, name);
         if (!value)
             return false;
-        exim_options_push(list, p, base, value, false, false, hidden);
+        exim_options_push(list, p, base, value, false, false);
         return true;
     }
 
@@ -324,7 +322,7 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
             char *expr = exim_options_string(p, s, name);
             if (!expr)
                 return false;
-            exim_options_push(list, p, base, expr, false, false, hidden);
+            exim_options_push(list, p, base, expr, false, false);
             return true;
         }
         char word[64];
@@ -344,7 +342,7 @@ static bool exim_options_option(struct exim_parse *p, enum exim_section sec, con
             return false;
         }
     }
-    exim_options_push(list, p, base, xstrdup(value ? "true" : "false"), offset != 0, bare, hidden);
+    exim_options_push(list, p, base, xstrdup(value ? "true" : "false"), offset != 0, bare);
     return true;
 }
 

@@ -34,7 +34,6 @@ struct exim_option {
     char *value;    /* the value as -bP prints it; "true"/"false" for a boolean set bare or negated */
     bool negated;   /* written as no_NAME or not_NAME */
     bool bare;      /* written without "= value" */
-    bool hidden;    /* hide prefix */
     const char *file; /* owned by the exim_config */
     unsigned line;
     struct strlist macros; /* user macros in its line: "NAME (FILE:LINE)" */

@@ -70,7 +70,8 @@ static const struct {
     { "elifndef", 8, 3, 2, 0 }, { "else", 4, 2, 2, 0 },   { "endif", 5, 0, 0, -1 },
 };
 
-const char *exim_reader_intern(struct exim_reader *r, const char *s)
+/* A copy of s that lives as long as the reader. */
+static const char *exim_reader_intern(struct exim_reader *r, const char *s)
 {
     for (size_t i = r->names.n; i-- > 0;)
         if (strcmp(r->names.items[i], s) == 0)
@@ -143,6 +144,17 @@ void exim_reader_fail(struct exim_reader *r, const char *file, unsigned line, co
     r->failed = true;
 }
 
+/* Record that path (named at file:line, or NULL and 0 for the top-level
+ * file) cannot be read and stop: what follows depends on its content. */
+static void exim_reader_unreadable(struct exim_reader *r, const char *file, unsigned line, const char *path,
+                                   const char *step, int err)
+{
+    if (r->failed)
+        return;
+    diag_add_unreadable(r->diags, file, line, path, step, err);
+    r->failed = true;
+}
+
 bool exim_reader_failed(const struct exim_reader *r)
 {
     return r->failed;
@@ -178,19 +190,19 @@ static void exim_reader_push(struct exim_reader *r, const char *path, char *text
     f->len = len;
 }
 
-/* Read a whole file; NULL with errno set when it cannot be read. */
-static char *exim_reader_slurp(const char *path, size_t *len)
+/* Read a whole file; NULL with errno and *step set when it cannot be read. */
+static char *exim_reader_slurp(const char *path, size_t *len, const char **step)
 {
-    const char *step;
-    return slurp_file(path, EXIM_READER_MAX_FILE, len, &step);
+    return slurp_file(path, EXIM_READER_MAX_FILE, len, step);
 }
 
 int exim_reader_open_file(struct exim_reader *r, const char *path)
 {
     size_t len = 0;
-    char *text = exim_reader_slurp(path, &len);
+    const char *step = "open";
+    char *text = exim_reader_slurp(path, &len, &step);
     if (!text) {
-        exim_reader_fail(r, path, 0, "could not open configuration file '%s': %s", path, strerror(errno));
+        exim_reader_unreadable(r, NULL, 0, path, step, errno);
         return -1;
     }
     exim_reader_push(r, path, text, len);
@@ -416,6 +428,9 @@ static bool exim_reader_include(struct exim_reader *r, const char *line)
 
     struct stat st;
     if (if_exists && stat(path, &st) != 0) {
+        /* Exim (as root) may see a file that a directory hides from us */
+        if (errno != ENOENT && errno != ENOTDIR)
+            exim_reader_unreadable(r, file, lno, path, "read", errno);
         free(path);
         return true;
     }
@@ -437,7 +452,8 @@ static bool exim_reader_include(struct exim_reader *r, const char *line)
         return true;
     }
     size_t len = 0;
-    char *text = exim_reader_slurp(path, &len);
+    const char *step = "open";
+    char *text = exim_reader_slurp(path, &len, &step);
     if (!text && errno == EISDIR) {
         /* fopen() succeeds on a directory and the first read fails, which
          * Exim takes for the end of the file */
@@ -445,8 +461,13 @@ static bool exim_reader_include(struct exim_reader *r, const char *line)
                  path);
         text = xstrdup("");
     }
-    if (!text) {
+    if (!text && (errno == ENOENT || errno == ENOTDIR)) {
         exim_reader_fail(r, file, lno, "failed to open included configuration file %s: %s", path, strerror(errno));
+        free(path);
+        return true;
+    }
+    if (!text) {
+        exim_reader_unreadable(r, file, lno, path, step, errno);
         free(path);
         return true;
     }
@@ -605,20 +626,6 @@ bool exim_reader_define(struct exim_reader *r, const struct exim_line *line)
     }
     strbuf_release(&name);
     return true;
-}
-
-const char *exim_reader_macro(const struct exim_reader *r, const char *name, const char **file, unsigned *line)
-{
-    for (size_t i = r->nbuiltin; i < r->nmacros; i++) {
-        if (strcmp(r->macros[i].name, name) == 0) {
-            if (file)
-                *file = r->macros[i].file;
-            if (line)
-                *line = r->macros[i].line;
-            return r->macros[i].value;
-        }
-    }
-    return NULL;
 }
 
 bool exim_reader_user_macro(const struct exim_reader *r, size_t i, const char **name, const char **value)

@@ -16,7 +16,11 @@
  * The first error Exim would refuse to start on is recorded in the diag list
  * as DIAG_ERROR with file:line (the physical line Exim names) and the reader
  * stops: exim_reader_next() returns NULL from then on and
- * exim_reader_failed() is true. The reader never writes any file.
+ * exim_reader_failed() is true. A file that exists but cannot be read here
+ * (permission denied, I/O error, not a regular file; Exim, running as root,
+ * may read it) stops the reader the same way with DIAG_UNREADABLE instead:
+ * the top-level file whatever the reason, an included one unless it does
+ * not exist (Exim's own error then). The reader never writes any file.
  */
 #ifndef MP_EXIM_READER_H
 #define MP_EXIM_READER_H
@@ -54,7 +58,7 @@ struct exim_reader *exim_reader_new(struct diag_list *diags);
 void exim_reader_free(struct exim_reader *r);
 
 /* exim_reader_open_file - start reading path as the top-level file.
- * Returns 0, or -1 when it cannot be read (recorded in diags). */
+ * Returns 0, or -1 when it cannot be read (DIAG_UNREADABLE in diags). */
 int exim_reader_open_file(struct exim_reader *r, const char *path);
 
 /* exim_reader_open_text - start reading len bytes of text as if they were
@@ -79,17 +83,9 @@ void exim_reader_fail(struct exim_reader *r, const char *file, unsigned line, co
 
 bool exim_reader_failed(const struct exim_reader *r);
 
-/* exim_reader_macro - the value of user macro name, or NULL; file and line
- * (may be NULL) say where it was last defined. */
-const char *exim_reader_macro(const struct exim_reader *r, const char *name, const char **file,
-                              unsigned *line);
-
 /* exim_reader_user_macro - the i-th user macro in definition order (a
  * redefinition keeps its place); false past the last one. */
 bool exim_reader_user_macro(const struct exim_reader *r, size_t i, const char **name, const char **value);
-
-/* exim_reader_intern - a copy of s that lives as long as the reader. */
-const char *exim_reader_intern(struct exim_reader *r, const char *s);
 
 /* Limits. Exim itself has no include depth limit (a loop ends when it runs
  * out of file descriptors); mta-preflight stops at this depth. */

@@ -15,6 +15,8 @@ static const struct pf_default pf_defaults[] = {
     { "lmtp_bind_address", "" },
     { "lmtp_bind_address6", "" },
     { "mail_name", "Postfix" },
+    { "mail_version", "3.7.11" },
+    { "master_service_disable", "" },
     { "multi_instance_directories", "" },
     { "multi_instance_enable", "no" },
     { "multi_instance_name", "" },
@@ -22,6 +24,7 @@ static const struct pf_default pf_defaults[] = {
     { "mydomain", NULL },
     { "myhostname", NULL },
     { "myorigin", "$myhostname" },
+    { "postscreen_greet_banner", "$smtpd_banner" },
     { "proxy_interfaces", "" },
     { "relay_transport", "relay" },
     { "relayhost", "" },
@@ -34,8 +37,16 @@ static const struct pf_default pf_defaults[] = {
     { "smtp_bind_address_enforce", "no" },
     { "smtp_fallback_relay", "$fallback_relay" },
     { "smtp_helo_name", "$myhostname" },
+    { "smtpd_banner", "$myhostname ESMTP $mail_name" },
+    { "smtpd_service_name", "smtpd" },
+    { "smtpd_tls_wrappermode", "no" },
     { "syslog_name", "${multi_instance_name?{$multi_instance_name}:{postfix}}" },
     { "transport_maps", "" },
+    { "virtual_alias_domains", "$virtual_alias_maps" },
+    { "virtual_alias_maps", "$virtual_maps" },
+    { "virtual_mailbox_domains", "$virtual_mailbox_maps" },
+    { "virtual_mailbox_maps", "" },
+    { "virtual_maps", "" },
 };
 
 static int pf_defaults_cmp(const void *key, const void *elem)

@@ -1,11 +1,13 @@
 /* pf_defaults - Postfix's built-in default values of the parameters that
- * outbound identities depend on (and a few that values commonly reference).
+ * outbound identities and inbound listeners depend on (and a few that values
+ * commonly reference).
  *
  * The table is data: sorted by name, unique, searched by binary search; a
  * unit test asserts both. Values are Postfix 3.7's defaults on Linux (built
- * with IPv6), taken from postconf(5) and global/mail_params.h. myhostname and
- * mydomain have no static default: they are derived from the host name, see
- * pf_scope.h; their entries have a NULL value.
+ * with IPv6), taken from postconf(5) and global/mail_params.h; mail_version
+ * is that of Debian 12's Postfix. myhostname and mydomain have no static
+ * default: they are derived from the host name, see pf_scope.h; their entries
+ * have a NULL value.
  */
 #ifndef MP_PF_DEFAULTS_H
 #define MP_PF_DEFAULTS_H

@@ -413,8 +413,3 @@ int pf_expand_budget(const char *pattern, pf_expand_lookup_fn lookup, void *ctx,
         *err = NULL;
     return 0;
 }
-
-int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err)
-{
-    return pf_expand_budget(pattern, lookup, ctx, out, err, NULL);
-}

@@ -32,14 +32,12 @@
  * until the expansion returns. */
 typedef const char *(*pf_expand_lookup_fn)(void *ctx, const char *name);
 
-/* pf_expand - expand pattern, appending to out. Returns 0, or -1 with a newly
- * allocated message in *err (free() it; err may be NULL). */
-int pf_expand(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err);
-
-/* pf_expand_budget - the same, charging the work to *budget (shared by many
- * expansions of one configuration, so that a self-multiplying value
- * referenced by thousands of services cannot make the whole run slow); an
- * exhausted budget is an error. budget may be NULL. */
+/* pf_expand_budget - expand pattern, appending to out. Returns 0, or -1
+ * with a newly allocated message in *err (free() it; err may be NULL). The
+ * work is charged to *budget (shared by many expansions of one
+ * configuration, so that a self-multiplying value referenced by thousands
+ * of services cannot make the whole run slow); an exhausted budget is an
+ * error. budget may be NULL: only PF_EXPAND_MAX_WORK bounds the work. */
 int pf_expand_budget(const char *pattern, pf_expand_lookup_fn lookup, void *ctx, struct strbuf *out, char **err,
                      size_t *budget);
 

@@ -13,6 +13,8 @@
  *   families inet_protocols; preference smtp_address_preference;
  *   enforce  smtp_bind_address_enforce.
  *   relay  see pf_relay.h.
+ *   mailname  what a myorigin that names a file (Debian's /etc/mailname)
+ *          holds, read once per instance in main.cf's scope (pf_mailname.h).
  * Values Postfix would refuse (bad myhostname, empty required parameters,
  * unknown words, macro errors) are DIAG_ERRORs at the file:line that set
  * them; one problem shared by several services is recorded once. So is a
@@ -32,11 +34,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/pf_hostname.h"
+#include "parsers/pf_mailname.h"
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"
 #include "parsers/pf_relay.h"
@@ -53,6 +57,8 @@ struct pf_identity_run {
     struct model_set *out;
     struct diag_list *diags;
     size_t *budget; /* expansion work left for this instance */
+    char *mailname; /* from myorigin = /etc/mailname, or NULL */
+    struct model_origin mailname_origin;
 };
 
 /* Expansion work one instance may use in all: plenty for any real
@@ -60,29 +66,6 @@ struct pf_identity_run {
  * for a hostile one, however many services reference a bad value. */
 #define PF_IDENTITY_EXPAND_BUDGET (32u * 1024 * 1024)
 
-/* Record a problem unless the same one (file, line, message) is recorded:
- * a main.cf setting is seen by every service. */
-static void pf_identity_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
-                             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void pf_identity_diag(struct diag_list *diags, enum diag_level level, const char *file, unsigned line,
-                             const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    for (size_t i = 0; i < diags->n; i++) {
-        const struct diag *d = &diags->items[i];
-        if (d->level == level && d->line == line && strcmp(d->message, msg) == 0 &&
-            ((!d->file && !file) || (d->file && file && strcmp(d->file, file) == 0))) {
-            free(msg);
-            return;
-        }
-    }
-    diag_add(diags, level, file, line, "%s", msg);
-    free(msg);
-}
 
 /* Get name in scope; a macro error is recorded and gives -1 (value NULL). */
 static int pf_identity_get(struct pf_identity_run *run, const struct pf_scope *sc, const char *name,
@@ -90,7 +73,7 @@ static int pf_identity_get(struct pf_identity_run *run, const struct pf_scope *s
 {
     if (pf_scope_get(sc, name, v) == 0)
         return 0;
-    pf_identity_diag(run->diags, DIAG_ERROR, v->file, v->line, "parameter %s: %s: macro processing error", name,
+    diag_add_once(run->diags, DIAG_ERROR, v->file, v->line, "parameter %s: %s: macro processing error", name,
                      v->error);
     return -1;
 }
@@ -99,7 +82,7 @@ static int pf_identity_get(struct pf_identity_run *run, const struct pf_scope *s
 static int pf_identity_required(struct pf_identity_run *run, const char *name, const struct pf_value *v)
 {
     if (v->value && *v->value == '\0') {
-        pf_identity_diag(run->diags, DIAG_ERROR, v->file, v->line, "bad string length 0 < 1: %s = ", name);
+        diag_add_once(run->diags, DIAG_ERROR, v->file, v->line, "bad string length 0 < 1: %s = ", name);
         return -1;
     }
     return 0;
@@ -187,7 +170,7 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
                 strbuf_addf(&shown, "%s'%s'", shown.len ? ", " : "", tok);
         } else if (!(id->families & MODEL_FAMILY_BIT(af == AF_INET ? MODEL_IPV4 : MODEL_IPV6))) {
             /* inet_addr_host() asks only for enabled families: no answer is fatal. */
-            pf_identity_diag(run->diags, DIAG_ERROR, ii->file, ii->line,
+            diag_add_once(run->diags, DIAG_ERROR, ii->file, ii->line,
                              "config variable inet_interfaces: host not found: %s (its address family is not "
                              "enabled in inet_protocols)",
                              tok);
@@ -219,7 +202,7 @@ static void pf_identity_inet_interfaces(struct pf_identity_run *run, struct mode
     }
     strbuf_release(&shown);
     if (entries > PF_IDENTITY_MAX_INTERFACES) {
-        pf_identity_diag(run->diags, DIAG_WARNING, ii->file, ii->line,
+        diag_add_once(run->diags, DIAG_WARNING, ii->file, ii->line,
                          "inet_interfaces has more than %d entries; only the first %d were examined",
                          PF_IDENTITY_MAX_INTERFACES, PF_IDENTITY_MAX_INTERFACES);
         count = 0;
@@ -257,12 +240,12 @@ static void pf_identity_bind(struct pf_identity_run *run, const struct pf_scope 
         int want = fam == MODEL_IPV4 ? AF_INET : AF_INET6;
         if (af == 0 || af != want) {
             if (af == 0)
-                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+                diag_add_once(run->diags, DIAG_ERROR, v.file, v.line,
                                  "bad %s parameter: %s: %s (smtp(8) needs a numeric address and stops at the first "
                                  "connection)",
                                  param, v.value, why ? why : "not a numeric address");
             else
-                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+                diag_add_once(run->diags, DIAG_ERROR, v.file, v.line,
                                  "bad %s parameter: %s: not an %s address (smtp(8) stops at the first connection)",
                                  param, v.value, fam == MODEL_IPV4 ? "IPv4" : "IPv6");
             b->how = MODEL_BIND_NONE;
@@ -301,7 +284,7 @@ static void pf_identity_families(struct pf_identity_run *run, const struct pf_sc
             else if (strcmp(tok, "all") == 0)
                 id->families |= MODEL_FAMILY_BIT(MODEL_IPV4) | MODEL_FAMILY_BIT(MODEL_IPV6);
             else {
-                pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
+                diag_add_once(run->diags, DIAG_ERROR, v.file, v.line, "unknown inet_protocols value \"%s\" in \"%s\"",
                                  tok, v.value);
                 bad = 1;
             }
@@ -332,7 +315,7 @@ static void pf_identity_preference(struct pf_identity_run *run, const struct pf_
         else if (strcasecmp(v.value, "ipv6") == 0)
             id->preference = MODEL_PREF_IPV6;
         else
-            pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line, "bad smtp_address_preference value: %s",
+            diag_add_once(run->diags, DIAG_ERROR, v.file, v.line, "bad smtp_address_preference value: %s",
                              v.value);
     }
     model_origin_copy(&id->preference_origin, &v.origin);
@@ -345,7 +328,7 @@ static void pf_identity_enforce(struct pf_identity_run *run, const struct pf_sco
     if (pf_identity_get(run, sc, "smtp_bind_address_enforce", &v) == 0 && v.value) {
         int b = pf_identity_bool(v.value);
         if (b < 0)
-            pf_identity_diag(run->diags, DIAG_ERROR, v.file, v.line,
+            diag_add_once(run->diags, DIAG_ERROR, v.file, v.line,
                              "bad boolean configuration: smtp_bind_address_enforce = %s", v.value);
         id->bind_enforce = b == 1;
     }
@@ -375,16 +358,16 @@ static void pf_identity_myhostname(struct pf_identity_run *run, const struct pf_
 {
     if (pf_identity_get(run, sc, "myhostname", mh) == 0 && pf_identity_required(run, "myhostname", mh) == 0) {
         if (mh->from == PF_FROM_DEFAULT && !pf_hostname_valid(run->hostname))
-            pf_identity_diag(run->diags, DIAG_ERROR, NULL, 0,
+            diag_add_once(run->diags, DIAG_ERROR, NULL, 0,
                              "unable to use my own hostname '%s' (the default of myhostname)", run->hostname);
         else if (!pf_hostname_valid(mh->value))
-            pf_identity_diag(run->diags, DIAG_ERROR, mh->file, mh->line,
+            diag_add_once(run->diags, DIAG_ERROR, mh->file, mh->line,
                              "file %s: parameter myhostname: bad parameter value: %s", run->maincf->path, mh->value);
     }
     struct pf_value md = PF_VALUE_INIT;
     if (pf_identity_get(run, sc, "mydomain", &md) == 0 && pf_identity_required(run, "mydomain", &md) == 0 &&
         md.from != PF_FROM_DEFAULT && !pf_hostname_valid(md.value))
-        pf_identity_diag(run->diags, DIAG_ERROR, md.file, md.line,
+        diag_add_once(run->diags, DIAG_ERROR, md.file, md.line,
                          "file %s: parameter mydomain: bad parameter value: %s", run->maincf->path, md.value);
     pf_value_free(&md);
 }
@@ -449,7 +432,7 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
     struct pf_value rh = PF_VALUE_INIT;
     if (pf_identity_get(run, sc, "relayhost", &rh) == 0 && rh.value && mh->value &&
         strcasecmp(rh.value, mh->value) == 0)
-        pf_identity_diag(run->diags, DIAG_ERROR, rh.file, rh.line,
+        diag_add_once(run->diags, DIAG_ERROR, rh.file, rh.line,
                          "myhostname and relayhost parameter settings must not be identical: %s", rh.value);
     pf_value_free(&rh);
 }
@@ -490,6 +473,11 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
 
     pf_identity_relay(run, &sc, svc, id, &mh);
     pf_value_free(&mh);
+
+    if (run->mailname) {
+        id->mailname = xstrdup(run->mailname);
+        model_origin_copy(&id->mailname_origin, &run->mailname_origin);
+    }
 }
 
 /* The service that routes mail: trivial-rewrite, named $rewrite_service_name. */
@@ -532,7 +520,7 @@ static void pf_identity_check_transports(struct pf_identity_run *run)
             continue;
         if (!c->transport || !*c->transport || pf_mastercf_find(run->mastercf, c->transport, "unix"))
             continue;
-        pf_identity_diag(run->diags, DIAG_ERROR, c->file, c->line,
+        diag_add_once(run->diags, DIAG_ERROR, c->file, c->line,
                          "%s names transport '%s', but %s has no '%s unix' service: %s stays in the queue",
                          params[i], c->transport, run->mastercf->path, c->transport, what[i]);
     }
@@ -546,25 +534,50 @@ static char *pf_identity_trim_dir(const char *dir)
     return xstrndup(dir, len);
 }
 
-/* Read one instance. Returns 1, or -1 when its main.cf cannot be read. */
-static int pf_identity_instance(const char *dir, const char *how, const char *hostname, int is_default,
+/* Whether dir, a configuration directory named by the command line, the
+ * environment or multi_instance_directories, is a directory that can be
+ * looked into; when not, DIAG_UNREADABLE is recorded. */
+static bool pf_identity_dir_ok(const char *dir, struct diag_list *diags)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        diag_add_unreadable(diags, NULL, 0, dir, "read", errno);
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        diag_add(diags, DIAG_UNREADABLE, NULL, 0, "'%s' is not a directory", dir);
+        return false;
+    }
+    return true;
+}
+
+/* Read one instance. Returns 1, or -1 when its directory or main.cf cannot
+ * be read (DIAG_UNREADABLE). */
+static int pf_identity_instance(const char *dir, const char *how, const struct model_host *host, int is_default,
                                 struct model_set *out, struct diag_list *diags)
 {
     struct pf_maincf maincf;
     struct pf_mastercf mastercf;
+    if (!pf_identity_dir_ok(dir, diags))
+        return -1;
     if (pf_maincf_load(&maincf, dir, diags) < 0) {
         pf_maincf_free(&maincf);
         return -1;
     }
     model_config_add(out, MODEL_POSTFIX, dir, how);
-    if (pf_mastercf_load(&mastercf, dir, diags) < 0)
-        pf_identity_diag(diags, DIAG_ERROR, mastercf.path, 0,
-                         "master.cf is missing or unreadable: Postfix cannot start, no outbound transports known");
+    /* A missing master.cf stops Postfix; one that cannot be read here may
+     * be fine for Postfix (as root): that is recorded as unreadable only. */
+    if (pf_mastercf_load(&mastercf, dir, diags) < 0 && errno == ENOENT)
+        diag_add_once(diags, DIAG_ERROR, mastercf.path, 0,
+                         "master.cf is missing: Postfix cannot start, no outbound transports known");
 
     size_t budget = PF_IDENTITY_EXPAND_BUDGET;
     /* run.relay starts zeroed: no classes, no relayhost, origins of kind NONE */
+    const char *hostname = host->hostname;
     struct pf_identity_run run = { .dir = dir, .hostname = hostname, .maincf = &maincf, .mastercf = &mastercf,
                                    .out = out, .diags = diags, .budget = &budget };
+    struct pf_scope mailname_scope = { &maincf, &mastercf, NULL, hostname, &budget };
+    pf_mailname_read(&mailname_scope, host, &run.mailname, &run.mailname_origin, diags);
     const struct pf_service *rewrite = pf_identity_rewrite_service(&run);
     struct pf_scope rewrite_scope = { &maincf, &mastercf, rewrite, hostname, &budget };
     pf_relay_resolve(&rewrite_scope, &run.relay, diags);
@@ -577,6 +590,8 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
             pf_identity_service(&run, svc);
     }
     pf_relay_free(&run.relay);
+    free(run.mailname);
+    model_origin_free(&run.mailname_origin);
 
     if (is_default) {
         /* Only the default instance's main.cf lists the others. */
@@ -592,7 +607,7 @@ static int pf_identity_instance(const char *dir, const char *how, const char *ho
                     char *where = model_origin_tostr(&v.origin);
                     char *sub_how = xasprintf("multi_instance_directories in %s", where);
                     free(where);
-                    pf_identity_instance(sub, sub_how, hostname, 0, out, diags);
+                    pf_identity_instance(sub, sub_how, host, 0, out, diags);
                     free(sub_how);
                 }
                 free(sub);
@@ -617,7 +632,10 @@ int pf_identity_load(const char *config_dir, const struct model_host *host, stru
             given = env;
             how = "$MAIL_CONFIG";
         } else {
-            if (access("/etc/postfix/main.cf", F_OK) != 0)
+            /* Not there: not configured. Not knowable (a directory we may
+             * not look into): read it, which records why it fails. */
+            struct stat st;
+            if (stat("/etc/postfix/main.cf", &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
                 return 0;
             given = "/etc/postfix";
             how = "default location";
@@ -636,7 +654,8 @@ int pf_identity_load(const char *config_dir, const struct model_host *host, stru
         hostbuf[sizeof(hostbuf) - 1] = '\0';
         hostname = hostbuf;
     }
-    int rc = pf_identity_instance(dir, how, hostname, 1, out, diags);
+    struct model_host known = { .hostname = hostname, .mailname_path = host ? host->mailname_path : NULL };
+    int rc = pf_identity_instance(dir, how, &known, 1, out, diags);
     free(dir);
     return rc;
 }

@@ -15,10 +15,15 @@
  *
  * config_dir: --postfix-dir, or NULL for $MAIL_CONFIG, else /etc/postfix.
  * Returns 1 when a configuration was read (problems, if any, are in diags),
- * 0 when config_dir was NULL and no default location has a main.cf (nothing
- * recorded), -1 when the configuration could not be read at all (an explicit
- * directory without a readable main.cf, or an error Postfix would refuse to
- * start with before any identity can be derived; recorded in diags). */
+ * 0 when config_dir was NULL, $MAIL_CONFIG is unset and /etc/postfix/main.cf
+ * does not exist (nothing recorded), -1 when the configuration could not be
+ * read at all (recorded in diags).
+ *
+ * What cannot be read is DIAG_UNREADABLE with the path and the OS error: a
+ * given directory (or $MAIL_CONFIG, or one of multi_instance_directories)
+ * that does not exist or is no directory, its main.cf when missing, of the
+ * wrong type or not readable (permission, I/O), a master.cf that exists but
+ * cannot be read. A missing master.cf is a DIAG_ERROR: Postfix cannot start. */
 int pf_identity_load(const char *config_dir, const struct model_host *host,
                      struct model_set *out, struct diag_list *diags);
 

@@ -2,11 +2,8 @@
 #include "parsers/pf_lines.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "auditor/foundation/slurp.h"
 #include "auditor/foundation/strbuf.h"
@@ -69,7 +66,7 @@ void pf_lines_split(const char *path, const char *data, size_t len, struct pf_li
     strbuf_release(&sb);
 }
 
-int pf_lines_read_file(const char *path, enum diag_level open_level, struct pf_lines *out,
+int pf_lines_read_file(const char *path, enum diag_level missing_level, struct pf_lines *out,
                        struct diag_list *diags)
 {
     size_t len = 0;
@@ -77,9 +74,12 @@ int pf_lines_read_file(const char *path, enum diag_level open_level, struct pf_l
     char *text = slurp_file(path, 0, &len, &step);
     if (!text) {
         int err = errno;
-        /* A FIFO or device could block or never end: Postfix expects a file. */
-        diag_add(diags, open_level, NULL, 0, "cannot %s '%s': %s", step, path,
-                 err == EINVAL ? "not a regular file" : strerror(err));
+        /* A FIFO or device could block or never end: slurp_file refuses
+         * what is not a regular file, and so is it reported. */
+        if (err == ENOENT && missing_level != DIAG_UNREADABLE)
+            diag_add(diags, missing_level, NULL, 0, "cannot %s '%s': %s", step, path, strerror(err));
+        else
+            diag_add_unreadable(diags, NULL, 0, path, step, err);
         errno = err;
         return -1;
     }

@@ -38,10 +38,12 @@ struct pf_lines {
 #define PF_LINES_INIT { NULL, 0, 0 }
 
 /* pf_lines_read_file - read path (opened read-only) into logical lines.
- * Returns 0, or -1 when the file cannot be opened or read: then a DIAG_ERROR
- * "cannot open 'PATH': REASON" is recorded with the given level and errno is
- * kept for the caller. Warnings about the content go to diags either way. */
-int pf_lines_read_file(const char *path, enum diag_level open_level, struct pf_lines *out,
+ * Returns 0, or -1 when the file cannot be opened or read, with errno kept
+ * for the caller: a file that does not exist is recorded at missing_level
+ * ("cannot open 'PATH': No such file or directory"), anything else
+ * (permission, wrong file type, I/O error) as DIAG_UNREADABLE
+ * (diag_add_unreadable). Warnings about the content go to diags either way. */
+int pf_lines_read_file(const char *path, enum diag_level missing_level, struct pf_lines *out,
                        struct diag_list *diags);
 
 /* pf_lines_split - split len bytes of data (may hold NUL bytes) read from

@@ -95,7 +95,7 @@ int pf_maincf_load(struct pf_maincf *cf, const char *dir, struct diag_list *diag
     pf_maincf_init(cf, dir, path);
     free(path);
     struct pf_lines lines = PF_LINES_INIT;
-    if (pf_lines_read_file(cf->path, DIAG_ERROR, &lines, diags) < 0)
+    if (pf_lines_read_file(cf->path, DIAG_UNREADABLE, &lines, diags) < 0)
         return -1;
     pf_maincf_parse(cf, &lines, diags);
     pf_lines_free(&lines);

@@ -29,7 +29,8 @@ struct pf_maincf {
 
 /* pf_maincf_load - read DIR/main.cf into cf (which the caller frees with
  * pf_maincf_free in every case). Returns 0, or -1 when the file cannot be
- * read (DIAG_ERROR "cannot open ..." recorded). */
+ * read (DIAG_UNREADABLE recorded, also when it does not exist: the caller
+ * decides beforehand whether a missing directory means "not configured"). */
 int pf_maincf_load(struct pf_maincf *cf, const char *dir, struct diag_list *diags);
 
 /* pf_maincf_load_text - the same from text in memory, reported as path. */

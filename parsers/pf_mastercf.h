@@ -48,8 +48,9 @@ struct pf_mastercf {
 };
 
 /* pf_mastercf_load - read DIR/master.cf into m (free it with
- * pf_mastercf_free in every case). Returns 0, or -1 when the file cannot be
- * read (DIAG_ERROR recorded). */
+ * pf_mastercf_free in every case). Returns 0, or -1 with errno set when the
+ * file cannot be read: DIAG_ERROR when it does not exist (Postfix cannot
+ * start), else DIAG_UNREADABLE. */
 int pf_mastercf_load(struct pf_mastercf *m, const char *dir, struct diag_list *diags);
 
 /* pf_mastercf_load_text - the same from text in memory, reported as path. */

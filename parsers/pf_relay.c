@@ -18,7 +18,6 @@ static void pf_relay_class(const struct pf_scope *scope, const char *param, cons
     }
     const char *val = v.value ? v.value : "";
     const char *colon = strchr(val, ':');
-    model_origin_copy(&c->transport_origin, &v.origin);
     c->file = v.file;
     c->line = v.line;
     c->transport = colon ? xstrndup(val, (size_t)(colon - val)) : xstrdup(val);
@@ -72,7 +71,6 @@ static void pf_relay_class_free(struct pf_relay_class *c)
     free(c->transport);
     free(c->nexthop);
     model_origin_free(&c->origin);
-    model_origin_free(&c->transport_origin);
 }
 
 void pf_relay_free(struct pf_relay *r)

@@ -32,8 +32,7 @@
 struct pf_relay_class {
     char *transport; /* transport name; NULL when the setting could not be evaluated */
     char *nexthop;   /* NULL: the recipient domain */
-    struct model_origin origin;           /* of the setting that gave the next hop */
-    struct model_origin transport_origin; /* of default_transport / relay_transport */
+    struct model_origin origin; /* of the setting that gave the next hop */
     const char *file;       /* where that setting is (borrowed), NULL for the default */
     unsigned line;
 };

@@ -298,7 +298,7 @@ START_TEST(known_name_gives_an_exact_fix)
     af_init(&a);
     struct model_identity *id = af_postfix(&a, "/etc/postfix", "smtp", "mail", V4, MODEL_PREF_ANY);
     id->helo_from_myhostname = true;
-    model_set_str(&a.set.mailname, "mail.example.com");
+    model_set_str(&id->mailname, "mail.example.com");
     af_source(&a, 0, MODEL_IPV4, "192.0.2.10");
     af_ptr(&a, "192.0.2.10", FACTS_NXDOMAIN, NULL);
     af_run(&a);

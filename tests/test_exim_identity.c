@@ -23,7 +23,7 @@ static void run_config(struct run *r, const char *text, const char *hostname)
     r->dir = ts_tmpdir("exim-id");
     char *path = xasprintf("%s/configure", r->dir);
     ts_write_file(path, text);
-    struct model_host host = { hostname };
+    struct model_host host = { .hostname = hostname };
     memset(&r->set, 0, sizeof(r->set));
     memset(&r->diags, 0, sizeof(r->diags));
     r->rc = exim_identity_load(path, NULL, &host, &r->set, &r->diags);

@@ -31,7 +31,7 @@ static void load_text(struct loaded *t, const char *text)
     t->path = xasprintf("%s/configure", t->dir);
     ts_write_file(t->path, text);
     memset(&t->diags, 0, sizeof(t->diags));
-    t->rc = exim_load(t->path, NULL, "host.example.net", &t->ld, &t->diags);
+    t->rc = exim_load(t->path, NULL, &(struct model_host){ .hostname = "host.example.net" }, &t->ld, &t->diags);
 }
 
 static void load_free(struct loaded *t)
@@ -208,7 +208,7 @@ START_TEST(includes)
     ts_write_file(b, "primary_hostname = NAME\n");
     struct exim_loaded ld;
     struct diag_list diags = DIAG_LIST_INIT;
-    ck_assert_int_eq(exim_load(main_path, NULL, "h", &ld, &diags), 1);
+    ck_assert_int_eq(exim_load(main_path, NULL, &(struct model_host){ .hostname = "h" }, &ld, &diags), 1);
     ck_assert(!ld.cfg.failed);
     const struct exim_option *o = exim_options_main(&ld.cfg, "primary_hostname");
     ck_assert_str_eq(o->value, "inc.example.com");
@@ -224,14 +224,14 @@ START_TEST(includes)
     /* an include inside a continued value goes on with the included lines */
     ts_write_file(main_path, "primary_hostname = a\\\n.include sub/b.conf\n  c\n");
     ts_write_file(b, "  b\\\n");
-    ck_assert_int_eq(exim_load(main_path, NULL, "h", &ld, &diags), 1);
+    ck_assert_int_eq(exim_load(main_path, NULL, &(struct model_host){ .hostname = "h" }, &ld, &diags), 1);
     ck_assert_str_eq(exim_options_main(&ld.cfg, "primary_hostname")->value, "abc");
     exim_load_free(&ld);
     diag_list_free(&diags);
 
     /* relative .include_if_exists is refused */
     ts_write_file(main_path, ".include_if_exists sub/a.conf\n");
-    ck_assert_int_eq(exim_load(main_path, NULL, "h", &ld, &diags), 1);
+    ck_assert_int_eq(exim_load(main_path, NULL, &(struct model_host){ .hostname = "h" }, &ld, &diags), 1);
     ck_assert(ld.cfg.failed);
     ck_assert_str_eq(diags.items[0].message, ".include specifies a non-absolute path \"sub/a.conf\"");
     exim_load_free(&ld);
@@ -247,7 +247,7 @@ START_TEST(includes)
         free(next);
     }
     char *d0 = xasprintf("%s/d0.conf", dir);
-    ck_assert_int_eq(exim_load(d0, NULL, "h", &ld, &diags), 1);
+    ck_assert_int_eq(exim_load(d0, NULL, &(struct model_host){ .hostname = "h" }, &ld, &diags), 1);
     ck_assert(ld.cfg.failed);
     ck_assert_msg(strstr(diags.items[0].message, "includes nested deeper than") != NULL, "%s",
                   diags.items[0].message);
@@ -257,9 +257,10 @@ START_TEST(includes)
 
     /* an unreadable top-level file */
     char *missing = xasprintf("%s/none", dir);
-    ck_assert_int_eq(exim_load(missing, NULL, "h", &ld, &diags), -1);
-    char *msg = xasprintf("could not open configuration file '%s': No such file or directory", missing);
+    ck_assert_int_eq(exim_load(missing, NULL, &(struct model_host){ .hostname = "h" }, &ld, &diags), -1);
+    char *msg = xasprintf("cannot open '%s': No such file or directory", missing);
     ck_assert_str_eq(diags.items[0].message, msg);
+    ck_assert_int_eq(diags.items[0].level, DIAG_UNREADABLE);
     free(msg);
     exim_load_free(&ld);
     diag_list_free(&diags);
@@ -313,7 +314,7 @@ START_TEST(huge_and_binary_lines)
     fclose(fp);
     struct exim_loaded ld;
     struct diag_list diags = DIAG_LIST_INIT;
-    exim_load(path, NULL, "h", &ld, &diags);
+    exim_load(path, NULL, &(struct model_host){ .hostname = "h" }, &ld, &diags);
     ck_assert(ld.cfg.failed);
     ck_assert_str_eq(exim_options_main(&ld.cfg, "primary_hostname")->value, "ab");
     ck_assert_str_eq(diags.items[0].message, "option setting expected: \\001\\002");
@@ -345,7 +346,7 @@ START_TEST(unreadable_files)
                           dir, conf, inc, tool, conf);
     char *err = NULL;
     ck_assert_int_eq(ts_run(cmd, NULL, &err), 1);
-    char *want = xasprintf("error: %s:1: failed to open included configuration file %s: Permission denied", conf, inc);
+    char *want = xasprintf("unreadable: %s:1: cannot open '%s': Permission denied", conf, inc);
     ck_assert_msg(strstr(err, want) != NULL, "%s", err);
     free(want);
     free(err);
@@ -353,7 +354,7 @@ START_TEST(unreadable_files)
     cmd = xasprintf("chmod 000 '%s' && setpriv --reuid=nobody --regid=nogroup --clear-groups '%s' -C '%s'", conf,
                     tool, conf);
     ck_assert_int_eq(ts_run(cmd, NULL, &err), 2);
-    want = xasprintf("could not open configuration file '%s': Permission denied", conf);
+    want = xasprintf("unreadable: cannot open '%s': Permission denied", conf);
     ck_assert_msg(strstr(err, want) != NULL, "%s", err);
     free(want);
     free(err);

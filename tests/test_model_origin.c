@@ -1,5 +1,6 @@
 /* test_model_origin - typed origins: every kind renders as the reports have
- * always printed it, and copies own their strings. */
+ * always printed it, and copies own their strings; where a host's
+ * /etc/mailname is. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,12 +62,26 @@ START_TEST(origin_copy_is_deep)
 }
 END_TEST
 
+/* Only /etc/mailname moves to where the host says it is. */
+START_TEST(host_path_moves_only_etc_mailname)
+{
+    struct model_host host = { .hostname = "h", .mailname_path = "/srv/test/mailname" };
+    struct model_host plain = { .hostname = "h" };
+    ck_assert_str_eq(model_host_path(&host, "/etc/mailname"), "/srv/test/mailname");
+    ck_assert_str_eq(model_host_path(&host, "/etc/mailname.old"), "/etc/mailname.old");
+    ck_assert_str_eq(model_host_path(&host, "/srv/copy/etc/mailname"), "/srv/copy/etc/mailname");
+    ck_assert_str_eq(model_host_path(&plain, "/etc/mailname"), "/etc/mailname");
+    ck_assert_str_eq(model_host_path(NULL, "/etc/mailname"), "/etc/mailname");
+}
+END_TEST
+
 Suite *model_origin_suite(void)
 {
     Suite *s = suite_create("model_origin");
     TCase *tc = tcase_create("model_origin");
     tcase_add_test(tc, origin_renders_every_kind);
     tcase_add_test(tc, origin_copy_is_deep);
+    tcase_add_test(tc, host_path_moves_only_etc_mailname);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -51,7 +51,7 @@ static char *expand(const char *pattern)
 {
     struct strbuf sb = STRBUF_INIT;
     char *err = NULL;
-    if (pf_expand(pattern, lookup, NULL, &sb, &err) < 0) {
+    if (pf_expand_budget(pattern, lookup, NULL, &sb, &err, NULL) < 0) {
         strbuf_release(&sb);
         char *msg = xasprintf("ERR: %s", err);
         free(err);

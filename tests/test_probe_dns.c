@@ -532,19 +532,25 @@ START_TEST(resolv_conf_cannot_stretch_the_deadline)
         tsupport_skip("resolv_conf_cannot_stretch_the_deadline", "needs root to bind port 53");
         return;
     }
+    /* A loopback address of this process's own, so that parallel runs of
+     * the suite never compete for it. */
+    char addr[32];
+    snprintf(addr, sizeof(addr), "127.83.%u.%u", ((unsigned)getpid() >> 8) & 0xff, ((unsigned)getpid() & 0xff) | 1);
     struct sockaddr_in sin = { 0 };
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     sin.sin_family = AF_INET;
     sin.sin_port = htons(53);
-    inet_pton(AF_INET, "127.83.41.7", &sin.sin_addr);
+    inet_pton(AF_INET, addr, &sin.sin_addr);
     if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
-        tsupport_skip("resolv_conf_cannot_stretch_the_deadline", "cannot bind 127.83.41.7:53: %s", strerror(errno));
+        tsupport_skip("resolv_conf_cannot_stretch_the_deadline", "cannot bind %s:53: %s", addr, strerror(errno));
         close(fd);
         return;
     }
     char *dir = ts_tmpdir("resolv");
     char *path = xasprintf("%s/resolv.conf", dir);
-    ts_write_file(path, "nameserver 127.83.41.7\noptions timeout:30 attempts:5 retrans:30000 retry:5\n");
+    char *conf = xasprintf("nameserver %s\noptions timeout:30 attempts:5 retrans:30000 retry:5\n", addr);
+    ts_write_file(path, conf);
+    free(conf);
     struct dns_options opts = { 0 };
     struct dns_batch *b;
     char *err = NULL;

@@ -418,7 +418,7 @@ static void debian_layout(const char *dir, bool want_split, const char *generate
         free(cmd);
     }
     char *confdir = xasprintf("%s/etc/exim4", tmp);
-    struct model_host host = { "mail" };
+    struct model_host host = { .hostname = "mail" };
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     ck_assert_int_eq(exim_identity_load(NULL, confdir, &host, &set, &diags), 1);
@@ -447,7 +447,7 @@ END_TEST
 
 START_TEST(exim_plain_config_has_no_debian_layout)
 {
-    struct model_host host = { "mail" };
+    struct model_host host = { .hostname = "mail" };
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     ck_assert_int_eq(exim_identity_load("samples/scenarios/exim-ipv6-first/exim/configure", NULL, &host, &set, &diags),

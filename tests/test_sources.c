@@ -71,7 +71,7 @@ static char *pf_user_of(const char *maincf, const char *mastercf, char **origin)
     free(path);
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
-    struct model_host host = { "mail.example.test" };
+    struct model_host host = { .hostname = "mail.example.test" };
     ck_assert_int_eq(pf_identity_load(dir, &host, &set, &diags), 1);
     ck_assert_uint_ge(set.n, 1);
     char *user = set.items[0].delivery_user ? xstrdup(set.items[0].delivery_user) : NULL;
@@ -125,7 +125,7 @@ static char *exim_user_of(const char *conf, char **origin)
     ts_write_file(path, conf);
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
-    struct model_host host = { "mail.example.test" };
+    struct model_host host = { .hostname = "mail.example.test" };
     ck_assert_int_eq(exim_identity_load(path, NULL, &host, &set, &diags), 1);
     ck_assert_uint_eq(set.n, 1);
     char *user = set.items[0].delivery_user ? xstrdup(set.items[0].delivery_user) : NULL;

@@ -1,9 +1,11 @@
 /* diag - configuration problems with file and line; see diag.h. */
 #include "auditor/foundation/diag.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "auditor/foundation/xalloc.h"
 
@@ -20,6 +22,17 @@ void diag_add(struct diag_list *list, enum diag_level level, const char *file, u
     d->file = file ? xstrdup(file) : NULL;
     d->line = line;
     d->message = msg;
+}
+
+void diag_add_unreadable(struct diag_list *list, const char *file, unsigned line, const char *path,
+                         const char *step, int err)
+{
+    if (err == EISDIR)
+        diag_add(list, DIAG_UNREADABLE, file, line, "'%s' is a directory", path);
+    else if (err == EINVAL && strcmp(step, "read") == 0)
+        diag_add(list, DIAG_UNREADABLE, file, line, "'%s' is not a regular file", path);
+    else
+        diag_add(list, DIAG_UNREADABLE, file, line, "cannot %s '%s': %s", step, path, strerror(err));
 }
 
 size_t diag_count(const struct diag_list *list, enum diag_level level)
@@ -54,4 +67,23 @@ void diag_list_free(struct diag_list *list)
     free(list->items);
     list->items = NULL;
     list->n = list->cap = 0;
+}
+
+void diag_add_once(struct diag_list *list, enum diag_level level, const char *file, unsigned line,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < list->n; i++) {
+        const struct diag *d = &list->items[i];
+        if (d->level == level && d->line == line && strcmp(d->message, msg) == 0
+            && ((!d->file && !file) || (d->file && file && strcmp(d->file, file) == 0))) {
+            free(msg);
+            return;
+        }
+    }
+    diag_add(list, level, file, line, "%s", msg);
+    free(msg);
 }

@@ -37,6 +37,20 @@ struct diag_list {
 /* diag_add - record a problem; file may be NULL, line 0. */
 void diag_add(struct diag_list *list, enum diag_level level, const char *file, unsigned line,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* diag_add_unreadable - record DIAG_UNREADABLE for path, which could not be
+ * read: err is the errno and step what failed ("open", "read"). The
+ * message names the path and the OS error: "cannot open 'P': Permission
+ * denied", "cannot read 'P': No such file or directory", and for a wrong
+ * type "'P' is a directory" (EISDIR) or "'P' is not a regular file" (EINVAL
+ * from slurp_file's read step). file and
+ * line say where the path is named (an .include line), else NULL and 0. */
+void diag_add_unreadable(struct diag_list *list, const char *file, unsigned line, const char *path,
+                         const char *step, int err);
+/* diag_add_once - diag_add, unless the same problem (level, file, line and
+ * message) is already in the list: loaders that read one file for several
+ * purposes report each problem once. */
+void diag_add_once(struct diag_list *list, enum diag_level level, const char *file, unsigned line,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* diag_count - how many problems of this level were recorded. */
 size_t diag_count(const struct diag_list *list, enum diag_level level);
 /* diag_format - "file:line: message" (or the parts that exist), newly allocated. */

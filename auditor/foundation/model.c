@@ -28,6 +28,13 @@ void model_config_add(struct model_set *set, enum model_mta mta, const char *pat
     c->debian_split = false;
 }
 
+const char *model_host_path(const struct model_host *host, const char *path)
+{
+    if (host && host->mailname_path && strcmp(path, "/etc/mailname") == 0)
+        return host->mailname_path;
+    return path;
+}
+
 void model_set_str(char **field, const char *value)
 {
     char *copy = value ? xstrdup(value) : NULL;
@@ -117,6 +124,8 @@ static void model_identity_free(struct model_identity *id)
     model_origin_free(&id->relay_origin);
     free(id->delivery_user);
     model_origin_free(&id->delivery_user_origin);
+    free(id->mailname);
+    model_origin_free(&id->mailname_origin);
     strlist_free(&id->notes);
 }
 
@@ -131,8 +140,6 @@ void model_set_free(struct model_set *set)
         free(set->configs[i].debian_dir);
     }
     free(set->configs);
-    free(set->mailname);
-    free(set->mailname_origin);
     memset(set, 0, sizeof(*set));
 }
 

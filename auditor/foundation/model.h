@@ -93,6 +93,12 @@ struct model_identity {
                             uid applies to it */
     struct model_origin delivery_user_origin; /* kind NONE when delivery_user is NULL */
 
+    char *mailname;     /* a fully qualified name of this host that the MTA reads from
+                           Debian's /etc/mailname (Postfix: myorigin = /etc/mailname;
+                           Exim: update-exim4.conf), syntax checked, never resolved;
+                           NULL when the MTA reads none or it is not such a name */
+    struct model_origin mailname_origin; /* the file it was read from, line 1 */
+
     struct strlist notes; /* facts an admin should read, in plain English */
 };
 
@@ -110,15 +116,15 @@ struct model_set {
     size_t n, cap;
     struct model_config *configs;
     size_t nconfigs, configs_cap;
-    char *mailname;        /* a fully qualified name the host goes by (Debian's /etc/mailname), or NULL */
-    char *mailname_origin;
 };
 
-#define MODEL_SET_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL }
+#define MODEL_SET_INIT { NULL, 0, 0, NULL, 0, 0 }
 
 /* Facts about the host that the MTAs' own defaults depend on. */
 struct model_host {
-    const char *hostname; /* what gethostname()/uname() return, or --system-hostname */
+    const char *hostname;      /* what gethostname()/uname() return, or --system-hostname */
+    const char *mailname_path; /* where this host's /etc/mailname is; NULL: /etc/mailname.
+                                  A configuration that names /etc/mailname reads this file */
 };
 
 /* model_identity_add - append a zeroed identity and return it. The pointer is
@@ -138,6 +144,11 @@ void model_origin_free(struct model_origin *o);
 /* model_origin_tostr - the report form (see the top of this file), newly
  * allocated; NULL for kind NONE. */
 char *model_origin_tostr(const struct model_origin *o);
+
+/* model_host_path - the file to read for path as a configuration names it:
+ * this host's mailname_path for "/etc/mailname" (when host sets one), else
+ * path itself. */
+const char *model_host_path(const struct model_host *host, const char *path);
 
 /* model_set_str - set *field to a copy of value (NULL allowed), freeing the old one. */
 void model_set_str(char **field, const char *value);

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct diag_list d = DIAG_LIST_INIT;
     struct exim_loaded out;
-    exim_load(NULL, "/fuzz/etc/exim4", "host.example.org", &out, &d);
+    exim_load(NULL, "/fuzz/etc/exim4", &(struct model_host){ .hostname = "host.example.org" }, &out, &d);
     exim_load_free(&out);
     diag_list_free(&d);
     vfs_end();

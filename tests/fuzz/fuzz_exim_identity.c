@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vfs_add("/fuzz/configure", text, len);
     if (nul)
         vfs_add("*", nul + 1, size - len - 1);
-    struct model_host host = { "host.example.org" };
+    struct model_host host = { .hostname = "host.example.org" };
     struct model_set set = MODEL_SET_INIT;
     struct diag_list d = DIAG_LIST_INIT;
     exim_identity_load("/fuzz/configure", NULL, &host, &set, &d);

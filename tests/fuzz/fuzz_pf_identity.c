@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         vfs_add("/fuzz/main.cf", text, size);
     }
-    struct model_host host = { "host.example.org" };
+    struct model_host host = { .hostname = "host.example.org" };
     struct model_set set = MODEL_SET_INIT;
     struct diag_list d = DIAG_LIST_INIT;
     pf_identity_load("/fuzz", &host, &set, &d);

@@ -17,7 +17,7 @@ seed() {
         files=$(ls samples/postfix/*/main.cf) ;;
     fuzz_pf_mastercf)
         files=$(ls samples/postfix/*/master.cf) ;;
-    fuzz_pf_identity)
+    fuzz_pf_identity | fuzz_pf_inbound)
         # main.cf, a NUL byte, master.cf
         for d in samples/postfix/*/; do
             [ -f "$d/main.cf" ] || continue
@@ -25,7 +25,7 @@ seed() {
                 > "$out/seed-$(echo "$d" | tr '/' '_')"
         done
         return 0 ;;
-    fuzz_exim_options | fuzz_exim_identity)
+    fuzz_exim_options | fuzz_exim_identity | fuzz_exim_inbound)
         files=$(find samples/exim -type f ! -name expected.txt ! -name '*.md' ! -name needs-heavy) ;;
     fuzz_ptr_generic | fuzz_hostname)
         files=tests/fuzz/names.txt ;;

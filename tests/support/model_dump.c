@@ -81,6 +81,8 @@ char *model_dump(const struct model_set *set, const struct diag_list *diags, con
         model_dump_field(&sb, "relay", id->relay ? id->relay : "direct", &id->relay_origin, prefix);
         if (id->nexthop_varies)
             model_dump_field(&sb, "nexthop", "varies", NULL, prefix);
+        if (id->mailname)
+            model_dump_field(&sb, "mailname", id->mailname, &id->mailname_origin, prefix);
         for (size_t n = 0; n < id->notes.n; n++)
             model_dump_field(&sb, "note", id->notes.items[n], NULL, prefix);
     }

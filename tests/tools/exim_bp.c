@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     }
     struct diag_list diags = DIAG_LIST_INIT;
     struct exim_loaded ld;
-    int rc = exim_load(file, dir, host, &ld, &diags);
+    int rc = exim_load(file, dir, &(struct model_host){ .hostname = host }, &ld, &diags);
     for (size_t i = 0; i < diags.n; i++) {
         char *s = diag_format(&diags.items[i]);
         fprintf(stderr, "%s: %s\n", diag_level_tostr(diags.items[i].level), s);

@@ -19,7 +19,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: pf_bench DIR [HOSTNAME]\n");
         return 64;
     }
-    struct model_host host = { argc == 3 ? argv[2] : "bench-host.example.net" };
+    struct model_host host = { .hostname = argc == 3 ? argv[2] : "bench-host.example.net" };
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     struct timespec t0, t1;
