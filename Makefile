@@ -233,8 +233,10 @@ build-check:
 # The Debian package from a clean copy of this tree (dpkg-buildpackage -b),
 # lintian on it, then, as root, installed with apt, used, reinstalled,
 # removed and purged, with apt's hook exercised on the way
-# (tests/deb_check.sh). Not part of 'check': it installs a package.
+# (tests/deb_check.sh). Not part of 'check': it installs a package. As root
+# it first installs what the package build needs, when something is missing.
 deb-check:
+	@sh tests/install-deps.sh --ensure-deb
 	@sh tests/deb_check.sh
 
 # The files that run mta-preflight regularly (auditor/integration/: systemd

@@ -115,7 +115,7 @@ if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
         [ -e "$f" ] || [ -L "$f" ] && printf '%s\n' "$f"
     done | grep -v -e '^build/' -e '^debian/build/' | tar -cf - -T - | tar -xf - -C "$src"
 else
-    tar -cf - --exclude=./build --exclude=./debian/build . | tar -xf - -C "$src"
+    tar -cf - --exclude=./.git --exclude=./build --exclude=./debian/build . | tar -xf - -C "$src"
 fi
 check "clean copy of the tree has no build/" test ! -e "$src/build"
 build_start=$(date +%s)

@@ -6,6 +6,10 @@
 #   sh tests/install-deps.sh --ensure   install only when something is missing; when
 #                                       not root, print what to install and fail
 #   sh tests/install-deps.sh --missing  print the missing packages, change nothing
+#   sh tests/install-deps.sh --ensure-deb
+#                                       as --ensure, for 'make deb-check' only: the
+#                                       Build-Depends of debian/control and the
+#                                       packaging tools (no test tools, no oracle)
 #
 # Besides packages it unpacks Debian's Exim next to Postfix (the two packages
 # conflict) into build/oracle/exim, to serve as the test oracle for the Exim parser,
@@ -161,9 +165,21 @@ case "${1:-}" in
     [ -n "$pkgs" ] && echo "  as root: apt-get install --no-install-recommends $pkgs" >&2
     exim_missing && echo "  as root: sh tests/install-deps.sh   (unpacks the Exim test oracle)" >&2
     exit 1 ;;
+--ensure-deb)
+    pkgs=$(missing_packages "$BUILD_PKGS check $DEB_PKGS")
+    [ -n "$pkgs" ] || exit 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "mta-preflight: missing what the package build needs." >&2
+        echo "  as root: apt-get install --no-install-recommends $pkgs" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $pkgs ||
+        { apt-get update -q && apt-get install -y -q --no-install-recommends $pkgs; } ;;
 "")
     install_all ;;
 *)
-    echo "usage: sh tests/install-deps.sh [--ensure|--missing]" >&2
+    echo "usage: sh tests/install-deps.sh [--ensure|--ensure-deb|--missing]" >&2
     exit 64 ;;
 esac
