@@ -31,7 +31,9 @@
 # Prints one line per check and a closing "deb-check: N passed, N failed";
 # exits 1 when a check failed (the scratch directory is then kept). Refuses
 # to run when mta-preflight is already installed: it would be purged.
-# shellcheck disable=SC2317
+# The checks run small sh -c scripts that take their values as $1, $2: in
+# single quotes on purpose.
+# shellcheck disable=SC2016,SC2317
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
@@ -41,7 +43,8 @@ top=$(pwd)
 unset MAKEFLAGS MFLAGS MAKELEVEL BUILD BUILD_DIR BUILD_ROOT CPPFLAGS CFLAGS LDFLAGS DESTDIR PREFIX \
     INTEGRATION_LAYOUT CK_RUN_SUITE CK_RUN_CASE
 export DEBIAN_FRONTEND=noninteractive
-export DEB_BUILD_OPTIONS="parallel=$(nproc 2>/dev/null || echo 1)"
+DEB_BUILD_OPTIONS="parallel=$(nproc 2>/dev/null || echo 1)"
+export DEB_BUILD_OPTIONS
 start=$(date +%s)
 passed=0 failed=0
 
@@ -284,7 +287,8 @@ check "the units run /usr/sbin/mta-preflight" \
 check "the apt hook calls /usr/lib/mta-preflight/apt-pinvoke behind test -x" \
     grep -q '"test -x /usr/lib/mta-preflight/apt-pinvoke && /usr/lib/mta-preflight/apt-pinvoke || true"' \
     /etc/apt/apt.conf.d/99mta-preflight
-check "the hook scripts are executable" test -x /usr/lib/mta-preflight/apt-pinvoke -a -x /usr/lib/mta-preflight/dpkg-status
+check "the hook scripts are executable" \
+    test -x /usr/lib/mta-preflight/apt-pinvoke -a -x /usr/lib/mta-preflight/dpkg-status
 check "mta-preflight.timer is enabled ($(enabled mta-preflight.timer))" test "$(enabled mta-preflight.timer)" = enabled
 check "mta-preflight-textfile.timer is not enabled ($(enabled mta-preflight-textfile.timer))" \
     test "$(enabled mta-preflight-textfile.timer)" = disabled
@@ -323,6 +327,7 @@ check "the hook audited after it ($(($(date +%s) - t0)) s for the apt run; hook-
     test -f /var/lib/mta-preflight/hook-state.json
 check "the hook left no mark behind in /run/mta-preflight" \
     sh -c '! ls -A /run/mta-preflight 2>/dev/null | grep -q .'
+# shellcheck disable=SC2086
 check "apt-get purge of the test packages succeeds with the hook loaded" \
     sh -c 'apt-get purge -y -q -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=120 "$@" > /dev/null 2>&1' sh $TEST_PKGS
 
