@@ -1,8 +1,10 @@
 # mta-preflight: one non-recursive GNU Makefile.
 #   make [BUILD=debug|asan|release] [WERROR=1]   build into build/$(BUILD)/
 #   make check | asan-check | valgrind-check | lint | bench | demo | clean
+#   make unit-check    the tests that need neither root nor the network
 #   make install | uninstall [PREFIX=/usr/local] [DESTDIR=]
 #   make build-check   the hardened release build, install and uninstall
+#   make deb-check     build the Debian package, lintian, install, purge
 #   make fuzz [FUZZ_SECONDS=30]   libFuzzer runs of the parsers (not part of check)
 #
 # Which build 'make install' installs: BUILD when it is given on the command
@@ -20,6 +22,9 @@
 # The release build is hardened: _FORTIFY_SOURCE=2, -fstack-protector-strong,
 # PIE, full RELRO and BIND_NOW.
 
+# The version: defined here only. debian/changelog's newest entry and the
+# manual page's .TH line must say the same (tests/version_check.sh, run by
+# build-check and deb-check, fails otherwise).
 VERSION   := 0.1.0
 # BUILD_ROOT holds every build type's directory and the record of the last
 # build; tests/build_check.sh points it elsewhere to leave build/ alone.
@@ -89,7 +94,8 @@ RUNNER    := $(BUILD_DIR)/tests/runner
 TOOLS     := $(TOOL_SRCS:tests/tools/%.c=$(BUILD_DIR)/tools/%)
 SUITES    := $(BUILD_DIR)/tests/suites.inc
 
-.PHONY: all check asan-check valgrind-check lint bench demo install uninstall build-check clean deps fuzz
+.PHONY: all check unit-check asan-check valgrind-check lint bench demo install uninstall build-check deb-check \
+        clean deps fuzz
 .DEFAULT_GOAL := all
 
 # Only a build the user asked for ('make', 'make all', in the default place)
@@ -152,6 +158,32 @@ check: deps
 asan-check:
 	@$(MAKE) --no-print-directory MP_SUBMAKE=1 BUILD=asan check
 
+# unit-check: the suites, or single test cases (SUITE/CASE), that need
+# neither root nor the network (not even loopback) nor any program beyond the
+# build dependencies (no Postfix, Exim or nsd): the parsers, checks, fixes,
+# reports, drift state, the command line and the golden samples. They pass
+# the same as root and as any other user, with or without Postfix installed,
+# so Debian's package build runs them (debian/rules). No 'deps': it installs
+# nothing. MP_REQUIRE_ALL is cleared: skips are expected here (a test that
+# needs root, or postconf when it is absent, says so and is counted). The
+# printed postconf fixes run as an administrator would type them, so
+# /usr/sbin is added to the PATH of users who lack it.
+UNIT_SUITES := audit_basics audit_check audit_closed_loop audit_fix audit_lookup_plan audit_ptr_generic \
+               audit_report audit_verdict cli cli_run core exim_debian exim_identity exim_inbound/unit \
+               exim_inbound/golden exim_reader/lines exim_samples/golden exim_unreadable model_origin pf_expand \
+               pf_identity/golden pf_inbound/unit pf_inbound/golden pf_parse pf_unreadable probe_dns/pure \
+               probe_names state width
+unit-check:
+	@$(MAKE) --no-print-directory MP_SUBMAKE=1 all $(RUNNER)
+	@failed=; for s in $(UNIT_SUITES); do \
+	    case $$s in */*) c=$${s#*/} ;; *) c= ;; esac; \
+	    env -u MP_REQUIRE_ALL -u CK_RUN_CASE PATH="$$PATH:/usr/sbin:/sbin" CK_RUN_SUITE=$${s%%/*} $${c:+CK_RUN_CASE=$$c} \
+	        MP_BIN=$(abspath $(BIN)) MP_TOOLS=$(abspath $(BUILD_DIR)/tools) MP_BUILD_DIR=$(abspath $(BUILD_DIR)) \
+	        $(RUNNER) || failed="$$failed $$s"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "unit-check: failed:$$failed" >&2; exit 1; fi; \
+	echo "unit-check: $(words $(UNIT_SUITES)) suites and cases passed"
+
 valgrind-check: deps
 	@$(MAKE) --no-print-directory MP_SUBMAKE=1 all $(RUNNER)
 	MP_BIN=$(abspath $(BIN)) MP_TOOLS=$(abspath $(BUILD_DIR)/tools) MP_BUILD_DIR=$(abspath $(BUILD_DIR)) \
@@ -176,17 +208,18 @@ demo: deps
 	@$(MAKE) --no-print-directory MP_SUBMAKE=1 BUILD=release all
 	@sh tests/demo.sh $(BUILD_ROOT)/release
 
-# install: the program and its manual page; uninstall removes these two
-# files and nothing else (not the directories, which others share).
-INSTALLED_BIN := $(DESTDIR)$(PREFIX)/bin/mta-preflight
-INSTALLED_MAN := $(DESTDIR)$(PREFIX)/share/man/man1/mta-preflight.1
+# install: the program (an administrator's tool, like postconf: sbin) and
+# its manual page (section 8); uninstall removes these two files and nothing
+# else (not the directories, which others share).
+INSTALLED_BIN := $(DESTDIR)$(PREFIX)/sbin/mta-preflight
+INSTALLED_MAN := $(DESTDIR)$(PREFIX)/share/man/man8/mta-preflight.8
 
 install: $(BIN)
 	@echo "installing the $(BUILD) build $(BIN)"
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/sbin
 	install -m 755 $(BIN) $(INSTALLED_BIN)
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 auditor/mta-preflight.1 $(INSTALLED_MAN)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 644 auditor/mta-preflight.8 $(INSTALLED_MAN)
 
 uninstall:
 	rm -f $(INSTALLED_BIN) $(INSTALLED_MAN)
@@ -197,18 +230,31 @@ uninstall:
 build-check:
 	@sh tests/build_check.sh
 
+# The Debian package from a clean copy of this tree (dpkg-buildpackage -b),
+# lintian on it, then, as root, installed with apt, used, reinstalled,
+# removed and purged, with apt's hook exercised on the way
+# (tests/deb_check.sh). Not part of 'check': it installs a package. As root
+# it first installs what the package build needs, when something is missing.
+deb-check:
+	@sh tests/install-deps.sh --ensure-deb
+	@sh tests/deb_check.sh
+
 # The files that run mta-preflight regularly (auditor/integration/: systemd
 # units, cron file, apt/dpkg hook, Prometheus rules, Icinga 2 and NRPE
 # commands) go to $(PREFIX)/share/mta-preflight/, the hook scripts to
-# $(PREFIX)/lib/mta-preflight/; nothing into /etc. These rules only add
-# prerequisites to install and uninstall.
+# $(PREFIX)/lib/mta-preflight/; nothing into /etc. INTEGRATION_LAYOUT=system
+# (debian/rules) puts the units, the cron file and the apt and dpkg snippets
+# where systemd, cron, apt and dpkg read them instead (install.sh says
+# where). These rules only add prerequisites to install and uninstall.
+INTEGRATION_LAYOUT ?= share
+INTEGRATION_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BINDIR='$(PREFIX)/sbin' LAYOUT='$(INTEGRATION_LAYOUT)'
 .PHONY: install-integration uninstall-integration uninstall
 install: install-integration
 uninstall: uninstall-integration
 install-integration:
-	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' sh auditor/integration/install.sh install
+	$(INTEGRATION_ENV) sh auditor/integration/install.sh install
 uninstall-integration:
-	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' sh auditor/integration/install.sh uninstall
+	$(INTEGRATION_ENV) sh auditor/integration/install.sh uninstall
 
 # make fuzz [FUZZ_SECONDS=30] - coverage-guided fuzzing with libFuzzer (clang)
 # of the parsers of untrusted text: every tests/fuzz/fuzz_NAME.c harness is

@@ -7,13 +7,15 @@
 #      builds warning free, the user's flags reach every compilation after the
 #      project's own, and readelf finds PIE (Type DYN), GNU_RELRO, BIND_NOW,
 #      fortified calls (*_chk) and the stack protector (__stack_chk_fail);
-#   2. make install DESTDIR=... (no BUILD given) installs that -O2 binary and
-#      the manual page; make uninstall leaves no file behind, with the default
-#      PREFIX and with PREFIX=/usr;
+#   2. make install DESTDIR=... (no BUILD given) installs that -O2 binary
+#      (PREFIX/sbin) and the manual page (section 8); make uninstall leaves no
+#      file behind, with the default PREFIX and with PREFIX=/usr;
 #   3. which build install takes: BUILD given > the last 'make' > release;
 #   4. with dpkg-buildflags' exported flags (DEB_BUILD_MAINT_OPTIONS=
 #      hardening=+all) in the environment, make BUILD=release uses every one
-#      of them and the binary is hardened as well.
+#      of them and the binary is hardened as well;
+#   5. the version is the same in the Makefile, debian/changelog, the manual
+#      page and the release binary's --version (tests/version_check.sh).
 #
 # Prints one line per check and a closing "build-check: N passed, N failed";
 # exits 1 when a check failed (the scratch directory is then kept).
@@ -132,12 +134,12 @@ for prefix in "" /usr; do
         fail "make install DESTDIR=... PREFIX=$shown"
         cat "$scratch/install.log"
     fi
-    check "installed $shown/bin/mta-preflight is the release binary just built" \
-        cmp -s "$bin" "$dest$shown/bin/mta-preflight"
-    check "installed binary was compiled with -O2" producers_have "$dest$shown/bin/mta-preflight" -O2
-    check "installed binary has no -O0 compilation unit" producers_lack "$dest$shown/bin/mta-preflight" -O0
-    check "installed $shown/share/man/man1/mta-preflight.1" \
-        cmp -s auditor/mta-preflight.1 "$dest$shown/share/man/man1/mta-preflight.1"
+    check "installed $shown/sbin/mta-preflight is the release binary just built" \
+        cmp -s "$bin" "$dest$shown/sbin/mta-preflight"
+    check "installed binary was compiled with -O2" producers_have "$dest$shown/sbin/mta-preflight" -O2
+    check "installed binary has no -O0 compilation unit" producers_lack "$dest$shown/sbin/mta-preflight" -O0
+    check "installed $shown/share/man/man8/mta-preflight.8" \
+        cmp -s auditor/mta-preflight.8 "$dest$shown/share/man/man8/mta-preflight.8"
     # shellcheck disable=SC2086
     $make $args uninstall > "$scratch/uninstall.log" 2>&1 || cat "$scratch/uninstall.log"
     left=$(find "$dest" ! -type d)
@@ -184,6 +186,14 @@ if command -v dpkg-buildflags > /dev/null 2>&1; then
     hardened "$droot/release/mta-preflight" "dpkg-buildflags release"
 else
     echo "skipped dpkg-buildflags checks: dpkg-buildflags is not installed (dpkg-dev)"
+fi
+
+# 5. One version.
+if sh tests/version_check.sh "$bin" > "$scratch/version.log" 2>&1; then
+    ok "one version: $(sed -n 's/^ok    Makefile VERSION is //p' "$scratch/version.log") in the Makefile, debian/changelog, the manual page and --version"
+else
+    fail "versions differ (tests/version_check.sh)"
+    cat "$scratch/version.log"
 fi
 
 echo "build-check: $passed passed, $failed failed"

@@ -6,6 +6,10 @@
 #   sh tests/install-deps.sh --ensure   install only when something is missing; when
 #                                       not root, print what to install and fail
 #   sh tests/install-deps.sh --missing  print the missing packages, change nothing
+#   sh tests/install-deps.sh --ensure-deb
+#                                       as --ensure, for 'make deb-check' only: the
+#                                       Build-Depends of debian/control and the
+#                                       packaging tools (no test tools, no oracle)
 #
 # Besides packages it unpacks Debian's Exim next to Postfix (the two packages
 # conflict) into build/oracle/exim, to serve as the test oracle for the Exim parser,
@@ -22,6 +26,11 @@ EXIM_HEAVY_DEBS="exim4-daemon-heavy libmariadb3 libspf2-2"
 # Optional: clang and its libFuzzer runtime for 'make fuzz'. A failure to
 # install them is reported and does not fail this script.
 FUZZ_PKGS="clang libclang-rt-dev"
+# Optional: what 'make deb-check' needs to build and check the Debian package
+# (dpkg-buildpackage, dh, lintian); the other Build-Depends of debian/control
+# are in BUILD_PKGS and TEST_PKGS. A failure to install them is reported and
+# does not fail this script.
+DEB_PKGS="debhelper dpkg-dev fakeroot lintian"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 exim_root="$top/build/oracle/exim"
@@ -101,6 +110,13 @@ install_all() {
             { apt-get update -q && apt-get install -y -q --no-install-recommends $fuzz; } ||
             echo "install-deps: cannot install $fuzz; 'make fuzz' will not build" >&2
     fi
+    debs=$(missing_packages "$DEB_PKGS")
+    if [ -n "$debs" ]; then
+        # shellcheck disable=SC2086
+        apt-get install -y -q --no-install-recommends $debs ||
+            { apt-get update -q && apt-get install -y -q --no-install-recommends $debs; } ||
+            echo "install-deps: cannot install $debs; 'make deb-check' cannot build the package" >&2
+    fi
     if exim_missing; then
         getent passwd Debian-exim >/dev/null 2>&1 ||
             useradd --system --user-group --no-create-home --home-dir /var/spool/exim4 \
@@ -132,6 +148,8 @@ case "${1:-}" in
     exim_missing && echo "exim oracle: not unpacked in $exim_root"
     ops=$(ops_missing)
     [ -n "$ops" ] && echo "optional (integration tests): $ops"
+    debs=$(missing_packages "$DEB_PKGS")
+    [ -n "$debs" ] && echo "optional (make deb-check): $debs"
     exit 0 ;;
 --ensure)
     pkgs=$(missing_packages)
@@ -147,9 +165,21 @@ case "${1:-}" in
     [ -n "$pkgs" ] && echo "  as root: apt-get install --no-install-recommends $pkgs" >&2
     exim_missing && echo "  as root: sh tests/install-deps.sh   (unpacks the Exim test oracle)" >&2
     exit 1 ;;
+--ensure-deb)
+    pkgs=$(missing_packages "$BUILD_PKGS check $DEB_PKGS")
+    [ -n "$pkgs" ] || exit 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "mta-preflight: missing what the package build needs." >&2
+        echo "  as root: apt-get install --no-install-recommends $pkgs" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $pkgs ||
+        { apt-get update -q && apt-get install -y -q --no-install-recommends $pkgs; } ;;
 "")
     install_all ;;
 *)
-    echo "usage: sh tests/install-deps.sh [--ensure|--missing]" >&2
+    echo "usage: sh tests/install-deps.sh [--ensure|--ensure-deb|--missing]" >&2
     exit 64 ;;
 esac

@@ -155,7 +155,7 @@ static char *key_values(const char *text, const char *key)
 
 /* A work directory with the integration files installed the way a test
  * needs them: PREFIX=WORK/usr, LOCALSTATEDIR=WORK/var, RUNSTATEDIR=WORK/run,
- * and WORK/usr/bin/mta-preflight a copy of the built program. */
+ * and WORK/usr/sbin/mta-preflight a copy of the built program. */
 struct inst {
     char *work, *prefix, *share, *libexec, *bin;
 };
@@ -167,11 +167,11 @@ static void inst_make(struct inst *in, const char *tag)
     in->prefix = fmt("%s/usr", in->work);
     in->share = fmt("%s/share/mta-preflight", in->prefix);
     in->libexec = fmt("%s/lib/mta-preflight", in->prefix);
-    in->bin = fmt("%s/bin/mta-preflight", in->prefix);
+    in->bin = fmt("%s/sbin/mta-preflight", in->prefix);
     char *err;
     ck_assert_int_eq(run(NULL, &err,
                          fmt("DESTDIR= PREFIX='%s' LOCALSTATEDIR='%s/var' RUNSTATEDIR='%s/run' "
-                             "sh auditor/integration/install.sh install && mkdir -p '%s/bin' && cp '%s' '%s'",
+                             "sh auditor/integration/install.sh install && mkdir -p '%s/sbin' && cp '%s' '%s'",
                              in->prefix, in->work, in->work, in->prefix, ts_bin(), in->bin)),
                      0);
     ck_assert_str_eq(err, "");
@@ -244,12 +244,12 @@ START_TEST(install_script_layout_and_paths)
     char *pinvoke = slurp(fmt("%s/lib/mta-preflight/apt-pinvoke", root));
     ck_assert_str_eq(key_values(pinvoke, "RUNDIR"), "/run/mta-preflight");
     ck_assert_str_eq(key_values(pinvoke, "STATEDIR"), "/var/lib/mta-preflight");
-    ck_assert_str_eq(key_values(pinvoke, "BIN"), "/usr/local/bin/mta-preflight");
+    ck_assert_str_eq(key_values(pinvoke, "BIN"), "/usr/local/sbin/mta-preflight");
     ck_assert_str_eq(key_values(slurp(fmt("%s/lib/mta-preflight/dpkg-status", root)), "RUNDIR"),
                      "/run/mta-preflight");
     ck_assert_str_eq(key_values(slurp(fmt("%s/share/mta-preflight/systemd/mta-preflight.service", root)),
                                 "ExecStart"),
-                     "/usr/local/bin/mta-preflight --state /var/lib/mta-preflight/state.json --quiet");
+                     "/usr/local/sbin/mta-preflight --state /var/lib/mta-preflight/state.json --quiet");
 
     /* The README quotes these lines as they are installed with PREFIX=/usr/local. */
     const char *readme = slurp("README.md");
@@ -310,10 +310,10 @@ START_TEST(make_install_and_uninstall)
     ck_assert_msg(run(&out, &err, fmt("%s install", make)) == 0, "make install: %s", err);
     for (size_t i = 0; i < NINSTALLED; i++)
         ck_assert_msg(exists(fmt("%s/usr/%s", stage, installed[i])), "'%s' not installed", installed[i]);
-    ck_assert(exists(fmt("%s/usr/bin/mta-preflight", stage)));
+    ck_assert(exists(fmt("%s/usr/sbin/mta-preflight", stage)));
     ck_assert_str_eq(key_values(slurp(fmt("%s/usr/share/mta-preflight/systemd/mta-preflight-textfile.service", stage)),
                                 "ExecStart"),
-                     "/usr/bin/mta-preflight --format prometheus --output "
+                     "/usr/sbin/mta-preflight --format prometheus --output "
                      "/var/lib/prometheus/node-exporter/mta_preflight.prom");
     ck_assert(!exists(fmt("%s/etc", stage)));
 
@@ -334,9 +334,9 @@ START_TEST(systemd_units_verify)
         return;
     struct inst in;
     inst_make(&in, "integ-systemd");
-    /* verify runs 'man' for Documentation=man:mta-preflight(1): give it the page. */
+    /* verify runs 'man' for Documentation=man:mta-preflight(8): give it the page. */
     char *man = fmt("%s/share/man", in.prefix);
-    ck_assert_int_eq(run(NULL, NULL, fmt("mkdir -p '%s/man1' && cp auditor/mta-preflight.1 '%s/man1/'", man, man)), 0);
+    ck_assert_int_eq(run(NULL, NULL, fmt("mkdir -p '%s/man8' && cp auditor/mta-preflight.8 '%s/man8/'", man, man)), 0);
     const char *dir = fmt("%s/systemd", in.share);
     const char *verify = fmt("cd '%s' && MANPATH='%s' SYSTEMD_LOG_COLOR=0 systemd-analyze verify mta-preflight.timer "
                              "mta-preflight.service mta-preflight-textfile.timer mta-preflight-textfile.service",
@@ -484,9 +484,10 @@ START_TEST(cron_file_fields)
     ck_assert_str_eq(job.fields[3], "*");
     ck_assert_str_eq(job.fields[4], "*");
     ck_assert_str_eq(job.user, "root");
-    ck_assert_str_eq(job.command, fmt("test -d /run/systemd/system || { mkdir -p %s/var/lib/mta-preflight && %s "
-                                      "--state %s/var/lib/mta-preflight/state.json --quiet; }",
-                                      in.work, in.bin, in.work));
+    ck_assert_str_eq(job.command, fmt("test -d /run/systemd/system || test ! -x %s || { mkdir -p "
+                                      "%s/var/lib/mta-preflight && %s --state %s/var/lib/mta-preflight/state.json "
+                                      "--quiet; }",
+                                      in.bin, in.work, in.bin, in.work));
     /* cron turns % into a newline. */
     ck_assert_ptr_null(strchr(job.command, '%'));
     inst_done(&in);
@@ -525,6 +526,15 @@ START_TEST(cron_command_runs_as_cron_would)
     ck_assert_int_eq(run(&out, &err, fmt(SANDBOX " none '%s' %s", in.work, as_cron)), 2);
     ck_assert_str_eq(out, "");
     ck_assert_str_eq(err, "");
+
+    /* A removed package leaves the cron file (a conffile) until purge: without
+     * the program the line does nothing, and makes no state directory. */
+    ck_assert_int_eq(unlink(in.bin), 0);
+    ts_rmtree(fmt("%s/var", in.work));
+    ck_assert_int_eq(run(&out, &err, fmt(SANDBOX " none '%s' %s", in.work, as_cron)), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_str_eq(err, "");
+    ck_assert(!exists(fmt("%s/var/lib/mta-preflight", in.work)));
     inst_done(&in);
 }
 END_TEST
@@ -711,7 +721,7 @@ static bool apt_setup(const char *name, struct inst *in)
     in->prefix = fmt("%s/usr", in->work);
     in->share = fmt("%s/share/mta-preflight", in->prefix);
     in->libexec = fmt("%s/lib/mta-preflight", in->prefix);
-    in->bin = fmt("%s/bin/mta-preflight", in->prefix);
+    in->bin = fmt("%s/sbin/mta-preflight", in->prefix);
     char *out, *err;
     ck_assert_msg(run(&out, &err, fmt(APT_HOOK " setup '%s' '%s'", in->work, ts_bin())) == 0, "%s%s", out, err);
     apt_purge();

@@ -6,27 +6,46 @@
 #   sh auditor/integration/install.sh install|uninstall|list
 #
 # Environment: DESTDIR (staging root, default empty), PREFIX (/usr/local),
-# LOCALSTATEDIR (/var), RUNSTATEDIR (/run). A file NAME.in is copied with
-# @BINDIR@, @LIBEXECDIR@, @LOCALSTATEDIR@ and @RUNSTATEDIR@ replaced; other
-# files are copied as they are.
+# BINDIR (PREFIX/sbin, where the program is), LOCALSTATEDIR (/var),
+# RUNSTATEDIR (/run), LAYOUT (share or system, below); for LAYOUT=system also
+# SYSCONFDIR (/etc) and SYSTEMDUNITDIR (/lib/systemd/system). A file NAME.in
+# is copied with @BINDIR@, @LIBEXECDIR@, @LOCALSTATEDIR@ and @RUNSTATEDIR@
+# replaced; other files are copied as they are.
 #
-# Everything goes under PREFIX/share/mta-preflight/ except the two hook
-# scripts, which go to PREFIX/lib/mta-preflight/. Nothing is installed into
-# /etc: an administrator (or a distribution package) copies the snippets
-# there. 'uninstall' removes exactly the files 'install' writes and the
-# directories it made when they are left empty. 'list' prints the installed
-# paths, one a line.
+# LAYOUT=share (the default, what 'make install' does): everything goes under
+# PREFIX/share/mta-preflight/ except the two hook scripts, which go to
+# PREFIX/lib/mta-preflight/. Nothing is installed into /etc: an administrator
+# copies the snippets there.
+# LAYOUT=system (what the Debian package does): the files go where the
+# programs that read them look, so they are active once installed: the
+# units into SYSTEMDUNITDIR, the cron file into SYSCONFDIR/cron.d, the apt
+# and dpkg snippets into SYSCONFDIR/apt/apt.conf.d and
+# SYSCONFDIR/dpkg/dpkg.cfg.d, the hook scripts into PREFIX/lib/mta-preflight/;
+# the monitoring snippets, which need the administrator's choices, stay under
+# PREFIX/share/mta-preflight/.
+#
+# 'uninstall' removes exactly the files 'install' writes (same variables) and
+# the directories it made when they are left empty. 'list' prints the
+# installed paths, one a line.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 DESTDIR=${DESTDIR:-}
 PREFIX=${PREFIX:-/usr/local}
+BINDIR=${BINDIR:-$PREFIX/sbin}
 LOCALSTATEDIR=${LOCALSTATEDIR:-/var}
 RUNSTATEDIR=${RUNSTATEDIR:-/run}
+SYSCONFDIR=${SYSCONFDIR:-/etc}
+SYSTEMDUNITDIR=${SYSTEMDUNITDIR:-/lib/systemd/system}
+LAYOUT=${LAYOUT:-share}
+case "$LAYOUT" in
+share|system) ;;
+*) echo "install.sh: LAYOUT '$LAYOUT' is neither share nor system" >&2; exit 64 ;;
+esac
 
 # The paths end up in unit files, a crontab and shell scripts run as root:
 # allow only plain absolute paths so nothing needs quoting or escaping.
-for v in PREFIX LOCALSTATEDIR RUNSTATEDIR; do
+for v in PREFIX BINDIR LOCALSTATEDIR RUNSTATEDIR SYSCONFDIR SYSTEMDUNITDIR; do
     eval "p=\$$v"
     case "$p" in
     /*) ;;
@@ -46,14 +65,21 @@ libexec=$PREFIX/lib/mta-preflight
 
 # source (under this directory), installed path, mode
 files() {
+    if [ "$LAYOUT" = share ]; then
+        units=$share/systemd cron=$share/cron.d/mta-preflight
+        aptconf=$share/apt/99mta-preflight dpkgcfg=$share/dpkg/mta-preflight
+    else
+        units=$SYSTEMDUNITDIR cron=$SYSCONFDIR/cron.d/mta-preflight
+        aptconf=$SYSCONFDIR/apt/apt.conf.d/99mta-preflight dpkgcfg=$SYSCONFDIR/dpkg/dpkg.cfg.d/mta-preflight
+    fi
     cat <<LIST
-systemd/mta-preflight.service.in $share/systemd/mta-preflight.service 644
-systemd/mta-preflight.timer $share/systemd/mta-preflight.timer 644
-systemd/mta-preflight-textfile.service.in $share/systemd/mta-preflight-textfile.service 644
-systemd/mta-preflight-textfile.timer $share/systemd/mta-preflight-textfile.timer 644
-cron/mta-preflight.in $share/cron.d/mta-preflight 644
-apt/99mta-preflight.in $share/apt/99mta-preflight 644
-apt/dpkg-mta-preflight.in $share/dpkg/mta-preflight 644
+systemd/mta-preflight.service.in $units/mta-preflight.service 644
+systemd/mta-preflight.timer $units/mta-preflight.timer 644
+systemd/mta-preflight-textfile.service.in $units/mta-preflight-textfile.service 644
+systemd/mta-preflight-textfile.timer $units/mta-preflight-textfile.timer 644
+cron/mta-preflight.in $cron 644
+apt/99mta-preflight.in $aptconf 644
+apt/dpkg-mta-preflight.in $dpkgcfg 644
 apt/apt-pinvoke.in $libexec/apt-pinvoke 755
 apt/dpkg-status.in $libexec/dpkg-status 755
 prometheus/mta-preflight.rules.yml $share/prometheus/mta-preflight.rules.yml 644
@@ -63,7 +89,7 @@ LIST
 }
 
 subst() {
-    sed -e "s|@BINDIR@|$PREFIX/bin|g" -e "s|@LIBEXECDIR@|$libexec|g" \
+    sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@LIBEXECDIR@|$libexec|g" \
         -e "s|@LOCALSTATEDIR@|$LOCALSTATEDIR|g" -e "s|@RUNSTATEDIR@|$RUNSTATEDIR|g" "$1"
 }
 
@@ -84,6 +110,7 @@ uninstall)
     files | while read -r src dest mode; do
         rm -f "$DESTDIR$dest"
     done
+    # Only directories of our own: /etc/cron.d and the like are shared.
     for d in systemd cron.d apt dpkg prometheus icinga2 nrpe; do
         rmdir "$DESTDIR$share/$d" 2>/dev/null || true
     done

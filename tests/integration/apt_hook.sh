@@ -6,7 +6,7 @@
 #
 #   sh tests/integration/apt_hook.sh setup WORK BIN
 #       Install the integration files into WORK (PREFIX=WORK/usr,
-#       LOCALSTATEDIR=WORK/var, RUNSTATEDIR=WORK/run); WORK/usr/bin/mta-preflight
+#       LOCALSTATEDIR=WORK/var, RUNSTATEDIR=WORK/run); WORK/usr/sbin/mta-preflight
 #       is a link to BIN. Build the test packages into WORK/debs:
 #       exim4-mp-dummy (matches the exim4-* rule), mp-unrelated (matches no
 #       rule) and exim4-mp-broken (its postinst fails). Write two Postfix
@@ -61,8 +61,8 @@ setup)
     work=$2 bin=$3
     DESTDIR= PREFIX="$work/usr" LOCALSTATEDIR="$work/var" RUNSTATEDIR="$work/run" \
         sh "$top/auditor/integration/install.sh" install
-    mkdir -p "$work/usr/bin" "$work/debs" "$work/apt.conf.d"
-    ln -sf "$bin" "$work/usr/bin/mta-preflight"
+    mkdir -p "$work/usr/sbin" "$work/debs" "$work/apt.conf.d"
+    ln -sf "$bin" "$work/usr/sbin/mta-preflight"
     build_deb "$work" exim4-mp-dummy 0
     build_deb "$work" mp-unrelated 0
     build_deb "$work" exim4-mp-broken 1
