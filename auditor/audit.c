@@ -164,8 +164,7 @@ void audit_collect(const struct cli_options *opts, struct model_set *set, struct
     resolve_run(set, facts, opts, deadline);
 }
 
-/* audit_wall_ms - Unix time in milliseconds. */
-static long long audit_wall_ms(void)
+long long audit_wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -33,6 +33,10 @@ char *audit_render_report(const struct cli_options *opts, const struct model_set
  * atomically, else stdout). Returns 0, or -1 after saying why. */
 int audit_emit_report(const struct cli_options *opts, const char *out);
 
+/* audit_wall_ms - Unix time in milliseconds, for the "run" facts of every
+ * command's report. */
+long long audit_wall_ms(void);
+
 /* audit_run - the whole audit as the command line asked for it; prints the
  * report to stdout and returns the exit status of interface.md. */
 int audit_run(const struct cli_options *opts);

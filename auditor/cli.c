@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "auditor/audit.h"
@@ -90,17 +89,9 @@ static const char cli_help[] =
     "Exit status: 0 ok, 1 warning, 2 critical, 3 unknown, 64 usage error\n"
     "(3 with --format nagios, 0 with --hook).\n";
 
-/* cli_wall_ms - Unix time in milliseconds. */
-static long long cli_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int cli_identities(const struct cli_options *opts)
 {
-    long long started = cli_wall_ms();
+    long long started = audit_wall_ms();
     struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     char *hostname = cli_options_hostname(opts);
@@ -112,7 +103,7 @@ static int cli_identities(const struct cli_options *opts)
     if (!opts->no_exim && exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, &set, &diags) != 0)
         found = 1;
 
-    char *out = opts->format == CLI_FORMAT_JSON ? report_identities_json(&set, &diags, started, cli_wall_ms() - started)
+    char *out = opts->format == CLI_FORMAT_JSON ? report_identities_json(&set, &diags, started, audit_wall_ms() - started)
                                                 : report_identities_text(&set, &diags,
                                                                          term_use_color(opts->color, stdout));
     fputs(out, stdout);
