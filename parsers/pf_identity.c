@@ -336,10 +336,17 @@ static void pf_identity_enforce(struct pf_identity_run *run, const struct pf_sco
     pf_value_free(&v);
 }
 
-/* mail_owner in the service's scope: the user smtp(8) runs as, whose uid
- * "ip rule ... uidrange" sees (master.cf's unpriv column is not read). */
+/* The user smtp(8) runs as, whose uid "ip rule ... uidrange" sees: root
+ * when master.cf's unpriv field is "n" (master(8) then does not pass -u,
+ * and the daemon never drops to the mail owner), else mail_owner in the
+ * service's scope. */
 static void pf_identity_delivery_user(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id)
 {
+    if (sc->service->privileged) {
+        model_set_str(&id->delivery_user, "root");
+        model_origin_file(&id->delivery_user_origin, run->mastercf->path, sc->service->line);
+        return;
+    }
     struct pf_value v = PF_VALUE_INIT;
     if (pf_identity_get(run, sc, "mail_owner", &v) == 0) {
         bool dflt = v.from == PF_FROM_UNDEF || v.from == PF_FROM_DEFAULT;

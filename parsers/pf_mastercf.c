@@ -186,6 +186,7 @@ static void pf_mastercf_entry(struct pf_mastercf *m, const char *text, unsigned 
     svc->type = xstrdup(tok.items[1]);
     svc->command = xstrdup(tok.items[7]);
     svc->line = lineno;
+    svc->privileged = strcmp(tok.items[3], "n") == 0;
     pf_mastercf_options(svc, m->path, lineno, tok.items + 8, tok.n - 8, diags);
 
     char *key = xasprintf("%s/%s", svc->name, svc->type);

@@ -34,6 +34,7 @@ struct pf_service {
     char *type;
     char *command;   /* field 8 as written */
     unsigned line;   /* first line of the entry */
+    int privileged;  /* the unpriv field is "n": master(8) does not pass -u, the daemon keeps root */
     struct pf_override *overrides; /* in the order given; the last of a name wins */
     size_t noverrides, overrides_cap;
     struct pf_dict override_index; /* name -> index of its last -o (aux) */

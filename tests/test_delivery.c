@@ -298,6 +298,9 @@ struct pf_run {
     struct sink sink;
 };
 
+/* master.cf for the next pf_deliver(), when not pf_master_cf. */
+static const char *pf_deliver_master;
+
 /* One delivery by a private Postfix instance whose main.cf ends with lines;
  * audit_args are added to the audit's command line. With wait_log NULL the
  * receiver is waited for; otherwise the attempt is over once the mail log
@@ -332,7 +335,7 @@ static void pf_deliver(struct pf_run *r, const char *lines, const char *audit_ar
     ts_write_file(path, maincf);
     free(path);
     path = xasprintf("%s/master.cf", r->etc);
-    ts_write_file(path, pf_master_cf);
+    ts_write_file(path, pf_deliver_master ? pf_deliver_master : pf_master_cf);
     free(path);
     free(maincf);
     r->id = xasprintf("postfix:%s:smtp/unix", r->etc);
@@ -577,6 +580,37 @@ START_TEST(postfix_policy_rule_for_mail_owner)
     ck_assert_str_eq(r.sink.peer, "192.0.2.13");
     ck_assert_int_eq(jint(src, "uid"), uid);
     pf_run_free(&r);
+    destroy_hosts();
+}
+END_TEST
+
+/* master.cf's unpriv field "n" keeps smtp(8) as root: the uidrange rule
+ * for the mail owner does not apply, and mail leaves by root's rule. */
+START_TEST(postfix_policy_rule_unpriv_n)
+{
+    NEED(true, false);
+    build_hosts();
+    long uid = (long)getpwnam("postfix")->pw_uid;
+    SH("ip -n %s route add default via 192.0.2.1 src 192.0.2.13 table 102", ns_mx);
+    SH("ip -n %s route add default via 192.0.2.1 src 192.0.2.15 table 25", ns_mx);
+    SH("ip -n %s rule add priority 100 uidrange %ld-%ld table 102", ns_mx, uid, uid);
+    SH("ip -n %s rule add priority 200 ipproto tcp dport 25 table 25", ns_mx);
+    char *master = xstrdup(pf_master_cf);
+    char *smtp = strstr(master, "smtp      unix  -       -       n");
+    ck_assert_ptr_nonnull(smtp);
+    smtp[24] = 'n'; /* the unpriv column */
+    ck_assert(strncmp(smtp, "smtp      unix  -       n       n", 32) == 0);
+    pf_deliver_master = master;
+    struct pf_run r;
+    pf_deliver(&r, "inet_protocols = ipv4\nrelayhost = [198.51.100.1]\nsmtp_helo_name = out.example.test\n", NULL,
+               NULL);
+    pf_deliver_master = NULL;
+    json_object *src = jsource(r.audit, r.id, "ipv4");
+    assert_prediction("postfix smtp with unpriv n", &r.sink, src, jhelo(r.audit, r.id), r.maillog);
+    ck_assert_str_eq(r.sink.peer, "192.0.2.15");
+    ck_assert_int_eq(jint(src, "uid"), 0);
+    pf_run_free(&r);
+    free(master);
     destroy_hosts();
 }
 END_TEST
@@ -939,6 +973,7 @@ Suite *delivery_suite(void)
     tcase_add_test(pf, postfix_relay_literal);
     tcase_add_test(pf, postfix_connect_reads_the_live_banner);
     tcase_add_test(pf, postfix_relay_literal_ipv6);
+    tcase_add_test(pf, postfix_policy_rule_unpriv_n);
     tcase_add_test(pf, postfix_bind_local);
     tcase_add_test(pf, postfix_bind_not_local_falls_back);
     tcase_add_test(pf, postfix_bind_not_local_enforced);

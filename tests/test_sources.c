@@ -115,6 +115,20 @@ START_TEST(postfix_delivery_user)
     ck_assert_ptr_nonnull(strstr(origin, "master.cf"));
     free(u);
     free(origin);
+    /* unpriv "n": smtp(8) keeps root, whatever mail_owner says */
+    u = pf_user_of("myhostname = mail.example.test\nmail_owner = mailer\n",
+                   "pickup    unix  n       -       n       60      1       pickup\n"
+                   "smtp      unix  -       n       n       -       -       smtp\n", &origin);
+    ck_assert_str_eq(u, "root");
+    ck_assert_str_eq(origin, "master.cf:2");
+    free(u);
+    free(origin);
+    /* "y" and "-" drop to mail_owner */
+    u = pf_user_of("myhostname = mail.example.test\n",
+                   "smtp      unix  -       y       n       -       -       smtp\n", &origin);
+    ck_assert_str_eq(u, "postfix");
+    free(u);
+    free(origin);
 }
 END_TEST
 

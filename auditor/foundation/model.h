@@ -89,8 +89,9 @@ struct model_identity {
     bool nexthop_varies; /* transport or sender maps may route some mail elsewhere */
 
     char *delivery_user; /* the user the MTA's SMTP client runs as (Postfix mail_owner,
-                            Exim exim_user), or NULL when unknown; policy routing by
-                            uid applies to it */
+                            or root when master.cf's unpriv field is "n"; Exim the
+                            transport's user or exim_user), or NULL when unknown;
+                            policy routing by uid applies to it */
     struct model_origin delivery_user_origin; /* kind NONE when delivery_user is NULL */
 
     char *mailname;     /* a fully qualified name of this host that the MTA reads from
