@@ -104,6 +104,9 @@ unsigned sources_relay_port(const struct model_identity *id)
         n = sources_port_number(port);
     free(host);
     free(port);
+    /* A next hop without a port goes to the transport's own. */
+    if (!n)
+        n = sources_port_number(id->port);
     return n ? n : ROUTE_SMTP_PORT;
 }
 

@@ -44,7 +44,8 @@ void sources_probe(struct facts *facts, size_t index, const struct model_identit
 char *sources_relay_name(const struct model_identity *id);
 
 /* sources_relay_port - the TCP port the identity connects to: its relay's
- * port (a number or a service name), else 25. */
+ * port (a number or a service name), else the transport's port (model
+ * port: Postfix smtp_tcp_port, Exim the transport's port), else 25. */
 unsigned sources_relay_port(const struct model_identity *id);
 
 /* sources_refine - after a DNS round: ask the route again for every source

@@ -387,6 +387,16 @@ static void exim_identity_relay(struct model_identity *id, const struct exim_con
         }
     }
 
+    /* A host without its own port, the MX hosts of a dnslookup router
+     * included, is reached on the transport's port. */
+    if (portval && *portval && strcmp(portval, "smtp") != 0 && strcmp(portval, "25") != 0) {
+        if (strchr(portval, '$')) {
+            strlist_addf(&id->notes, "port is computed at delivery time (%s): the route is asked for port 25", portval);
+        } else {
+            model_set_str(&id->port, portval);
+            exim_identity_opt_origin(&id->port_origin, port);
+        }
+    }
     if (hosts && *hosts->value && exim_options_bool(override, false)) {
         size_t n;
         exim_identity_macro_notes(id, "hosts", hosts);

@@ -37,6 +37,7 @@ static const struct pf_default pf_defaults[] = {
     { "smtp_bind_address_enforce", "no" },
     { "smtp_fallback_relay", "$fallback_relay" },
     { "smtp_helo_name", "$myhostname" },
+    { "smtp_tcp_port", "smtp" },
     { "smtpd_banner", "$myhostname ESMTP $mail_name" },
     { "smtpd_service_name", "smtpd" },
     { "smtpd_tls_wrappermode", "no" },

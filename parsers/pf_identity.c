@@ -12,7 +12,9 @@
  *          parser never resolves): they count as no address, with a note.
  *   families inet_protocols; preference smtp_address_preference;
  *   enforce  smtp_bind_address_enforce.
- *   relay  see pf_relay.h.
+ *   relay  see pf_relay.h; port smtp_tcp_port (the port of a next hop
+ *          that names none), kept only when it is not the default.
+ *   user   mail_owner, or root when master.cf's unpriv field is "n".
  *   mailname  what a myorigin that names a file (Debian's /etc/mailname)
  *          holds, read once per instance in main.cf's scope (pf_mailname.h).
  * Values Postfix would refuse (bad myhostname, empty required parameters,
@@ -359,6 +361,20 @@ static void pf_identity_delivery_user(struct pf_identity_run *run, const struct 
     pf_value_free(&v);
 }
 
+/* smtp_tcp_port in the service's scope: the port of every next hop that
+ * names none (smtp_connect.c passes it as the default service), MX
+ * delivery included. Kept as written unless it is the default. */
+static void pf_identity_port(struct pf_identity_run *run, const struct pf_scope *sc, struct model_identity *id)
+{
+    struct pf_value v = PF_VALUE_INIT;
+    if (pf_identity_get(run, sc, "smtp_tcp_port", &v) == 0 && v.value && *v.value && strcmp(v.value, "smtp") != 0
+        && strcmp(v.value, "25") != 0) {
+        model_set_str(&id->port, v.value);
+        model_origin_copy(&id->port_origin, &v.origin);
+    }
+    pf_value_free(&v);
+}
+
 /* myhostname and mydomain as mail_params_init() checks them; returns
  * myhostname's value and origin in *mh. */
 static void pf_identity_myhostname(struct pf_identity_run *run, const struct pf_scope *sc, struct pf_value *mh)
@@ -479,6 +495,7 @@ static void pf_identity_service(struct pf_identity_run *run, const struct pf_ser
     pf_value_free(&ii);
 
     pf_identity_relay(run, &sc, svc, id, &mh);
+    pf_identity_port(run, &sc, id);
     pf_value_free(&mh);
 
     if (run->mailname) {

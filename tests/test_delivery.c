@@ -562,6 +562,32 @@ START_TEST(postfix_policy_rule_for_port_587)
 }
 END_TEST
 
+/* smtp_tcp_port is the port of a next hop that names none: a relayhost
+ * without port goes to 587, and the route question must say so. */
+START_TEST(postfix_smtp_tcp_port)
+{
+    NEED(true, false);
+    build_hosts();
+    SH("ip -n %s route add default via 192.0.2.1 src 192.0.2.15 table 25", ns_mx);
+    SH("ip -n %s route add default via 192.0.2.1 src 192.0.2.11 table 587", ns_mx);
+    SH("ip -n %s rule add priority 200 ipproto tcp dport 25 table 25", ns_mx);
+    SH("ip -n %s rule add priority 201 ipproto tcp dport 587 table 587", ns_mx);
+    struct pf_run r;
+    pf_deliver(&r,
+               "inet_protocols = ipv4\nrelayhost = [198.51.100.1]\nsmtp_tcp_port = submission\n"
+               "smtp_helo_name = out.example.test\n",
+               NULL, NULL);
+    json_object *src = jsource(r.audit, r.id, "ipv4");
+    assert_prediction("postfix smtp_tcp_port submission, relayhost without port", &r.sink, src, jhelo(r.audit, r.id),
+                      r.maillog);
+    ck_assert_str_eq(r.sink.peer, "192.0.2.11");
+    ck_assert_str_eq(r.sink.local, "198.51.100.1:587");
+    ck_assert_int_eq(jint(src, "port"), 587);
+    pf_run_free(&r);
+    destroy_hosts();
+}
+END_TEST
+
 START_TEST(postfix_policy_rule_for_mail_owner)
 {
     NEED(true, false);
@@ -979,6 +1005,7 @@ Suite *delivery_suite(void)
     tcase_add_test(pf, postfix_bind_not_local_enforced);
     tcase_add_test(pf, postfix_inet_interfaces_not_local);
     tcase_add_test(pf, postfix_policy_rule_for_port_587);
+    tcase_add_test(pf, postfix_smtp_tcp_port);
     tcase_add_test(pf, postfix_policy_rule_for_mail_owner);
     tcase_add_test(pf, postfix_relay_by_name);
     suite_add_tcase(s, pf);

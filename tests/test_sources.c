@@ -59,8 +59,40 @@ START_TEST(relay_host_and_port)
 }
 END_TEST
 
-/* One Postfix instance from main.cf and master.cf text; the first identity. */
-static char *pf_user_of(const char *maincf, const char *mastercf, char **origin)
+/* A next hop without a port goes to the transport's port; one with a port
+ * keeps it. */
+START_TEST(transport_port)
+{
+    static const struct {
+        const char *relay, *port;
+        unsigned want;
+    } cases[] = {
+        { NULL, "587", 587 },
+        { NULL, "submission", 587 },
+        { "[198.51.100.1]", "2525", 2525 },
+        { "[198.51.100.1]:465", "2525", 465 },
+        { "relay.example.net:26", "submission", 26 },
+        { NULL, "no-such-service", 25 },
+        { NULL, NULL, 25 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct model_identity id;
+        memset(&id, 0, sizeof(id));
+        id.relay = cases[i].relay ? xstrdup(cases[i].relay) : NULL;
+        id.port = cases[i].port ? xstrdup(cases[i].port) : NULL;
+        ck_assert_msg(sources_relay_port(&id) == cases[i].want, "%s / %s: port %u, expected %u",
+                      cases[i].relay ? cases[i].relay : "MX", cases[i].port ? cases[i].port : "-",
+                      sources_relay_port(&id), cases[i].want);
+        free(id.relay);
+        free(id.port);
+    }
+}
+END_TEST
+
+/* One Postfix instance from main.cf and master.cf text; the first
+ * identity's delivery user, its origin and (when port is not NULL) its
+ * transport port. */
+static char *pf_user_port_of(const char *maincf, const char *mastercf, char **origin, char **port)
 {
     char *dir = ts_tmpdir("src-pf");
     char *path = xasprintf("%s/main.cf", dir);
@@ -75,6 +107,8 @@ static char *pf_user_of(const char *maincf, const char *mastercf, char **origin)
     ck_assert_int_eq(pf_identity_load(dir, &host, &set, &diags), 1);
     ck_assert_uint_ge(set.n, 1);
     char *user = set.items[0].delivery_user ? xstrdup(set.items[0].delivery_user) : NULL;
+    if (port)
+        *port = set.items[0].port ? xstrdup(set.items[0].port) : NULL;
     char *shown = model_origin_tostr(&set.items[0].delivery_user_origin);
     /* main.cf:LINE without the temporary directory */
     if (shown && strncmp(shown, dir, strlen(dir)) == 0) {
@@ -88,6 +122,11 @@ static char *pf_user_of(const char *maincf, const char *mastercf, char **origin)
     ts_rmtree(dir);
     free(dir);
     return user;
+}
+
+static char *pf_user_of(const char *maincf, const char *mastercf, char **origin)
+{
+    return pf_user_port_of(maincf, mastercf, origin, NULL);
 }
 
 #define SMTP_LINE "smtp      unix  -       -       n       -       -       smtp\n"
@@ -132,7 +171,9 @@ START_TEST(postfix_delivery_user)
 }
 END_TEST
 
-static char *exim_user_of(const char *conf, char **origin)
+/* The first identity of an Exim configuration: its delivery user, the
+ * user's origin and (when port is not NULL) its transport port. */
+static char *exim_user_port_of(const char *conf, char **origin, char **port)
 {
     char *dir = ts_tmpdir("src-ex");
     char *path = xasprintf("%s/exim.conf", dir);
@@ -143,6 +184,8 @@ static char *exim_user_of(const char *conf, char **origin)
     ck_assert_int_eq(exim_identity_load(path, NULL, &host, &set, &diags), 1);
     ck_assert_uint_eq(set.n, 1);
     char *user = set.items[0].delivery_user ? xstrdup(set.items[0].delivery_user) : NULL;
+    if (port)
+        *port = set.items[0].port ? xstrdup(set.items[0].port) : NULL;
     char *o = model_origin_tostr(&set.items[0].delivery_user_origin);
     *origin = o ? xstrdup(strncmp(o, path, strlen(path)) == 0 ? o + strlen(path) : o) : NULL;
     free(o);
@@ -153,6 +196,61 @@ static char *exim_user_of(const char *conf, char **origin)
     free(path);
     return user;
 }
+
+static char *exim_user_of(const char *conf, char **origin)
+{
+    return exim_user_port_of(conf, origin, NULL);
+}
+
+/* The parsers' transport port: Postfix smtp_tcp_port (main.cf or -o),
+ * Exim the smtp transport's port (also for MX delivery); the default and
+ * an expansion give none. */
+START_TEST(transport_port_from_config)
+{
+    static const struct {
+        const char *maincf, *mastercf, *want;
+    } pf[] = {
+        { "myhostname = mail.example.test\n", SMTP_LINE, NULL },
+        { "myhostname = mail.example.test\nsmtp_tcp_port = 25\n", SMTP_LINE, NULL },
+        { "myhostname = mail.example.test\nsmtp_tcp_port = submission\n", SMTP_LINE, "submission" },
+        { "myhostname = mail.example.test\np = 2525\nsmtp_tcp_port = $p\n", SMTP_LINE, "2525" },
+        { "myhostname = mail.example.test\n",
+          "smtp      unix  -       -       n       -       -       smtp -o smtp_tcp_port=587\n", "587" },
+    };
+    for (size_t i = 0; i < sizeof(pf) / sizeof(pf[0]); i++) {
+        char *origin, *port;
+        free(pf_user_port_of(pf[i].maincf, pf[i].mastercf, &origin, &port));
+        if (pf[i].want)
+            ck_assert_msg(port && strcmp(port, pf[i].want) == 0, "postfix case %zu: port %s", i, port);
+        else
+            ck_assert_msg(!port, "postfix case %zu: port %s, expected none", i, port);
+        free(origin);
+        free(port);
+    }
+    static const struct {
+        const char *transport_lines, *want;
+    } ex[] = {
+        { "", NULL },
+        { "  port = smtp\n", NULL },
+        { "  port = 587\n", "587" },
+        { "  port = ${if eq{$domain}{x}{26}{25}}\n", NULL },
+    };
+    for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+        char *conf = xasprintf("primary_hostname = mail.example.test\nbegin routers\ndns:\n  driver = dnslookup\n"
+                               "  transport = t\nbegin transports\nt:\n  driver = smtp\n%s",
+                               ex[i].transport_lines);
+        char *origin, *port;
+        free(exim_user_port_of(conf, &origin, &port));
+        if (ex[i].want)
+            ck_assert_msg(port && strcmp(port, ex[i].want) == 0, "exim case %zu: port %s", i, port);
+        else
+            ck_assert_msg(!port, "exim case %zu: port %s, expected none", i, port);
+        free(origin);
+        free(port);
+        free(conf);
+    }
+}
+END_TEST
 
 START_TEST(exim_delivery_user)
 {
@@ -317,6 +415,8 @@ Suite *sources_suite(void)
     tcase_add_test(tc, relay_host_and_port);
     tcase_add_test(tc, postfix_delivery_user);
     tcase_add_test(tc, exim_delivery_user);
+    tcase_add_test(tc, transport_port);
+    tcase_add_test(tc, transport_port_from_config);
     tcase_add_test(tc, relay_addresses_in_the_first_round);
     tcase_add_test(tc, refine_after_the_relay_resolves);
     tcase_add_test(tc, literal_relay_is_the_target);

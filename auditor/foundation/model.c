@@ -122,6 +122,8 @@ static void model_identity_free(struct model_identity *id)
     model_origin_free(&id->preference_origin);
     free(id->relay);
     model_origin_free(&id->relay_origin);
+    free(id->port);
+    model_origin_free(&id->port_origin);
     free(id->delivery_user);
     model_origin_free(&id->delivery_user_origin);
     free(id->mailname);

@@ -87,6 +87,10 @@ struct model_identity {
     char *relay;        /* smarthost as "[host]:port", "host", "host:port", or NULL for MX delivery */
     struct model_origin relay_origin;
     bool nexthop_varies; /* transport or sender maps may route some mail elsewhere */
+    char *port;         /* the TCP port of a next hop that names none (MX delivery, a relay
+                           without port), as written: Postfix smtp_tcp_port, Exim the smtp
+                           transport's port; NULL when it is the default, smtp (25) */
+    struct model_origin port_origin; /* kind NONE when port is NULL */
 
     char *delivery_user; /* the user the MTA's SMTP client runs as (Postfix mail_owner,
                             or root when master.cf's unpriv field is "n"; Exim the
