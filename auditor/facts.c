@@ -141,6 +141,19 @@ void facts_lookups_drop(struct facts *facts, bool direct_only)
     facts->nlookups = w;
 }
 
+bool facts_mx_parse(const char *answer, unsigned *preference, const char **name)
+{
+    char *end;
+    if (!answer || answer[0] < '0' || answer[0] > '9')
+        return false;
+    unsigned long p = strtoul(answer, &end, 10);
+    if (*end != ' ' || p > 65535 || end[1] == '\0')
+        return false;
+    *preference = (unsigned)p;
+    *name = end + 1;
+    return true;
+}
+
 bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address)
 {
     if (!lookup || lookup->status != FACTS_OK)

@@ -49,7 +49,8 @@ enum facts_local { FACTS_LOCAL_UNKNOWN, FACTS_LOCAL_YES, FACTS_LOCAL_NO };
  * FACTS_CANARY_NAME) and for a reverse zone's name servers. FACTS_SOA is
  * asked of a source's reverse name (the zone it is in comes back in the
  * authority section). FACTS_MX is asked of the domains this host receives
- * mail for. */
+ * mail for and of a relay that the MTA looks up by MX; its answers read
+ * "PREFERENCE NAME" (facts_mx_parse). */
 enum facts_rrtype { FACTS_PTR, FACTS_A, FACTS_AAAA, FACTS_NS, FACTS_SOA, FACTS_MX };
 #define FACTS_CANARY_NAME "."
 
@@ -162,6 +163,9 @@ const struct facts_lookup *facts_lookup_find_direct(const struct facts *facts, c
 /* facts_lookups_drop - forget the direct lookups (direct_only), or every
  * lookup, so that the lookup plan asks them again. */
 void facts_lookups_drop(struct facts *facts, bool direct_only);
+/* facts_mx_parse - split an MX answer "PREFERENCE NAME" into its parts;
+ * false when it is not of that form. *name points into answer. */
+bool facts_mx_parse(const char *answer, unsigned *preference, const char **name);
 /* facts_lookup_has_address - the lookup is ok and one answer is address. */
 bool facts_lookup_has_address(const struct facts_lookup *lookup, const char *address);
 

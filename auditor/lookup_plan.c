@@ -131,11 +131,19 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
     lookup_plan_free(out);
     for (size_t i = 0; i < set->n; i++) {
         const struct model_identity *id = &set->items[i];
-        /* The relay's addresses: the route question goes to them (sources_refine). */
+        /* The relay's addresses: the route question goes to them
+         * (sources_refine). A relay found by MX: its MX and its own
+         * addresses (the fallback) first, the best MX target's next. */
         char *relay = sources_relay_name(id);
+        char *target = sources_relay_lookup_name(id, facts);
+        if (relay && id->relay_mx)
+            lookup_plan_add(out, facts, relay, FACTS_MX);
         for (int f = 0; relay && f < MODEL_NFAMILIES; f++)
-            if (verdict_family_used(id, facts, (enum model_family)f))
+            if (verdict_family_used(id, facts, (enum model_family)f)) {
                 lookup_plan_add(out, facts, relay, f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A);
+                lookup_plan_add(out, facts, target, f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A);
+            }
+        free(target);
         free(relay);
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             if (!verdict_family_used(id, facts, (enum model_family)f))

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auditor/foundation/hostname.h"
 #include "auditor/foundation/xalloc.h"
 #include "probes/route.h"
 
@@ -122,6 +123,30 @@ char *sources_relay_name(const struct model_identity *id)
     for (char *c = host; *c; c++)
         *c = (char)tolower((unsigned char)*c);
     return host;
+}
+
+char *sources_relay_lookup_name(const struct model_identity *id, const struct facts *facts)
+{
+    char *name = sources_relay_name(id);
+    if (!name || !id->relay_mx)
+        return name;
+    const struct facts_lookup *mx = facts_lookup_find(facts, name, FACTS_MX);
+    if (mx && (mx->status == FACTS_NXDOMAIN || mx->status == FACTS_NODATA))
+        return name; /* no MX: the MTA falls back to the name's own address */
+    const char *best = NULL;
+    unsigned best_pref = 0;
+    for (size_t i = 0; mx && mx->status == FACTS_OK && i < mx->answers.n; i++) {
+        unsigned pref;
+        const char *target;
+        if (!facts_mx_parse(mx->answers.items[i], &pref, &target) || strcmp(target, ".") == 0)
+            continue;
+        if (!best || pref < best_pref || (pref == best_pref && strcmp(target, best) < 0)) {
+            best = target;
+            best_pref = pref;
+        }
+    }
+    free(name);
+    return best ? hostname_normal(best) : NULL;
 }
 
 /* The relay's literal address of family, or NULL. free() it. */
@@ -324,7 +349,7 @@ size_t sources_refine(const struct model_set *set, struct facts *facts, const st
         if (src->identity >= set->n || sources_pick(&opts->route_targets, src->family))
             continue;
         const struct model_identity *id = &set->items[src->identity];
-        char *name = sources_relay_name(id);
+        char *name = sources_relay_lookup_name(id, facts);
         if (!name)
             continue;
         const struct facts_lookup *l =

@@ -4,7 +4,7 @@
  *
  * The question is the MTA's own: toward the relay's address when the
  * identity relays through a literal address (or, after DNS, through a name
- * whose A/AAAA is known), else toward the default target of the family
+ * whose A/AAAA is known: for a relay found by MX, its best MX target's), else toward the default target of the family
  * (--route-target overrides both); to the relay's TCP port (25 for MX
  * delivery); as the user the MTA's SMTP client runs as (Postfix mail_owner,
  * Exim exim_user), so that "ip rule" selectors on dport and uidrange apply.
@@ -43,14 +43,24 @@ void sources_probe(struct facts *facts, size_t index, const struct model_identit
  * at delivery time), lowercase; NULL otherwise. free() it. */
 char *sources_relay_name(const struct model_identity *id);
 
+/* sources_relay_lookup_name - the name whose A (IPv4) or AAAA (IPv6)
+ * answer holds the relay's address as the MTA finds it: the relay's name;
+ * with relay_mx (the MTA asks its MX first) the best MX target (lowest
+ * preference, then the first name in order) once facts holds the MX
+ * answer, or the name itself when it has no MX (NXDOMAIN, NODATA). NULL
+ * when there is no relay name, or the MX answer is not known yet, failed or
+ * is a null MX. free() it. */
+char *sources_relay_lookup_name(const struct model_identity *id, const struct facts *facts);
+
 /* sources_relay_port - the TCP port the identity connects to: its relay's
  * port (a number or a service name), else the transport's port (model
  * port: Postfix smtp_tcp_port, Exim the transport's port), else 25. */
 unsigned sources_relay_port(const struct model_identity *id);
 
 /* sources_refine - after a DNS round: ask the route again for every source
- * of an identity that relays through a host name whose A (IPv4) or AAAA
- * (IPv6) answer the facts now hold, toward the first address of the answer
+ * of an identity that relays through a host name whose address the facts
+ * now hold (the A (IPv4) or AAAA (IPv6) answer of sources_relay_lookup_name),
+ * toward the first address of the answer
  * (unless --route-target decides the target). The record is replaced in
  * place; a later round then asks the PTR of a new address. Returns how many
  * records changed. */

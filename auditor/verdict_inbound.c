@@ -71,15 +71,7 @@ void verdict_inbound_addresses(const struct listener *l, const struct facts *fac
 
 bool verdict_mx_parse(const char *answer, unsigned *preference, const char **name)
 {
-    char *end;
-    if (!answer || answer[0] < '0' || answer[0] > '9')
-        return false;
-    unsigned long p = strtoul(answer, &end, 10);
-    if (*end != ' ' || p > 65535 || end[1] == '\0')
-        return false;
-    *preference = (unsigned)p;
-    *name = end + 1;
-    return true;
+    return facts_mx_parse(answer, preference, name);
 }
 
 static enum verdict_banner verdict_banner_form(const struct listener_banner *b, const char *hostname)

@@ -356,6 +356,17 @@ static int exim_identity_router_uses(const struct exim_driver *r, const char *tn
     return 0;
 }
 
+/* A manualroute host written "name/MX" is looked up by its MX records
+ * (the Exim specification, "Format of the list of hosts"); the others by
+ * their A/AAAA. */
+static bool exim_identity_relay_mx(const char *relay)
+{
+    if (!relay || strchr(relay, '$'))
+        return false;
+    const char *slash = strchr(relay, '/');
+    return slash && strncasecmp(slash + 1, "mx", 2) == 0 && (slash[3] == '\0' || slash[3] == ':' || slash[3] == '/');
+}
+
 static void exim_identity_relay(struct model_identity *id, const struct exim_config *cfg,
                                 const struct exim_driver *t)
 {
@@ -604,6 +615,7 @@ int exim_identity_load(const char *config_file, const char *debian_dir, const st
         exim_identity_delivery_user(id, cfg, t);
         exim_identity_families(id, cfg, t);
         exim_identity_relay(id, cfg, t);
+        id->relay_mx = exim_identity_relay_mx(id->relay);
         if (exim_options_find(&t->opts, "socks_proxy"))
             strlist_add(&id->notes, "socks_proxy is set: connections go through a SOCKS proxy");
         const struct exim_option *fb = exim_options_find(&t->opts, "fallback_hosts");

@@ -395,6 +395,36 @@ static void pf_identity_myhostname(struct pf_identity_run *run, const struct pf_
     pf_value_free(&md);
 }
 
+/* Whether smtp(8) finds next hops in DNS (an unbracketed name by its MX):
+ * smtp_dns_support_level not "disabled" (when empty, disable_dns_lookups
+ * not yes) and smtp_host_lookup naming dns; else it uses the system's
+ * resolver (getaddrinfo: A/AAAA and /etc/hosts, no MX). */
+static bool pf_identity_dns_lookups(struct pf_identity_run *run, const struct pf_scope *sc)
+{
+    bool dns = true;
+    struct pf_value v = PF_VALUE_INIT;
+    if (pf_identity_get(run, sc, "smtp_dns_support_level", &v) == 0 && v.value && *v.value) {
+        dns = strcasecmp(v.value, "disabled") != 0;
+    } else {
+        struct pf_value d = PF_VALUE_INIT;
+        if (pf_identity_get(run, sc, "disable_dns_lookups", &d) == 0 && d.value)
+            dns = pf_identity_bool(d.value) != 1;
+        pf_value_free(&d);
+    }
+    pf_value_free(&v);
+    struct pf_value h = PF_VALUE_INIT;
+    if (dns && pf_identity_get(run, sc, "smtp_host_lookup", &h) == 0 && h.value) {
+        char *copy = xstrdup(h.value), *save = NULL;
+        dns = false;
+        for (char *w = strtok_r(copy, " \t\r\n,", &save); w; w = strtok_r(NULL, " \t\r\n,", &save))
+            if (strcasecmp(w, "dns") == 0)
+                dns = true;
+        free(copy);
+    }
+    pf_value_free(&h);
+    return dns;
+}
+
 static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope *sc, const struct pf_service *svc,
                               struct model_identity *id, const struct pf_value *mh)
 {
@@ -406,6 +436,7 @@ static void pf_identity_relay(struct pf_identity_run *run, const struct pf_scope
     if (c && c->nexthop) {
         id->relay = xstrdup(c->nexthop);
         model_origin_copy(&id->relay_origin, &c->origin);
+        id->relay_mx = c->nexthop[0] != '[' && pf_identity_dns_lookups(run, sc);
     }
     if (is_def && is_rel) {
         const char *a = r->def.nexthop ? r->def.nexthop : "";

@@ -641,6 +641,40 @@ START_TEST(postfix_policy_rule_unpriv_n)
 }
 END_TEST
 
+/* relayhost without brackets: Postfix asks its MX and delivers to the MX
+ * target (198.51.100.1), not to the name's own A (198.51.100.2); a rule
+ * by destination gives the two different sources. */
+START_TEST(postfix_relay_by_mx)
+{
+    NEED(true, false);
+    build_hosts();
+    static const char zone[] = "$TTL 300\n@ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n"
+                               "@ IN NS ns.example.test.\nns IN A 198.51.100.1\nrelay IN MX 10 mx.example.test.\n"
+                               "relay IN A 198.51.100.2\nmx IN A 198.51.100.1\nout IN A 192.0.2.14\n";
+    const struct nsd_zone zones[] = { { "example.test", zone } };
+    struct nsd_harness_opts where = { ns_net, "198.51.100.1", 53 };
+    struct nsd_harness nsd;
+    if (nsd_harness_start(&nsd, zones, 1, &where) != 0) {
+        destroy_hosts();
+        ck_abort_msg("nsd in namespace: %s", nsd.error);
+    }
+    SH("mkdir -p /etc/netns/%s && echo 'nameserver 198.51.100.1' > /etc/netns/%s/resolv.conf", ns_mx, ns_mx);
+    SH("ip -n %s route add default via 192.0.2.1 src 192.0.2.14 table 61", ns_mx);
+    SH("ip -n %s rule add priority 100 to 198.51.100.1 table 61", ns_mx);
+    struct pf_run r;
+    pf_deliver(&r, "inet_protocols = ipv4\nrelayhost = relay.example.test\nsmtp_helo_name = out.example.test\n",
+               "--dns-server 198.51.100.1 --timeout 2", NULL);
+    nsd_harness_stop(&nsd);
+    json_object *src = jsource(r.audit, r.id, "ipv4");
+    assert_prediction("postfix relayhost relay.example.test (MX 10 mx.example.test, A 198.51.100.1)", &r.sink, src,
+                      jhelo(r.audit, r.id), r.maillog);
+    ck_assert_str_eq(r.sink.peer, "192.0.2.14");
+    ck_assert_str_eq(jstr(src, "target"), "198.51.100.1");
+    pf_run_free(&r);
+    destroy_hosts();
+}
+END_TEST
+
 START_TEST(postfix_relay_by_name)
 {
     NEED(true, false);
@@ -1008,6 +1042,7 @@ Suite *delivery_suite(void)
     tcase_add_test(pf, postfix_smtp_tcp_port);
     tcase_add_test(pf, postfix_policy_rule_for_mail_owner);
     tcase_add_test(pf, postfix_relay_by_name);
+    tcase_add_test(pf, postfix_relay_by_mx);
     suite_add_tcase(s, pf);
 
     TCase *ex = tcase_create("exim");

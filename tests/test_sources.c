@@ -324,6 +324,158 @@ START_TEST(relay_addresses_in_the_first_round)
 }
 END_TEST
 
+/* plan_has - the plan asks (name, type). */
+static bool plan_has(const struct lookup_plan *plan, const char *name, enum facts_rrtype type)
+{
+    for (size_t i = 0; i < plan->n; i++)
+        if (plan->items[i].type == type && strcmp(plan->items[i].name, name) == 0 && !plan->items[i].server)
+            return true;
+    return false;
+}
+
+/* A relay the MTA finds by MX (Postfix without brackets): its MX and its
+ * own A in the first round, the best MX target's A once the MX is known;
+ * the route then goes to that target. No MX: the name's own address. */
+START_TEST(relay_by_mx)
+{
+    struct model_set set = MODEL_SET_INIT;
+    struct facts facts = FACTS_INIT;
+    relay_identity(&set, MODEL_FAMILY_BIT(MODEL_IPV4));
+    free(set.items[0].relay);
+    set.items[0].relay = xstrdup("relay.example.test");
+    set.items[0].relay_mx = true;
+    struct lookup_plan plan = LOOKUP_PLAN_INIT;
+    lookup_plan_next(&set, &facts, &plan);
+    ck_assert(plan_has(&plan, "relay.example.test", FACTS_MX));
+    ck_assert(plan_has(&plan, "relay.example.test", FACTS_A));
+    ck_assert_ptr_null(sources_relay_lookup_name(&set.items[0], &facts));
+
+    const char *mx[] = { "20 b.example.test", "10 mx2.example.test", "10 MX1.example.test." };
+    facts_lookup_set(&facts, "relay.example.test", FACTS_MX, FACTS_OK, mx, 3, 1);
+    const char *own[] = { "127.0.0.9" };
+    facts_lookup_set(&facts, "relay.example.test", FACTS_A, FACTS_OK, own, 1, 1);
+    char *name = sources_relay_lookup_name(&set.items[0], &facts);
+    ck_assert_str_eq(name, "mx1.example.test");
+    free(name);
+    lookup_plan_next(&set, &facts, &plan);
+    ck_assert(plan_has(&plan, "mx1.example.test", FACTS_A));
+    ck_assert(!plan_has(&plan, "mx2.example.test", FACTS_A));
+    ck_assert(!plan_has(&plan, "relay.example.test", FACTS_MX));
+
+    struct cli_options opts;
+    memset(&opts, 0, sizeof(opts));
+    struct iface_list ifaces = IFACE_LIST_INIT;
+    sources_probe(&facts, 0, &set.items[0], MODEL_IPV4, &opts, &ifaces);
+    /* The name's own A is not where the mail goes. */
+    ck_assert_uint_eq(sources_refine(&set, &facts, &opts), 0);
+    const char *target[] = { "127.0.0.1" };
+    facts_lookup_set(&facts, "mx1.example.test", FACTS_A, FACTS_OK, target, 1, 1);
+    ck_assert_uint_eq(sources_refine(&set, &facts, &opts), 1);
+    ck_assert_str_eq(facts.sources[0].target, "127.0.0.1");
+    facts_free(&facts);
+
+    /* No MX (NODATA): the name's own address. A failed MX lookup or a
+     * null MX: no target. */
+    static const enum facts_status none[] = { FACTS_NODATA, FACTS_NXDOMAIN };
+    for (size_t i = 0; i < 2; i++) {
+        struct facts f = FACTS_INIT;
+        facts_lookup_set(&f, "relay.example.test", FACTS_MX, none[i], NULL, 0, 1);
+        name = sources_relay_lookup_name(&set.items[0], &f);
+        ck_assert_str_eq(name, "relay.example.test");
+        free(name);
+        facts_free(&f);
+    }
+    struct facts f = FACTS_INIT;
+    facts_lookup_set(&f, "relay.example.test", FACTS_MX, FACTS_SERVFAIL, NULL, 0, 1);
+    ck_assert_ptr_null(sources_relay_lookup_name(&set.items[0], &f));
+    facts_free(&f);
+    f = (struct facts)FACTS_INIT;
+    const char *null_mx[] = { "0 ." };
+    facts_lookup_set(&f, "relay.example.test", FACTS_MX, FACTS_OK, null_mx, 1, 1);
+    ck_assert_ptr_null(sources_relay_lookup_name(&set.items[0], &f));
+    facts_free(&f);
+    /* Without relay_mx (a bracketed name, DNS lookups off): the name. */
+    set.items[0].relay_mx = false;
+    name = sources_relay_lookup_name(&set.items[0], &facts);
+    ck_assert_str_eq(name, "relay.example.test");
+    free(name);
+    lookup_plan_free(&plan);
+    model_set_free(&set);
+}
+END_TEST
+
+/* Which relays the parsers look up by MX: Postfix's unbracketed names
+ * while DNS lookups are on, Exim's "/MX" hosts. */
+START_TEST(relay_mx_from_config)
+{
+    static const struct {
+        const char *maincf;
+        bool mx;
+    } pf[] = {
+        { "relayhost = relay.example.test\n", true },
+        { "relayhost = relay.example.test:587\n", true },
+        { "relayhost = [relay.example.test]\n", false },
+        { "relayhost = [192.0.2.1]:587\n", false },
+        { "relayhost = relay.example.test\nsmtp_dns_support_level = disabled\n", false },
+        { "relayhost = relay.example.test\ndisable_dns_lookups = yes\n", false },
+        { "relayhost = relay.example.test\ndisable_dns_lookups = yes\nsmtp_dns_support_level = enabled\n", true },
+        { "relayhost = relay.example.test\nsmtp_host_lookup = native\n", false },
+        { "relayhost = relay.example.test\nsmtp_host_lookup = native, dns\n", true },
+        { "\n", false },
+    };
+    for (size_t i = 0; i < sizeof(pf) / sizeof(pf[0]); i++) {
+        char *main_cf = xasprintf("myhostname = mail.example.test\n%s", pf[i].maincf);
+        char *dir = ts_tmpdir("src-mx");
+        char *path = xasprintf("%s/main.cf", dir);
+        ts_write_file(path, main_cf);
+        free(path);
+        path = xasprintf("%s/master.cf", dir);
+        ts_write_file(path, SMTP_LINE);
+        free(path);
+        struct model_set set = MODEL_SET_INIT;
+        struct diag_list diags = DIAG_LIST_INIT;
+        struct model_host host = { .hostname = "mail.example.test" };
+        ck_assert_int_eq(pf_identity_load(dir, &host, &set, &diags), 1);
+        ck_assert_msg(set.items[0].relay_mx == pf[i].mx, "%s: relay_mx %d", pf[i].maincf, set.items[0].relay_mx);
+        model_set_free(&set);
+        diag_list_free(&diags);
+        ts_rmtree(dir);
+        free(dir);
+        free(main_cf);
+    }
+    static const struct {
+        const char *route;
+        bool mx;
+    } ex[] = {
+        { "* relay.example.test", false },
+        { "* relay.example.test/MX", true },
+        { "* relay.example.test/mx", true },
+        { "* relay.example.test/mxother", false },
+        { "* 192.0.2.1", false },
+    };
+    for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+        char *conf = xasprintf("primary_hostname = mail.example.test\nbegin routers\nr:\n  driver = manualroute\n"
+                               "  route_list = %s\n  transport = t\nbegin transports\nt:\n  driver = smtp\n",
+                               ex[i].route);
+        char *dir = ts_tmpdir("src-exmx");
+        char *path = xasprintf("%s/exim.conf", dir);
+        ts_write_file(path, conf);
+        struct model_set set = MODEL_SET_INIT;
+        struct diag_list diags = DIAG_LIST_INIT;
+        struct model_host host = { .hostname = "mail.example.test" };
+        ck_assert_int_eq(exim_identity_load(path, NULL, &host, &set, &diags), 1);
+        ck_assert_msg(set.items[0].relay_mx == ex[i].mx, "%s: relay_mx %d (relay %s)", ex[i].route,
+                      set.items[0].relay_mx, set.items[0].relay);
+        model_set_free(&set);
+        diag_list_free(&diags);
+        ts_rmtree(dir);
+        free(dir);
+        free(path);
+        free(conf);
+    }
+}
+END_TEST
+
 START_TEST(refine_after_the_relay_resolves)
 {
     struct model_set set = MODEL_SET_INIT;
@@ -418,6 +570,8 @@ Suite *sources_suite(void)
     tcase_add_test(tc, transport_port);
     tcase_add_test(tc, transport_port_from_config);
     tcase_add_test(tc, relay_addresses_in_the_first_round);
+    tcase_add_test(tc, relay_by_mx);
+    tcase_add_test(tc, relay_mx_from_config);
     tcase_add_test(tc, refine_after_the_relay_resolves);
     tcase_add_test(tc, literal_relay_is_the_target);
     suite_add_tcase(s, tc);

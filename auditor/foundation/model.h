@@ -86,6 +86,8 @@ struct model_identity {
 
     char *relay;        /* smarthost as "[host]:port", "host", "host:port", or NULL for MX delivery */
     struct model_origin relay_origin;
+    bool relay_mx;      /* the relay's name is looked up as MX first, its A/AAAA only when it
+                           has none (Postfix without [ ] while DNS lookups are on, Exim /MX) */
     bool nexthop_varies; /* transport or sender maps may route some mail elsewhere */
     char *port;         /* the TCP port of a next hop that names none (MX delivery, a relay
                            without port), as written: Postfix smtp_tcp_port, Exim the smtp
