@@ -30,11 +30,12 @@
 /* The value column of the block layout: two spaces, the widest header, two. */
 #define RI_LABEL_COLS 15
 
-enum { RI_COL_TRANSPORT, RI_COL_EHLO, RI_COL_IPV4, RI_COL_IPV6, RI_COL_FAMILIES, RI_COL_PREFER, RI_COL_RELAY,
-       RI_NCOLS };
+/* The table's columns. Families have none: a family that is off shows as
+ * "(off)" in its source column. */
+enum { RI_COL_TRANSPORT, RI_COL_EHLO, RI_COL_IPV4, RI_COL_IPV6, RI_COL_PREFER, RI_COL_RELAY, RI_NCOLS };
 
-static const char *const ri_headers[RI_NCOLS] = {"TRANSPORT", "EHLO NAME", "IPV4 SOURCE", "IPV6 SOURCE",
-                                                  "FAMILIES",  "PREFER",    "RELAY"};
+static const char *const ri_headers[RI_NCOLS] = {"TRANSPORT", "EHLO NAME", "IPV4 SOURCE", "IPV6 SOURCE", "PREFER",
+                                                  "RELAY"};
 
 static char *ri_escaped(const char *s)
 {
@@ -168,7 +169,8 @@ static void ri_flush(struct strbuf *sb, struct strbuf *line, size_t indent)
     strbuf_reset(line);
 }
 
-/* What configuration says about the source of one family, in a few words. */
+/* What configuration says about the source of one family, in a word or an
+ * address; where it comes from is on the lines under the table. */
 static char *ri_source_cell(const struct model_identity *id, enum model_family f)
 {
     if (!(id->families & MODEL_FAMILY_BIT(f)))
@@ -176,32 +178,15 @@ static char *ri_source_cell(const struct model_identity *id, enum model_family f
     const struct model_bind *b = &id->bind[f];
     switch (b->how) {
     case MODEL_BIND_PARAM:
-        return ri_escaped(b->address);
     case MODEL_BIND_INET_INTERFACES:
-    {
-        struct strbuf sb = STRBUF_INIT;
-        term_escape(&sb, b->address);
-        strbuf_adds(&sb, " (inet_interfaces)");
-        return strbuf_detach(&sb);
-    }
+        return ri_escaped(b->address);
     case MODEL_BIND_DYNAMIC:
         return xstrdup("dynamic");
     case MODEL_BIND_WILDCARD:
     case MODEL_BIND_NONE:
         break;
     }
-    return xstrdup("kernel's choice");
-}
-
-static char *ri_families_cell(const struct model_identity *id)
-{
-    if ((id->families & MODEL_FAMILY_BIT(MODEL_IPV4)) && (id->families & MODEL_FAMILY_BIT(MODEL_IPV6)))
-        return xstrdup("ipv4+ipv6");
-    if (id->families & MODEL_FAMILY_BIT(MODEL_IPV4))
-        return xstrdup("ipv4");
-    if (id->families & MODEL_FAMILY_BIT(MODEL_IPV6))
-        return xstrdup("ipv6");
-    return xstrdup("none");
+    return xstrdup("kernel");
 }
 
 static void ri_row(const struct model_identity *id, char *cells[RI_NCOLS])
@@ -226,9 +211,8 @@ static void ri_row(const struct model_identity *id, char *cells[RI_NCOLS])
         cells[RI_COL_EHLO] = ri_escaped(id->helo_name);
     cells[RI_COL_IPV4] = ri_source_cell(id, MODEL_IPV4);
     cells[RI_COL_IPV6] = ri_source_cell(id, MODEL_IPV6);
-    cells[RI_COL_FAMILIES] = ri_families_cell(id);
     cells[RI_COL_PREFER] = xstrdup(model_preference_tostr(id->preference));
-    cells[RI_COL_RELAY] = id->relay ? ri_escaped(id->relay) : xstrdup("direct (MX)");
+    cells[RI_COL_RELAY] = id->relay ? ri_escaped(id->relay) : xstrdup("direct");
 }
 
 static void ri_pad(struct strbuf *sb, const char *s, size_t width)
@@ -242,7 +226,9 @@ static void ri_pad(struct strbuf *sb, const char *s, size_t width)
  * continuation lines start under it. */
 #define RI_DETAIL_INDENT 17
 
-static void ri_origin_line(struct strbuf *sb, const char *what, const struct model_origin *o, bool color)
+/* ri_origin_line - "what  ORIGIN", with why in parentheses when given. */
+static void ri_origin_why(struct strbuf *sb, const char *what, const struct model_origin *o, const char *why,
+                          bool color)
 {
     char *origin = model_origin_tostr(o);
     if (!origin)
@@ -250,9 +236,16 @@ static void ri_origin_line(struct strbuf *sb, const char *what, const struct mod
     struct strbuf line = STRBUF_INIT;
     strbuf_addf(&line, "    %s%-12s%s ", color ? RI_DIM : "", what, color ? RI_RESET : "");
     term_escape(&line, origin);
+    if (why)
+        strbuf_addf(&line, " (%s)", why);
     ri_flush(sb, &line, RI_DETAIL_INDENT);
     strbuf_release(&line);
     free(origin);
+}
+
+static void ri_origin_line(struct strbuf *sb, const char *what, const struct model_origin *o, bool color)
+{
+    ri_origin_why(sb, what, o, NULL, color);
 }
 
 static void ri_details(struct strbuf *sb, const struct model_identity *id, bool color)
@@ -276,7 +269,9 @@ static void ri_details(struct strbuf *sb, const struct model_identity *id, bool 
             strbuf_adds(&line, "  (computed at delivery time)");
             ri_flush(sb, &line, RI_DETAIL_INDENT);
         }
-        ri_origin_line(sb, label, &b->origin, color);
+        /* The table shows the address alone: say that Postfix took it from
+         * inet_interfaces, not from a bind setting. */
+        ri_origin_why(sb, label, &b->origin, b->how == MODEL_BIND_INET_INTERFACES ? "inet_interfaces" : NULL, color);
         free(label);
     }
     ri_origin_line(sb, "families", &id->families_origin, color);
@@ -312,26 +307,95 @@ static void ri_blocks(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, 
     strbuf_release(&line);
 }
 
+/* ri_total - columns of a table row: the indent, the shown columns and two
+ * spaces between each. */
+static size_t ri_total(const size_t width[RI_NCOLS], const bool hoisted[RI_NCOLS])
+{
+    size_t total = 0;
+    for (int c = 0; c < RI_NCOLS; c++)
+        if (!hoisted[c])
+            total += width[c] + 2;
+    return total;
+}
+
+/* ri_rows - the lines of hoisted columns (one value shared by every row),
+ * then the header and the rows of the other columns; frees the cells. */
 static void ri_rows(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, const size_t width[RI_NCOLS],
-                    bool color);
+                    const bool hoisted[RI_NCOLS], bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    int last = 0;
+    for (int c = 0; c < RI_NCOLS; c++) {
+        if (!hoisted[c]) {
+            last = c;
+            continue;
+        }
+        strbuf_addf(&line, "  %s%s%s", color ? RI_BOLD : "", ri_headers[c], color ? RI_RESET : "");
+        for (size_t n = 2 + strlen(ri_headers[c]); n < RI_LABEL_COLS; n++)
+            strbuf_addc(&line, ' ');
+        strbuf_addf(&line, "%s  (every transport)", cells[0][c]);
+        ri_flush(sb, &line, RI_LABEL_COLS);
+    }
+    strbuf_release(&line);
+    strbuf_addf(sb, "  %s", color ? RI_BOLD : "");
+    for (int c = 0; c < RI_NCOLS; c++)
+        if (!hoisted[c])
+            ri_pad(sb, ri_headers[c], c < last ? width[c] + 2 : 0);
+    strbuf_addf(sb, "%s\n", color ? RI_RESET : "");
+    for (size_t r = 0; r < rows; r++) {
+        strbuf_adds(sb, "  ");
+        for (int c = 0; c < RI_NCOLS; c++) {
+            if (!hoisted[c])
+                ri_pad(sb, cells[r][c], c < last ? width[c] + 2 : 0);
+            free(cells[r][c]);
+        }
+        strbuf_addc(sb, '\n');
+    }
+}
+
+/* ri_layout - the cells as a table when it fits RI_WIDTH columns, else as
+ * blocks; frees the cells. A table too wide with all its columns loses,
+ * widest first, the columns whose value is the same in every row (when
+ * there are two rows or more): each is shown once, on a line above it. */
+static void ri_layout(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, bool color)
+{
+    size_t width[RI_NCOLS];
+    bool same[RI_NCOLS], hoisted[RI_NCOLS];
+    for (int c = 0; c < RI_NCOLS; c++) {
+        width[c] = strlen(ri_headers[c]);
+        same[c] = rows > 1 && c != RI_COL_TRANSPORT;
+        hoisted[c] = false;
+        for (size_t r = 0; r < rows; r++) {
+            size_t cols = ri_cols(cells[r][c], strlen(cells[r][c]));
+            if (cols > width[c])
+                width[c] = cols;
+            if (r && strcmp(cells[r][c], cells[0][c]) != 0)
+                same[c] = false;
+        }
+    }
+    while (ri_total(width, hoisted) > RI_WIDTH) {
+        int widest = -1;
+        for (int c = 0; c < RI_NCOLS; c++)
+            if (same[c] && !hoisted[c] && (widest < 0 || width[c] > width[widest]))
+                widest = c;
+        if (widest < 0) {
+            ri_blocks(sb, cells, rows, color);
+            return;
+        }
+        hoisted[widest] = true;
+    }
+    ri_rows(sb, cells, rows, width, hoisted, color);
+}
 
 static void ri_table(struct strbuf *sb, const struct model_set *set, const struct model_config *cfg, bool color)
 {
-    size_t width[RI_NCOLS];
-    for (int c = 0; c < RI_NCOLS; c++)
-        width[c] = strlen(ri_headers[c]);
     size_t rows = 0;
-    char *(*cells)[RI_NCOLS] = xcalloc(set->n, sizeof(*cells));
+    char *(*cells)[RI_NCOLS] = xcalloc(set->n ? set->n : 1, sizeof(*cells));
     for (size_t i = 0; i < set->n; i++) {
         const struct model_identity *id = &set->items[i];
         if (cfg && (id->mta != cfg->mta || strcmp(id->config, cfg->path) != 0))
             continue;
         ri_row(id, cells[rows]);
-        for (int c = 0; c < RI_NCOLS; c++) {
-            size_t cols = ri_cols(cells[rows][c], strlen(cells[rows][c]));
-            if (cols > width[c])
-                width[c] = cols;
-        }
         rows++;
     }
     if (rows == 0) {
@@ -339,13 +403,7 @@ static void ri_table(struct strbuf *sb, const struct model_set *set, const struc
         free(cells);
         return;
     }
-    size_t total = 2;
-    for (int c = 0; c < RI_NCOLS; c++)
-        total += width[c] + (c + 1 < RI_NCOLS ? 2 : 0);
-    if (total > RI_WIDTH)
-        ri_blocks(sb, cells, rows, color);
-    else
-        ri_rows(sb, cells, rows, width, color);
+    ri_layout(sb, cells, rows, color);
     free(cells);
     strbuf_addc(sb, '\n');
     for (size_t i = 0; i < set->n; i++) {
@@ -353,24 +411,6 @@ static void ri_table(struct strbuf *sb, const struct model_set *set, const struc
         if (cfg && (id->mta != cfg->mta || strcmp(id->config, cfg->path) != 0))
             continue;
         ri_details(sb, id, color);
-    }
-}
-
-/* ri_rows - the header and the rows of the table; frees the cells. */
-static void ri_rows(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, const size_t width[RI_NCOLS],
-                    bool color)
-{
-    strbuf_addf(sb, "  %s", color ? RI_BOLD : "");
-    for (int c = 0; c < RI_NCOLS; c++)
-        ri_pad(sb, ri_headers[c], c + 1 < RI_NCOLS ? width[c] + 2 : 0);
-    strbuf_addf(sb, "%s\n", color ? RI_RESET : "");
-    for (size_t r = 0; r < rows; r++) {
-        strbuf_adds(sb, "  ");
-        for (int c = 0; c < RI_NCOLS; c++) {
-            ri_pad(sb, cells[r][c], c + 1 < RI_NCOLS ? width[c] + 2 : 0);
-            free(cells[r][c]);
-        }
-        strbuf_addc(sb, '\n');
     }
 }
 
