@@ -13,6 +13,7 @@
 #include "auditor/report_identities.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -414,6 +415,272 @@ static void ri_table(struct strbuf *sb, const struct model_set *set, const struc
     }
 }
 
+/* The inbound section: each listener as its id, then "LABEL  value"
+ * lines, each value with where it is set on the line under it (dimmed in
+ * colour), then the domains grouped by the list line they come from. */
+
+/* ri_origin_under - the origin alone, on a line under the value. */
+static void ri_origin_under(struct strbuf *sb, const struct model_origin *origin, bool color)
+{
+    char *o = origin ? model_origin_tostr(origin) : NULL;
+    if (!o)
+        return;
+    struct strbuf line = STRBUF_INIT;
+    strbuf_addf(&line, "%*s%s", RI_DETAIL_INDENT, "", color ? RI_DIM : "");
+    term_escape(&line, o);
+    strbuf_adds(&line, color ? RI_RESET : "");
+    ri_flush(sb, &line, RI_DETAIL_INDENT);
+    strbuf_release(&line);
+    free(o);
+}
+
+/* ri_field - "    LABEL       text" (text may hold newlines: each line of a
+ * multi-line banner goes on a line of its own), then the origin under the
+ * text when there is one. text is from outside and escaped here. */
+static void ri_field(struct strbuf *sb, const char *label, const char *text, const struct model_origin *origin,
+                     bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    const char *p = text ? text : "";
+    bool first = true;
+    do {
+        size_t len = strcspn(p, "\n");
+        char *part = xstrndup(p, len);
+        if (first)
+            strbuf_addf(&line, "    %-12s ", label);
+        else
+            strbuf_addf(&line, "%*s", RI_DETAIL_INDENT, "");
+        term_escape(&line, part);
+        ri_flush(sb, &line, RI_DETAIL_INDENT);
+        free(part);
+        first = false;
+        p += len;
+    } while (*p++ == '\n');
+    ri_origin_under(sb, origin, color);
+    strbuf_release(&line);
+}
+
+/* ri_join - the items of l joined with ", ", each escaped, appended to sb. */
+static void ri_join(struct strbuf *sb, const struct strlist *l, const char *suffix)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (sb->len)
+            strbuf_adds(sb, ", ");
+        term_escape(sb, l->items[i]);
+        if (suffix)
+            strbuf_adds(sb, suffix);
+    }
+}
+
+/* ri_built - "    LABEL       text" for a text already escaped, then the origin. */
+static void ri_built(struct strbuf *sb, const char *label, const char *text, const struct model_origin *origin,
+                     bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    strbuf_addf(&line, "    %-12s %s", label, text);
+    ri_flush(sb, &line, RI_DETAIL_INDENT);
+    strbuf_release(&line);
+    ri_origin_under(sb, origin, color);
+}
+
+/* ri_banner - the lines of one greeting: its text (or "dynamic:" and the
+ * setting as written), then its host name with the parameter that carries
+ * it, and the expression of a dynamic host name. */
+static void ri_banner(struct strbuf *sb, const struct listener_banner *b, const char *text_label,
+                      const char *host_label, const char *expr_label, bool color)
+{
+    struct strbuf v = STRBUF_INIT;
+    if (b->dynamic || !b->text) {
+        strbuf_adds(&v, "dynamic: ");
+        term_escape(&v, b->raw);
+        ri_built(sb, text_label, v.buf, &b->origin, color);
+    } else {
+        ri_field(sb, text_label, b->text, &b->origin, color);
+    }
+    strbuf_reset(&v);
+    if (b->hostname)
+        term_escape(&v, b->hostname);
+    else if (b->host_from_ptr) {
+        strbuf_adds(&v, "the PTR name of the address connected to");
+        if (b->host_fallback) {
+            strbuf_adds(&v, ", else ");
+            term_escape(&v, b->host_fallback);
+        }
+    } else
+        strbuf_adds(&v, b->host_expression ? "dynamic" : "unknown");
+    if (b->host_param) {
+        strbuf_adds(&v, " (from ");
+        term_escape(&v, b->host_param);
+        strbuf_addc(&v, ')');
+    }
+    ri_built(sb, host_label, v.buf, &b->host_origin, color);
+    if (b->host_expression)
+        ri_field(sb, expr_label, b->host_expression, NULL, color);
+    strbuf_release(&v);
+}
+
+/* ri_addresses - where l listens: "all IPv4 addresses", numeric addresses
+ * and host names (not resolved), escaped, in that order. */
+static void ri_addresses(struct strbuf *v, const struct listener *l)
+{
+    bool all4 = l->all_families & MODEL_FAMILY_BIT(MODEL_IPV4);
+    bool all6 = l->all_families & MODEL_FAMILY_BIT(MODEL_IPV6);
+    if (all4 && all6)
+        strbuf_adds(v, "all IPv4 and IPv6 addresses");
+    else if (all4 || all6)
+        strbuf_addf(v, "all %s addresses", all4 ? "IPv4" : "IPv6");
+    ri_join(v, &l->addresses, NULL);
+    ri_join(v, &l->names, " (a name, not resolved here)");
+    if (!v->len)
+        strbuf_adds(v, "none");
+}
+
+static void ri_listener(struct strbuf *sb, const struct listener *l, bool color)
+{
+    struct strbuf line = STRBUF_INIT, v = STRBUF_INIT;
+    strbuf_addf(&line, "  %s", color ? RI_BOLD : "");
+    term_escape(&line, l->id);
+    strbuf_adds(&line, color ? RI_RESET : "");
+    ri_flush(sb, &line, 4);
+
+    if (l->mta == MODEL_EXIM) {
+        strbuf_adds(&v, "Exim daemon");
+    } else {
+        strbuf_adds(&v, "Postfix ");
+        term_escape(&v, l->command);
+        strbuf_adds(&v, ", service ");
+        term_escape(&v, l->service);
+    }
+    ri_built(sb, "listener", v.buf, &l->origin, color);
+
+    strbuf_reset(&v);
+    char num[16];
+    snprintf(num, sizeof(num), "%u", l->port);
+    if (l->port)
+        strbuf_adds(&v, num);
+    else
+        strbuf_adds(&v, "unknown");
+    if (l->port_name && (!l->port || strcmp(l->port_name, num) != 0)) {
+        strbuf_adds(&v, " (");
+        term_escape(&v, l->port_name);
+        strbuf_addc(&v, ')');
+    }
+    strbuf_adds(&v, l->mx ? ", MX" : ", not MX");
+    if (l->tls_on_connect)
+        strbuf_adds(&v, ", TLS on connect");
+    ri_built(sb, "port", v.buf, NULL, color);
+
+    strbuf_reset(&v);
+    ri_addresses(&v, l);
+    ri_built(sb, "addresses", v.buf, &l->addresses_origin, color);
+    if (l->proxy_addresses.n) {
+        strbuf_reset(&v);
+        ri_join(&v, &l->proxy_addresses, NULL);
+        ri_built(sb, "proxy", v.buf, &l->proxy_origin, color);
+    }
+
+    ri_banner(sb, &l->banner, "banner", "host name", "expression", color);
+    if (l->teaser.present)
+        ri_banner(sb, &l->teaser, "teaser", "teaser host", "teaser expr", color);
+    else if (l->command && strcmp(l->command, "postscreen") == 0)
+        ri_built(sb, "teaser", "none", &l->teaser.origin, color);
+    if (l->pass_service) {
+        strbuf_reset(&v);
+        term_escape(&v, l->pass_service);
+        ri_built(sb, "pass to", v.buf, &l->pass_origin, color);
+    }
+    for (size_t i = 0; i < l->notes.n; i++) {
+        strbuf_addf(&line, "    %snote%s         ", color ? RI_YELLOW : "", color ? RI_RESET : "");
+        term_escape(&line, l->notes.items[i]);
+        ri_flush(sb, &line, RI_DETAIL_INDENT);
+    }
+    strbuf_release(&v);
+    strbuf_release(&line);
+}
+
+/* ri_list_line - "    LIST  ORIGIN", the list a domain or table is in. */
+static void ri_list_line(struct strbuf *sb, const char *source, const struct model_origin *origin, bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    char *o = model_origin_tostr(origin);
+    strbuf_adds(&line, "    ");
+    term_escape(&line, source);
+    if (o) {
+        strbuf_addf(&line, "  %s", color ? RI_DIM : "");
+        term_escape(&line, o);
+        strbuf_adds(&line, color ? RI_RESET : "");
+    }
+    free(o);
+    ri_flush(sb, &line, 6);
+    strbuf_release(&line);
+}
+
+static bool ri_same_origin(const struct model_origin *a, const struct model_origin *b)
+{
+    return a->kind == b->kind && a->line == b->line &&
+           (a->file == b->file || (a->file && b->file && strcmp(a->file, b->file) == 0));
+}
+
+/* ri_domains - the domains, those of one list line together under "LIST
+ * ORIGIN"; how many were left out; then each table noted (never read). */
+static void ri_domains(struct strbuf *sb, const struct listener_set *in, bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    for (size_t i = 0; i < in->ndomains;) {
+        const struct listener_domain *d = &in->domains[i];
+        ri_list_line(sb, d->source, &d->origin, color);
+        strbuf_adds(&line, "     ");
+        size_t k = i;
+        for (; k < in->ndomains && in->domains[k].mta == d->mta && strcmp(in->domains[k].source, d->source) == 0 &&
+               ri_same_origin(&in->domains[k].origin, &d->origin);
+             k++) {
+            strbuf_addc(&line, ' ');
+            term_escape(&line, in->domains[k].name);
+        }
+        ri_flush(sb, &line, 6);
+        i = k;
+    }
+    if (in->domains_dropped)
+        strbuf_addf(sb, "    %zu more domains left out (at most %d are kept)\n", in->domains_dropped,
+                    LISTENER_MAX_DOMAINS);
+    for (size_t i = 0; i < in->ntables; i++) {
+        const struct listener_table *t = &in->tables[i];
+        ri_list_line(sb, t->source, &t->origin, color);
+        strbuf_adds(&line, "      table ");
+        term_escape(&line, t->table);
+        strbuf_adds(&line, ", not read");
+        ri_flush(sb, &line, 8);
+    }
+    strbuf_release(&line);
+}
+
+/* ri_inbound - the "Inbound" section. */
+static void ri_inbound(struct strbuf *sb, const struct listener_set *in, bool color)
+{
+    strbuf_addf(sb, "%sInbound%s\n", color ? RI_BOLD : "", color ? RI_RESET : "");
+    if (in->n == 0)
+        strbuf_adds(sb, "  no SMTP listener\n");
+    for (size_t i = 0; i < in->n; i++)
+        ri_listener(sb, &in->items[i], color);
+    if (in->ndomains || in->ntables || in->domains_dropped) {
+        strbuf_addf(sb, "  %sdomains%s\n", color ? RI_BOLD : "", color ? RI_RESET : "");
+        ri_domains(sb, in, color);
+    } else {
+        strbuf_adds(sb, "  no domain in the configuration\n");
+    }
+    if (in->notes.n) {
+        struct strbuf line = STRBUF_INIT;
+        strbuf_addf(sb, "  %snotes%s\n", color ? RI_BOLD : "", color ? RI_RESET : "");
+        for (size_t i = 0; i < in->notes.n; i++) {
+            strbuf_adds(&line, "    ");
+            term_escape(&line, in->notes.items[i]);
+            ri_flush(sb, &line, 6);
+        }
+        strbuf_release(&line);
+    }
+    strbuf_addc(sb, '\n');
+}
+
 /* Identities whose config matches no recorded configuration are still shown. */
 static bool ri_orphans(const struct model_set *set)
 {
@@ -428,7 +695,8 @@ static bool ri_orphans(const struct model_set *set)
     return false;
 }
 
-char *report_identities_text(const struct model_set *set, const struct diag_list *diags, bool color)
+char *report_identities_text(const struct model_set *set, const struct listener_set *in, const struct diag_list *diags,
+                             bool color)
 {
     struct strbuf sb = STRBUF_INIT;
     struct strbuf line = STRBUF_INIT;
@@ -448,6 +716,8 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
         ri_table(&sb, set, NULL, color);
         strbuf_addc(&sb, '\n');
     }
+    if (in && (in->n || set->nconfigs))
+        ri_inbound(&sb, in, color);
     if (set->nconfigs == 0 && set->n == 0)
         strbuf_adds(&sb, diags && diags->n ? "No configuration could be read.\n"
                                            : "No Postfix or Exim configuration found.\n");
@@ -468,11 +738,12 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
     return strbuf_detach(&sb);
 }
 
-char *report_identities_json(const struct model_set *set, const struct diag_list *diags, long long run_started_ms,
-                             long long run_duration_ms)
+char *report_identities_json(const struct model_set *set, const struct listener_set *in, const struct diag_list *diags,
+                             long long run_started_ms, long long run_duration_ms)
 {
     struct json_object *root = json_object_new_object();
     identity_json_add_head(root, set->n ? "ok" : "unknown", set, diags);
+    identity_json_add_inbound(root, in);
     json_object_object_add(root, "run", identity_json_run(run_started_ms, run_duration_ms, NULL));
 
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
