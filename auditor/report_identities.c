@@ -5,11 +5,16 @@
  * admin sees at a glance which name and source each outbound path uses; the
  * lines under it say where each value came from.
  *
- * Every line fits RI_WIDTH columns (a terminal's 80): when the table's rows
- * would be wider, each identity is shown as a block of labelled lines
- * instead, and long lines wrap at spaces, with their continuation indented
- * under the text they continue. A word longer than a line (a long path or
- * id) is cut after a '/', ':' or ',' where possible. */
+ * The "Inbound" section after them shows the receiving side the same way:
+ * each listener with its values, each value's origin on the line under it,
+ * then the domains grouped by the list line they come from.
+ *
+ * Every line fits RI_WIDTH columns (a terminal's 80). A table too wide
+ * first moves the columns whose value is the same in every row to lines
+ * above it; when it is still too wide, each identity is shown as a block of
+ * labelled lines instead. Long lines wrap at spaces, with their
+ * continuation indented under the text they continue. A word longer than a
+ * line (a long path or id) is cut after a '/', ':' or ',' where possible. */
 #include "auditor/report_identities.h"
 
 #include <json-c/json.h>
@@ -227,7 +232,7 @@ static void ri_pad(struct strbuf *sb, const char *s, size_t width)
  * continuation lines start under it. */
 #define RI_DETAIL_INDENT 17
 
-/* ri_origin_line - "what  ORIGIN", with why in parentheses when given. */
+/* ri_origin_why - "what  ORIGIN", with why in parentheses when given. */
 static void ri_origin_why(struct strbuf *sb, const char *what, const struct model_origin *o, const char *why,
                           bool color)
 {
@@ -535,6 +540,8 @@ static void ri_addresses(struct strbuf *v, const struct listener *l)
         strbuf_adds(v, "none");
 }
 
+/* ri_listener - one listener: its id, then what it is, its port, where it
+ * listens, its greetings, the service postscreen passes to, its notes. */
 static void ri_listener(struct strbuf *sb, const struct listener *l, bool color)
 {
     struct strbuf line = STRBUF_INIT, v = STRBUF_INIT;
