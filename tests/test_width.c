@@ -1,8 +1,9 @@
 /* test_width - what the built program prints for a person fits a terminal of
- * 80 columns: `--help`, and `identities` on every sample under
- * samples/postfix and samples/exim, in plain text and in colour. No line of
- * stdout or stderr may be wider than 80 columns; colour escapes take no
- * column, a UTF-8 sequence takes one, a tab runs to the next multiple of 8.
+ * 80 columns: `--help`, and `identities` (its tables or blocks and its Inbound
+ * section) on every sample under samples/postfix and samples/exim, in plain
+ * text and in colour. No line of stdout or stderr may be wider than 80
+ * columns; colour escapes take no column, a UTF-8 sequence takes one, a tab
+ * runs to the next multiple of 8.
  *
  * The samples are given by their paths relative to the top of the tree, as
  * a user in the source tree would type them; Postfix cases with their
