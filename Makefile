@@ -170,6 +170,7 @@ asan-check:
 # /usr/sbin is added to the PATH of users who lack it.
 UNIT_SUITES := audit_basics audit_check audit_closed_loop audit_fix audit_lookup_plan audit_ptr_generic \
                audit_report audit_verdict cli cli_run core exim_debian exim_identity exim_inbound/unit \
+               identities_report \
                exim_inbound/golden exim_reader/lines exim_samples/golden exim_unreadable model_origin pf_expand \
                pf_identity/golden pf_inbound/unit pf_inbound/golden pf_parse pf_unreadable probe_dns/pure \
                probe_names state width

@@ -24,14 +24,17 @@
 #include "auditor/report_identities.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/exim_identity.h"
+#include "parsers/exim_inbound.h"
 #include "parsers/pf_identity.h"
+#include "parsers/pf_inbound.h"
 
 /* --help; every line fits 80 columns (tests/test_width.c checks it). */
 static const char cli_help[] =
     "usage: mta-preflight [audit] [OPTIONS]     check what receivers will see and\n"
     "                                           report findings with fixes\n"
-    "       mta-preflight identities [OPTIONS]  print the outbound identities,\n"
-    "                                           from configuration only\n"
+    "       mta-preflight identities [OPTIONS]  print the outbound identities and\n"
+    "                                           the listeners, from configuration\n"
+    "                                           only\n"
     "       mta-preflight explain FINDING-ID    what a finding means, how to fix it\n"
     "       mta-preflight --version | --help\n"
     "\n"
@@ -96,22 +99,27 @@ static int cli_identities(const struct cli_options *opts)
     struct diag_list diags = DIAG_LIST_INIT;
     char *hostname = cli_options_hostname(opts);
     struct model_host host = { .hostname = hostname };
-    int found = 0;
+    struct listener_set in = LISTENER_SET_INIT;
 
-    if (!opts->no_postfix && pf_identity_load(opts->postfix_dir, &host, &set, &diags) != 0)
-        found = 1;
-    if (!opts->no_exim && exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, &set, &diags) != 0)
-        found = 1;
+    int pf = opts->no_postfix ? 0 : pf_identity_load(opts->postfix_dir, &host, &set, &diags);
+    int ex = opts->no_exim ? 0 : exim_identity_load(opts->exim_config, opts->exim_debian_dir, &host, &set, &diags);
+    int found = pf != 0 || ex != 0;
+    /* The inbound model of what was read, as the audit loads it. */
+    if (pf > 0)
+        pf_inbound_load(opts->postfix_dir, &host, &in, &diags);
+    if (ex > 0)
+        exim_inbound_load(opts->exim_config, opts->exim_debian_dir, &host, &in, &diags);
 
-    char *out = opts->format == CLI_FORMAT_JSON ? report_identities_json(&set, &diags, started, audit_wall_ms() - started)
-                                                : report_identities_text(&set, &diags,
-                                                                         term_use_color(opts->color, stdout));
+    char *out = opts->format == CLI_FORMAT_JSON
+                    ? report_identities_json(&set, &in, &diags, started, audit_wall_ms() - started)
+                    : report_identities_text(&set, &in, &diags, term_use_color(opts->color, stdout));
     fputs(out, stdout);
     free(out);
     int rc = set.n > 0 ? CLI_EXIT_OK : CLI_EXIT_UNKNOWN;
     if (!found && opts->format != CLI_FORMAT_JSON)
         fputs("mta-preflight: no Postfix or Exim configuration found\n", stderr);
     model_set_free(&set);
+    listener_set_free(&in);
     diag_list_free(&diags);
     free(hostname);
     return rc;

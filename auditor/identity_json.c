@@ -3,6 +3,8 @@
 
 #include <time.h>
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -130,4 +132,101 @@ struct json_object *identity_json_run(long long started_ms, long long duration_m
         json_object_array_add(list, json_object_new_string(resolvers->items[i]));
     json_object_object_add(o, "resolvers", list);
     return o;
+}
+
+static struct json_object *identity_json_strlist(const struct strlist *l)
+{
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; i < l->n; i++)
+        json_object_array_add(a, json_object_new_string(l->items[i]));
+    return a;
+}
+
+static struct json_object *identity_json_families(unsigned bits)
+{
+    struct json_object *a = json_object_new_array();
+    for (int f = 0; f < MODEL_NFAMILIES; f++)
+        if (bits & MODEL_FAMILY_BIT(f))
+            json_object_array_add(a, json_object_new_string(model_family_tostr((enum model_family)f)));
+    return a;
+}
+
+/* A greeting; null for an optional one (the teaser) that is not sent. */
+static struct json_object *identity_json_banner(const struct listener_banner *b, bool optional)
+{
+    if (optional && !b->present)
+        return NULL;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "text", identity_json_str(b->text));
+    json_object_object_add(o, "hostname", identity_json_str(b->hostname));
+    json_object_object_add(o, "origin", identity_json_origin(&b->origin));
+    json_object_object_add(o, "dynamic", json_object_new_boolean(b->dynamic));
+    json_object_object_add(o, "raw", identity_json_str(b->raw));
+    json_object_object_add(o, "host_param", identity_json_str(b->host_param));
+    json_object_object_add(o, "host_origin", identity_json_origin(&b->host_origin));
+    json_object_object_add(o, "host_expression", identity_json_str(b->host_expression));
+    json_object_object_add(o, "host_from_ptr", json_object_new_boolean(b->host_from_ptr));
+    json_object_object_add(o, "host_fallback", identity_json_str(b->host_fallback));
+    return o;
+}
+
+struct json_object *identity_json_listener(const struct listener *l)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", identity_json_str(l->id));
+    json_object_object_add(o, "mta", json_object_new_string(model_mta_tostr(l->mta)));
+    json_object_object_add(o, "config", identity_json_str(l->config));
+    json_object_object_add(o, "service", identity_json_str(l->service));
+    json_object_object_add(o, "command", identity_json_str(l->command));
+    json_object_object_add(o, "origin", identity_json_origin(&l->origin));
+    json_object_object_add(o, "port", json_object_new_int64((int64_t)l->port));
+    json_object_object_add(o, "port_name", identity_json_str(l->port_name));
+    json_object_object_add(o, "mx", json_object_new_boolean(l->mx));
+    json_object_object_add(o, "tls_on_connect", json_object_new_boolean(l->tls_on_connect));
+    json_object_object_add(o, "banner", identity_json_banner(&l->banner, false));
+    json_object_object_add(o, "teaser", identity_json_banner(&l->teaser, true));
+    json_object_object_add(o, "families", identity_json_families(l->families));
+    json_object_object_add(o, "all_families", identity_json_families(l->all_families));
+    json_object_object_add(o, "addresses", identity_json_strlist(&l->addresses));
+    json_object_object_add(o, "names", identity_json_strlist(&l->names));
+    json_object_object_add(o, "addresses_origin", identity_json_origin(&l->addresses_origin));
+    json_object_object_add(o, "proxy_addresses", identity_json_strlist(&l->proxy_addresses));
+    json_object_object_add(o, "proxy_origin", identity_json_origin(&l->proxy_origin));
+    json_object_object_add(o, "pass_service", identity_json_str(l->pass_service));
+    json_object_object_add(o, "pass_origin", identity_json_origin(&l->pass_origin));
+    json_object_object_add(o, "notes", identity_json_strlist(&l->notes));
+    return o;
+}
+
+void identity_json_add_inbound(struct json_object *root, const struct listener_set *in)
+{
+    struct json_object *listeners = json_object_new_array();
+    struct json_object *domains = json_object_new_array();
+    struct json_object *tables = json_object_new_array();
+    for (size_t i = 0; in && i < in->n; i++)
+        json_object_array_add(listeners, identity_json_listener(&in->items[i]));
+    for (size_t i = 0; in && i < in->ndomains; i++) {
+        const struct listener_domain *d = &in->domains[i];
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "domain", identity_json_str(d->name));
+        json_object_object_add(o, "mta", json_object_new_string(model_mta_tostr(d->mta)));
+        json_object_object_add(o, "source", identity_json_str(d->source));
+        json_object_object_add(o, "origin", identity_json_origin(&d->origin));
+        json_object_array_add(domains, o);
+    }
+    for (size_t i = 0; in && i < in->ntables; i++) {
+        const struct listener_table *t = &in->tables[i];
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "mta", json_object_new_string(model_mta_tostr(t->mta)));
+        json_object_object_add(o, "source", identity_json_str(t->source));
+        json_object_object_add(o, "table", identity_json_str(t->table));
+        json_object_object_add(o, "origin", identity_json_origin(&t->origin));
+        json_object_array_add(tables, o);
+    }
+    json_object_object_add(root, "inbound", listeners);
+    json_object_object_add(root, "domains", domains);
+    json_object_object_add(root, "domain_tables", tables);
+    json_object_object_add(root, "domains_dropped", json_object_new_int64(in ? (int64_t)in->domains_dropped : 0));
+    struct strlist none = STRLIST_INIT;
+    json_object_object_add(root, "inbound_notes", identity_json_strlist(in ? &in->notes : &none));
 }

@@ -5,14 +5,20 @@
  * admin sees at a glance which name and source each outbound path uses; the
  * lines under it say where each value came from.
  *
- * Every line fits RI_WIDTH columns (a terminal's 80): when the table's rows
- * would be wider, each identity is shown as a block of labelled lines
- * instead, and long lines wrap at spaces, with their continuation indented
- * under the text they continue. A word longer than a line (a long path or
- * id) is cut after a '/', ':' or ',' where possible. */
+ * The "Inbound" section after them shows the receiving side the same way:
+ * each listener with its values, each value's origin on the line under it,
+ * then the domains grouped by the list line they come from.
+ *
+ * Every line fits RI_WIDTH columns (a terminal's 80). A table too wide
+ * first moves the columns whose value is the same in every row to lines
+ * above it; when it is still too wide, each identity is shown as a block of
+ * labelled lines instead. Long lines wrap at spaces, with their
+ * continuation indented under the text they continue. A word longer than a
+ * line (a long path or id) is cut after a '/', ':' or ',' where possible. */
 #include "auditor/report_identities.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +36,12 @@
 /* The value column of the block layout: two spaces, the widest header, two. */
 #define RI_LABEL_COLS 15
 
-enum { RI_COL_TRANSPORT, RI_COL_EHLO, RI_COL_IPV4, RI_COL_IPV6, RI_COL_FAMILIES, RI_COL_PREFER, RI_COL_RELAY,
-       RI_NCOLS };
+/* The table's columns. Families have none: a family that is off shows as
+ * "(off)" in its source column. */
+enum { RI_COL_TRANSPORT, RI_COL_EHLO, RI_COL_IPV4, RI_COL_IPV6, RI_COL_PREFER, RI_COL_RELAY, RI_NCOLS };
 
-static const char *const ri_headers[RI_NCOLS] = {"TRANSPORT", "EHLO NAME", "IPV4 SOURCE", "IPV6 SOURCE",
-                                                  "FAMILIES",  "PREFER",    "RELAY"};
+static const char *const ri_headers[RI_NCOLS] = {"TRANSPORT", "EHLO NAME", "IPV4 SOURCE", "IPV6 SOURCE", "PREFER",
+                                                  "RELAY"};
 
 static char *ri_escaped(const char *s)
 {
@@ -168,7 +175,8 @@ static void ri_flush(struct strbuf *sb, struct strbuf *line, size_t indent)
     strbuf_reset(line);
 }
 
-/* What configuration says about the source of one family, in a few words. */
+/* What configuration says about the source of one family, in a word or an
+ * address; where it comes from is on the lines under the table. */
 static char *ri_source_cell(const struct model_identity *id, enum model_family f)
 {
     if (!(id->families & MODEL_FAMILY_BIT(f)))
@@ -176,32 +184,15 @@ static char *ri_source_cell(const struct model_identity *id, enum model_family f
     const struct model_bind *b = &id->bind[f];
     switch (b->how) {
     case MODEL_BIND_PARAM:
-        return ri_escaped(b->address);
     case MODEL_BIND_INET_INTERFACES:
-    {
-        struct strbuf sb = STRBUF_INIT;
-        term_escape(&sb, b->address);
-        strbuf_adds(&sb, " (inet_interfaces)");
-        return strbuf_detach(&sb);
-    }
+        return ri_escaped(b->address);
     case MODEL_BIND_DYNAMIC:
         return xstrdup("dynamic");
     case MODEL_BIND_WILDCARD:
     case MODEL_BIND_NONE:
         break;
     }
-    return xstrdup("kernel's choice");
-}
-
-static char *ri_families_cell(const struct model_identity *id)
-{
-    if ((id->families & MODEL_FAMILY_BIT(MODEL_IPV4)) && (id->families & MODEL_FAMILY_BIT(MODEL_IPV6)))
-        return xstrdup("ipv4+ipv6");
-    if (id->families & MODEL_FAMILY_BIT(MODEL_IPV4))
-        return xstrdup("ipv4");
-    if (id->families & MODEL_FAMILY_BIT(MODEL_IPV6))
-        return xstrdup("ipv6");
-    return xstrdup("none");
+    return xstrdup("kernel");
 }
 
 static void ri_row(const struct model_identity *id, char *cells[RI_NCOLS])
@@ -226,9 +217,8 @@ static void ri_row(const struct model_identity *id, char *cells[RI_NCOLS])
         cells[RI_COL_EHLO] = ri_escaped(id->helo_name);
     cells[RI_COL_IPV4] = ri_source_cell(id, MODEL_IPV4);
     cells[RI_COL_IPV6] = ri_source_cell(id, MODEL_IPV6);
-    cells[RI_COL_FAMILIES] = ri_families_cell(id);
     cells[RI_COL_PREFER] = xstrdup(model_preference_tostr(id->preference));
-    cells[RI_COL_RELAY] = id->relay ? ri_escaped(id->relay) : xstrdup("direct (MX)");
+    cells[RI_COL_RELAY] = id->relay ? ri_escaped(id->relay) : xstrdup("direct");
 }
 
 static void ri_pad(struct strbuf *sb, const char *s, size_t width)
@@ -242,7 +232,9 @@ static void ri_pad(struct strbuf *sb, const char *s, size_t width)
  * continuation lines start under it. */
 #define RI_DETAIL_INDENT 17
 
-static void ri_origin_line(struct strbuf *sb, const char *what, const struct model_origin *o, bool color)
+/* ri_origin_why - "what  ORIGIN", with why in parentheses when given. */
+static void ri_origin_why(struct strbuf *sb, const char *what, const struct model_origin *o, const char *why,
+                          bool color)
 {
     char *origin = model_origin_tostr(o);
     if (!origin)
@@ -250,9 +242,16 @@ static void ri_origin_line(struct strbuf *sb, const char *what, const struct mod
     struct strbuf line = STRBUF_INIT;
     strbuf_addf(&line, "    %s%-12s%s ", color ? RI_DIM : "", what, color ? RI_RESET : "");
     term_escape(&line, origin);
+    if (why)
+        strbuf_addf(&line, " (%s)", why);
     ri_flush(sb, &line, RI_DETAIL_INDENT);
     strbuf_release(&line);
     free(origin);
+}
+
+static void ri_origin_line(struct strbuf *sb, const char *what, const struct model_origin *o, bool color)
+{
+    ri_origin_why(sb, what, o, NULL, color);
 }
 
 static void ri_details(struct strbuf *sb, const struct model_identity *id, bool color)
@@ -276,7 +275,9 @@ static void ri_details(struct strbuf *sb, const struct model_identity *id, bool 
             strbuf_adds(&line, "  (computed at delivery time)");
             ri_flush(sb, &line, RI_DETAIL_INDENT);
         }
-        ri_origin_line(sb, label, &b->origin, color);
+        /* The table shows the address alone: say that Postfix took it from
+         * inet_interfaces, not from a bind setting. */
+        ri_origin_why(sb, label, &b->origin, b->how == MODEL_BIND_INET_INTERFACES ? "inet_interfaces" : NULL, color);
         free(label);
     }
     ri_origin_line(sb, "families", &id->families_origin, color);
@@ -312,26 +313,95 @@ static void ri_blocks(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, 
     strbuf_release(&line);
 }
 
+/* ri_total - columns of a table row: the indent, the shown columns and two
+ * spaces between each. */
+static size_t ri_total(const size_t width[RI_NCOLS], const bool hoisted[RI_NCOLS])
+{
+    size_t total = 0;
+    for (int c = 0; c < RI_NCOLS; c++)
+        if (!hoisted[c])
+            total += width[c] + 2;
+    return total;
+}
+
+/* ri_rows - the lines of hoisted columns (one value shared by every row),
+ * then the header and the rows of the other columns; frees the cells. */
 static void ri_rows(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, const size_t width[RI_NCOLS],
-                    bool color);
+                    const bool hoisted[RI_NCOLS], bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    int last = 0;
+    for (int c = 0; c < RI_NCOLS; c++) {
+        if (!hoisted[c]) {
+            last = c;
+            continue;
+        }
+        strbuf_addf(&line, "  %s%s%s", color ? RI_BOLD : "", ri_headers[c], color ? RI_RESET : "");
+        for (size_t n = 2 + strlen(ri_headers[c]); n < RI_LABEL_COLS; n++)
+            strbuf_addc(&line, ' ');
+        strbuf_addf(&line, "%s  (every transport)", cells[0][c]);
+        ri_flush(sb, &line, RI_LABEL_COLS);
+    }
+    strbuf_release(&line);
+    strbuf_addf(sb, "  %s", color ? RI_BOLD : "");
+    for (int c = 0; c < RI_NCOLS; c++)
+        if (!hoisted[c])
+            ri_pad(sb, ri_headers[c], c < last ? width[c] + 2 : 0);
+    strbuf_addf(sb, "%s\n", color ? RI_RESET : "");
+    for (size_t r = 0; r < rows; r++) {
+        strbuf_adds(sb, "  ");
+        for (int c = 0; c < RI_NCOLS; c++) {
+            if (!hoisted[c])
+                ri_pad(sb, cells[r][c], c < last ? width[c] + 2 : 0);
+            free(cells[r][c]);
+        }
+        strbuf_addc(sb, '\n');
+    }
+}
+
+/* ri_layout - the cells as a table when it fits RI_WIDTH columns, else as
+ * blocks; frees the cells. A table too wide with all its columns loses,
+ * widest first, the columns whose value is the same in every row (when
+ * there are two rows or more): each is shown once, on a line above it. */
+static void ri_layout(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, bool color)
+{
+    size_t width[RI_NCOLS];
+    bool same[RI_NCOLS], hoisted[RI_NCOLS];
+    for (int c = 0; c < RI_NCOLS; c++) {
+        width[c] = strlen(ri_headers[c]);
+        same[c] = rows > 1 && c != RI_COL_TRANSPORT;
+        hoisted[c] = false;
+        for (size_t r = 0; r < rows; r++) {
+            size_t cols = ri_cols(cells[r][c], strlen(cells[r][c]));
+            if (cols > width[c])
+                width[c] = cols;
+            if (r && strcmp(cells[r][c], cells[0][c]) != 0)
+                same[c] = false;
+        }
+    }
+    while (ri_total(width, hoisted) > RI_WIDTH) {
+        int widest = -1;
+        for (int c = 0; c < RI_NCOLS; c++)
+            if (same[c] && !hoisted[c] && (widest < 0 || width[c] > width[widest]))
+                widest = c;
+        if (widest < 0) {
+            ri_blocks(sb, cells, rows, color);
+            return;
+        }
+        hoisted[widest] = true;
+    }
+    ri_rows(sb, cells, rows, width, hoisted, color);
+}
 
 static void ri_table(struct strbuf *sb, const struct model_set *set, const struct model_config *cfg, bool color)
 {
-    size_t width[RI_NCOLS];
-    for (int c = 0; c < RI_NCOLS; c++)
-        width[c] = strlen(ri_headers[c]);
     size_t rows = 0;
-    char *(*cells)[RI_NCOLS] = xcalloc(set->n, sizeof(*cells));
+    char *(*cells)[RI_NCOLS] = xcalloc(set->n ? set->n : 1, sizeof(*cells));
     for (size_t i = 0; i < set->n; i++) {
         const struct model_identity *id = &set->items[i];
         if (cfg && (id->mta != cfg->mta || strcmp(id->config, cfg->path) != 0))
             continue;
         ri_row(id, cells[rows]);
-        for (int c = 0; c < RI_NCOLS; c++) {
-            size_t cols = ri_cols(cells[rows][c], strlen(cells[rows][c]));
-            if (cols > width[c])
-                width[c] = cols;
-        }
         rows++;
     }
     if (rows == 0) {
@@ -339,13 +409,7 @@ static void ri_table(struct strbuf *sb, const struct model_set *set, const struc
         free(cells);
         return;
     }
-    size_t total = 2;
-    for (int c = 0; c < RI_NCOLS; c++)
-        total += width[c] + (c + 1 < RI_NCOLS ? 2 : 0);
-    if (total > RI_WIDTH)
-        ri_blocks(sb, cells, rows, color);
-    else
-        ri_rows(sb, cells, rows, width, color);
+    ri_layout(sb, cells, rows, color);
     free(cells);
     strbuf_addc(sb, '\n');
     for (size_t i = 0; i < set->n; i++) {
@@ -356,22 +420,272 @@ static void ri_table(struct strbuf *sb, const struct model_set *set, const struc
     }
 }
 
-/* ri_rows - the header and the rows of the table; frees the cells. */
-static void ri_rows(struct strbuf *sb, char *(*cells)[RI_NCOLS], size_t rows, const size_t width[RI_NCOLS],
-                    bool color)
+/* The inbound section: each listener as its id, then "LABEL  value"
+ * lines, each value with where it is set on the line under it (dimmed in
+ * colour), then the domains grouped by the list line they come from. */
+
+/* ri_origin_under - the origin alone, on a line under the value. */
+static void ri_origin_under(struct strbuf *sb, const struct model_origin *origin, bool color)
 {
-    strbuf_addf(sb, "  %s", color ? RI_BOLD : "");
-    for (int c = 0; c < RI_NCOLS; c++)
-        ri_pad(sb, ri_headers[c], c + 1 < RI_NCOLS ? width[c] + 2 : 0);
-    strbuf_addf(sb, "%s\n", color ? RI_RESET : "");
-    for (size_t r = 0; r < rows; r++) {
-        strbuf_adds(sb, "  ");
-        for (int c = 0; c < RI_NCOLS; c++) {
-            ri_pad(sb, cells[r][c], c + 1 < RI_NCOLS ? width[c] + 2 : 0);
-            free(cells[r][c]);
-        }
-        strbuf_addc(sb, '\n');
+    char *o = origin ? model_origin_tostr(origin) : NULL;
+    if (!o)
+        return;
+    struct strbuf line = STRBUF_INIT;
+    strbuf_addf(&line, "%*s%s", RI_DETAIL_INDENT, "", color ? RI_DIM : "");
+    term_escape(&line, o);
+    strbuf_adds(&line, color ? RI_RESET : "");
+    ri_flush(sb, &line, RI_DETAIL_INDENT);
+    strbuf_release(&line);
+    free(o);
+}
+
+/* ri_field - "    LABEL       text" (text may hold newlines: each line of a
+ * multi-line banner goes on a line of its own), then the origin under the
+ * text when there is one. text is from outside and escaped here. */
+static void ri_field(struct strbuf *sb, const char *label, const char *text, const struct model_origin *origin,
+                     bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    const char *p = text ? text : "";
+    bool first = true;
+    do {
+        size_t len = strcspn(p, "\n");
+        char *part = xstrndup(p, len);
+        if (first)
+            strbuf_addf(&line, "    %-12s ", label);
+        else
+            strbuf_addf(&line, "%*s", RI_DETAIL_INDENT, "");
+        term_escape(&line, part);
+        ri_flush(sb, &line, RI_DETAIL_INDENT);
+        free(part);
+        first = false;
+        p += len;
+    } while (*p++ == '\n');
+    ri_origin_under(sb, origin, color);
+    strbuf_release(&line);
+}
+
+/* ri_join - the items of l joined with ", ", each escaped, appended to sb. */
+static void ri_join(struct strbuf *sb, const struct strlist *l, const char *suffix)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (sb->len)
+            strbuf_adds(sb, ", ");
+        term_escape(sb, l->items[i]);
+        if (suffix)
+            strbuf_adds(sb, suffix);
     }
+}
+
+/* ri_built - "    LABEL       text" for a text already escaped, then the origin. */
+static void ri_built(struct strbuf *sb, const char *label, const char *text, const struct model_origin *origin,
+                     bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    strbuf_addf(&line, "    %-12s %s", label, text);
+    ri_flush(sb, &line, RI_DETAIL_INDENT);
+    strbuf_release(&line);
+    ri_origin_under(sb, origin, color);
+}
+
+/* ri_banner - the lines of one greeting: its text (or "dynamic:" and the
+ * setting as written), then its host name with the parameter that carries
+ * it, and the expression of a dynamic host name. */
+static void ri_banner(struct strbuf *sb, const struct listener_banner *b, const char *text_label,
+                      const char *host_label, const char *expr_label, bool color)
+{
+    struct strbuf v = STRBUF_INIT;
+    if (b->dynamic || !b->text) {
+        strbuf_adds(&v, "dynamic: ");
+        term_escape(&v, b->raw);
+        ri_built(sb, text_label, v.buf, &b->origin, color);
+    } else {
+        ri_field(sb, text_label, b->text, &b->origin, color);
+    }
+    strbuf_reset(&v);
+    if (b->hostname)
+        term_escape(&v, b->hostname);
+    else if (b->host_from_ptr) {
+        strbuf_adds(&v, "the PTR name of the address connected to");
+        if (b->host_fallback) {
+            strbuf_adds(&v, ", else ");
+            term_escape(&v, b->host_fallback);
+        }
+    } else
+        strbuf_adds(&v, b->host_expression ? "dynamic" : "unknown");
+    if (b->host_param) {
+        strbuf_adds(&v, " (from ");
+        term_escape(&v, b->host_param);
+        strbuf_addc(&v, ')');
+    }
+    ri_built(sb, host_label, v.buf, &b->host_origin, color);
+    if (b->host_expression)
+        ri_field(sb, expr_label, b->host_expression, NULL, color);
+    strbuf_release(&v);
+}
+
+/* ri_addresses - where l listens: "all IPv4 addresses", numeric addresses
+ * and host names (not resolved), escaped, in that order. */
+static void ri_addresses(struct strbuf *v, const struct listener *l)
+{
+    bool all4 = l->all_families & MODEL_FAMILY_BIT(MODEL_IPV4);
+    bool all6 = l->all_families & MODEL_FAMILY_BIT(MODEL_IPV6);
+    if (all4 && all6)
+        strbuf_adds(v, "all IPv4 and IPv6 addresses");
+    else if (all4 || all6)
+        strbuf_addf(v, "all %s addresses", all4 ? "IPv4" : "IPv6");
+    ri_join(v, &l->addresses, NULL);
+    ri_join(v, &l->names, " (a name, not resolved here)");
+    if (!v->len)
+        strbuf_adds(v, "none");
+}
+
+/* ri_listener - one listener: its id, then what it is, its port, where it
+ * listens, its greetings, the service postscreen passes to, its notes. */
+static void ri_listener(struct strbuf *sb, const struct listener *l, bool color)
+{
+    struct strbuf line = STRBUF_INIT, v = STRBUF_INIT;
+    strbuf_addf(&line, "  %s", color ? RI_BOLD : "");
+    term_escape(&line, l->id);
+    strbuf_adds(&line, color ? RI_RESET : "");
+    ri_flush(sb, &line, 4);
+
+    if (l->mta == MODEL_EXIM) {
+        strbuf_adds(&v, "Exim daemon");
+    } else {
+        strbuf_adds(&v, "Postfix ");
+        term_escape(&v, l->command);
+        strbuf_adds(&v, ", service ");
+        term_escape(&v, l->service);
+    }
+    ri_built(sb, "listener", v.buf, &l->origin, color);
+
+    strbuf_reset(&v);
+    char num[16];
+    snprintf(num, sizeof(num), "%u", l->port);
+    if (l->port)
+        strbuf_adds(&v, num);
+    else
+        strbuf_adds(&v, "unknown");
+    if (l->port_name && (!l->port || strcmp(l->port_name, num) != 0)) {
+        strbuf_adds(&v, " (");
+        term_escape(&v, l->port_name);
+        strbuf_addc(&v, ')');
+    }
+    strbuf_adds(&v, l->mx ? ", MX" : ", not MX");
+    if (l->tls_on_connect)
+        strbuf_adds(&v, ", TLS on connect");
+    ri_built(sb, "port", v.buf, NULL, color);
+
+    strbuf_reset(&v);
+    ri_addresses(&v, l);
+    ri_built(sb, "addresses", v.buf, &l->addresses_origin, color);
+    if (l->proxy_addresses.n) {
+        strbuf_reset(&v);
+        ri_join(&v, &l->proxy_addresses, NULL);
+        ri_built(sb, "proxy", v.buf, &l->proxy_origin, color);
+    }
+
+    ri_banner(sb, &l->banner, "banner", "host name", "expression", color);
+    if (l->teaser.present)
+        ri_banner(sb, &l->teaser, "teaser", "teaser host", "teaser expr", color);
+    else if (l->command && strcmp(l->command, "postscreen") == 0)
+        ri_built(sb, "teaser", "none", &l->teaser.origin, color);
+    if (l->pass_service) {
+        strbuf_reset(&v);
+        term_escape(&v, l->pass_service);
+        ri_built(sb, "pass to", v.buf, &l->pass_origin, color);
+    }
+    for (size_t i = 0; i < l->notes.n; i++) {
+        strbuf_addf(&line, "    %snote%s         ", color ? RI_YELLOW : "", color ? RI_RESET : "");
+        term_escape(&line, l->notes.items[i]);
+        ri_flush(sb, &line, RI_DETAIL_INDENT);
+    }
+    strbuf_release(&v);
+    strbuf_release(&line);
+}
+
+/* ri_list_line - "    LIST  ORIGIN", the list a domain or table is in. */
+static void ri_list_line(struct strbuf *sb, const char *source, const struct model_origin *origin, bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    char *o = model_origin_tostr(origin);
+    strbuf_adds(&line, "    ");
+    term_escape(&line, source);
+    if (o) {
+        strbuf_addf(&line, "  %s", color ? RI_DIM : "");
+        term_escape(&line, o);
+        strbuf_adds(&line, color ? RI_RESET : "");
+    }
+    free(o);
+    ri_flush(sb, &line, 6);
+    strbuf_release(&line);
+}
+
+static bool ri_same_origin(const struct model_origin *a, const struct model_origin *b)
+{
+    return a->kind == b->kind && a->line == b->line &&
+           (a->file == b->file || (a->file && b->file && strcmp(a->file, b->file) == 0));
+}
+
+/* ri_domains - the domains, those of one list line together under "LIST
+ * ORIGIN"; how many were left out; then each table noted (never read). */
+static void ri_domains(struct strbuf *sb, const struct listener_set *in, bool color)
+{
+    struct strbuf line = STRBUF_INIT;
+    for (size_t i = 0; i < in->ndomains;) {
+        const struct listener_domain *d = &in->domains[i];
+        ri_list_line(sb, d->source, &d->origin, color);
+        strbuf_adds(&line, "     ");
+        size_t k = i;
+        for (; k < in->ndomains && in->domains[k].mta == d->mta && strcmp(in->domains[k].source, d->source) == 0 &&
+               ri_same_origin(&in->domains[k].origin, &d->origin);
+             k++) {
+            strbuf_addc(&line, ' ');
+            term_escape(&line, in->domains[k].name);
+        }
+        ri_flush(sb, &line, 6);
+        i = k;
+    }
+    if (in->domains_dropped)
+        strbuf_addf(sb, "    %zu more domains left out (at most %d are kept)\n", in->domains_dropped,
+                    LISTENER_MAX_DOMAINS);
+    for (size_t i = 0; i < in->ntables; i++) {
+        const struct listener_table *t = &in->tables[i];
+        ri_list_line(sb, t->source, &t->origin, color);
+        strbuf_adds(&line, "      table ");
+        term_escape(&line, t->table);
+        strbuf_adds(&line, ", not read");
+        ri_flush(sb, &line, 8);
+    }
+    strbuf_release(&line);
+}
+
+/* ri_inbound - the "Inbound" section. */
+static void ri_inbound(struct strbuf *sb, const struct listener_set *in, bool color)
+{
+    strbuf_addf(sb, "%sInbound%s\n", color ? RI_BOLD : "", color ? RI_RESET : "");
+    if (in->n == 0)
+        strbuf_adds(sb, "  no SMTP listener\n");
+    for (size_t i = 0; i < in->n; i++)
+        ri_listener(sb, &in->items[i], color);
+    if (in->ndomains || in->ntables || in->domains_dropped) {
+        strbuf_addf(sb, "  %sdomains%s\n", color ? RI_BOLD : "", color ? RI_RESET : "");
+        ri_domains(sb, in, color);
+    } else {
+        strbuf_adds(sb, "  no domain in the configuration\n");
+    }
+    if (in->notes.n) {
+        struct strbuf line = STRBUF_INIT;
+        strbuf_addf(sb, "  %snotes%s\n", color ? RI_BOLD : "", color ? RI_RESET : "");
+        for (size_t i = 0; i < in->notes.n; i++) {
+            strbuf_adds(&line, "    ");
+            term_escape(&line, in->notes.items[i]);
+            ri_flush(sb, &line, 6);
+        }
+        strbuf_release(&line);
+    }
+    strbuf_addc(sb, '\n');
 }
 
 /* Identities whose config matches no recorded configuration are still shown. */
@@ -388,7 +702,8 @@ static bool ri_orphans(const struct model_set *set)
     return false;
 }
 
-char *report_identities_text(const struct model_set *set, const struct diag_list *diags, bool color)
+char *report_identities_text(const struct model_set *set, const struct listener_set *in, const struct diag_list *diags,
+                             bool color)
 {
     struct strbuf sb = STRBUF_INIT;
     struct strbuf line = STRBUF_INIT;
@@ -408,6 +723,8 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
         ri_table(&sb, set, NULL, color);
         strbuf_addc(&sb, '\n');
     }
+    if (in && (in->n || set->nconfigs))
+        ri_inbound(&sb, in, color);
     if (set->nconfigs == 0 && set->n == 0)
         strbuf_adds(&sb, diags && diags->n ? "No configuration could be read.\n"
                                            : "No Postfix or Exim configuration found.\n");
@@ -428,11 +745,12 @@ char *report_identities_text(const struct model_set *set, const struct diag_list
     return strbuf_detach(&sb);
 }
 
-char *report_identities_json(const struct model_set *set, const struct diag_list *diags, long long run_started_ms,
-                             long long run_duration_ms)
+char *report_identities_json(const struct model_set *set, const struct listener_set *in, const struct diag_list *diags,
+                             long long run_started_ms, long long run_duration_ms)
 {
     struct json_object *root = json_object_new_object();
     identity_json_add_head(root, set->n ? "ok" : "unknown", set, diags);
+    identity_json_add_inbound(root, in);
     json_object_object_add(root, "run", identity_json_run(run_started_ms, run_duration_ms, NULL));
 
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -276,7 +276,7 @@ example=/usr/share/doc/mta-preflight/examples/demo/postfix
 out=$(/usr/sbin/mta-preflight identities --postfix-dir "$example" --no-exim --system-hostname host.example.net 2>&1)
 rc=$?
 check "identities of the bundled example: exit 0, EHLO mail.example.com (exit $rc)" \
-    sh -c '[ "$1" -eq 0 ] && printf "%s\n" "$2" | grep -q "EHLO NAME *mail.example.com"' sh "$rc" "$out"
+    sh -c '[ "$1" -eq 0 ] && printf "%s\n" "$2" | grep -q "^  smtp/unix  *mail.example.com "' sh "$rc" "$out"
 out=$(/usr/sbin/mta-preflight --postfix-dir "$example" --no-exim --dns-server 127.0.0.1:1 --timeout 1 2>&1)
 rc=$?
 check "audit of the bundled example without a resolver: a verdict (exit $rc, 0 to 3) naming mail.example.com" \
