@@ -68,6 +68,9 @@ struct json_object *identity_json(const struct model_identity *id)
     json_object_object_add(o, "preference_origin", identity_json_origin(&id->preference_origin));
     json_object_object_add(o, "relay", identity_json_str(id->relay));
     json_object_object_add(o, "relay_origin", identity_json_origin(&id->relay_origin));
+    json_object_object_add(o, "relay_mx", json_object_new_boolean(id->relay_mx));
+    json_object_object_add(o, "port", identity_json_str(id->port));
+    json_object_object_add(o, "port_origin", identity_json_origin(&id->port_origin));
     json_object_object_add(o, "nexthop_varies", json_object_new_boolean(id->nexthop_varies));
 
     struct json_object *notes = json_object_new_array();

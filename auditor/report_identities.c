@@ -282,7 +282,13 @@ static void ri_details(struct strbuf *sb, const struct model_identity *id, bool 
     }
     ri_origin_line(sb, "families", &id->families_origin, color);
     ri_origin_line(sb, "preference", &id->preference_origin, color);
-    ri_origin_line(sb, "relay", &id->relay_origin, color);
+    ri_origin_why(sb, "relay", &id->relay_origin, id->relay_mx ? "looked up by MX" : NULL, color);
+    if (id->port) {
+        struct strbuf port = STRBUF_INIT;
+        term_escape(&port, id->port);
+        ri_origin_why(sb, "port", &id->port_origin, port.buf, color);
+        strbuf_release(&port);
+    }
     if (id->mta == MODEL_POSTFIX && id->bind_enforce)
         ri_origin_line(sb, "bind enforce", &id->bind_enforce_origin, color);
     for (size_t i = 0; i < id->notes.n; i++) {
