@@ -35,57 +35,20 @@
 #include "parsers/pf_mastercf.h"
 #include "parsers/pf_scope.h"
 #include "tests/support/model_dump.h"
+#include "tests/support/samples.h"
 #include "tests/support/suites.h"
 #include "tests/support/tsupport.h"
 
-#define PF_SAMPLES "samples/postfix"
-#define PF_DEFAULT_HOST "corpus-host.example.net"
+#define PF_SAMPLES SAMPLES_POSTFIX
 
 static struct strlist pf_cases = STRLIST_INIT;
-
-static int pf_case_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void pf_cases_scan(void)
-{
-    if (pf_cases.n)
-        return;
-    DIR *d = opendir(PF_SAMPLES);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *path = xasprintf("%s/%s", PF_SAMPLES, e->d_name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            strlist_add(&pf_cases, e->d_name);
-        free(path);
-    }
-    closedir(d);
-    qsort(pf_cases.items, pf_cases.n, sizeof(char *), pf_case_cmp);
-}
-
-static char *pf_case_hostname(const char *dir)
-{
-    char *path = xasprintf("%s/hostname", dir);
-    char *text = ts_read_file(path, NULL);
-    free(path);
-    if (!text)
-        return xstrdup(PF_DEFAULT_HOST);
-    text[strcspn(text, "\r\n")] = '\0';
-    return text;
-}
 
 START_TEST(pf_golden_case)
 {
     ck_assert_msg(pf_cases.n >= 28, "expected at least 28 sample cases, found %zu", pf_cases.n);
     const char *name = pf_cases.items[_i];
     char *dir = xasprintf("%s/%s", PF_SAMPLES, name);
-    char *host = pf_case_hostname(dir);
+    char *host = samples_hostname(dir);
     char *mailname = xasprintf("%s/mailname", dir); /* the case's /etc/mailname */
     struct model_host mh = { .hostname = host, .mailname_path = mailname };
     struct model_set set = MODEL_SET_INIT;
@@ -442,7 +405,7 @@ START_TEST(pf_oracle_case)
     }
     const char *name = pf_cases.items[_i];
     char *dir = xasprintf("%s/%s", PF_SAMPLES, name);
-    char *host = pf_case_hostname(dir);
+    char *host = samples_hostname(dir);
     long compared = pf_oracle_dir(dir, host);
     ck_assert_msg(compared != 0, "%s: the oracle compared nothing", dir);
     /* Instances of a multi-instance case are compared too. */
@@ -649,7 +612,7 @@ END_TEST
 Suite *pf_identity_suite(void)
 {
     Suite *s = suite_create("pf_identity");
-    pf_cases_scan();
+    samples_cases(PF_SAMPLES, &pf_cases);
     int n = (int)(pf_cases.n ? pf_cases.n : 1);
     TCase *g = tcase_create("golden");
     tcase_add_loop_test(g, pf_golden_case, 0, n);

@@ -43,50 +43,13 @@
 #include "parsers/pf_mastercf.h"
 #include "parsers/pf_scope.h"
 #include "tests/support/listener_dump.h"
+#include "tests/support/samples.h"
 #include "tests/support/suites.h"
 #include "tests/support/tsupport.h"
 
-#define PFI_SAMPLES "samples/postfix"
-#define PFI_DEFAULT_HOST "corpus-host.example.net"
+#define PFI_SAMPLES SAMPLES_POSTFIX
 
 static struct strlist pfi_cases = STRLIST_INIT;
-
-static int pfi_case_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void pfi_cases_scan(void)
-{
-    if (pfi_cases.n)
-        return;
-    DIR *d = opendir(PFI_SAMPLES);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *path = xasprintf("%s/%s", PFI_SAMPLES, e->d_name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            strlist_add(&pfi_cases, e->d_name);
-        free(path);
-    }
-    closedir(d);
-    qsort(pfi_cases.items, pfi_cases.n, sizeof(char *), pfi_case_cmp);
-}
-
-static char *pfi_case_hostname(const char *dir)
-{
-    char *path = xasprintf("%s/hostname", dir);
-    char *text = ts_read_file(path, NULL);
-    free(path);
-    if (!text)
-        return xstrdup(PFI_DEFAULT_HOST);
-    text[strcspn(text, "\r\n")] = '\0';
-    return text;
-}
 
 /* Load dir with the given host name into set and diags. */
 static int pfi_load(const char *dir, const char *host, struct listener_set *set, struct diag_list *diags)
@@ -99,7 +62,7 @@ START_TEST(pfi_golden_case)
 {
     const char *name = pfi_cases.items[_i];
     char *dir = xasprintf("%s/%s", PFI_SAMPLES, name);
-    char *host = pfi_case_hostname(dir);
+    char *host = samples_hostname(dir);
     struct listener_set set = LISTENER_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     int rc = pfi_load(dir, host, &set, &diags);
@@ -684,7 +647,7 @@ START_TEST(pfi_oracle_case)
     ck_assert_msg(ts_run("command -v postconf", NULL, NULL) == 0, "postconf is not installed: run sh tests/install-deps.sh");
     const char *name = pfi_cases.items[_i];
     char *dir = xasprintf("%s/%s", PFI_SAMPLES, name);
-    char *host = pfi_case_hostname(dir);
+    char *host = samples_hostname(dir);
     long n = pfi_oracle_dir(dir, host);
     /* the inbound samples must give the oracle all their listeners to compare */
     static const struct {
@@ -753,7 +716,7 @@ START_TEST(pfi_postscreen_sample)
     const char *dir = PFI_SAMPLES "/inbound-postscreen-pass";
     struct listener_set set = LISTENER_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
-    ck_assert_int_eq(pfi_load(dir, PFI_DEFAULT_HOST, &set, &diags), 1);
+    ck_assert_int_eq(pfi_load(dir, SAMPLES_DEFAULT_HOSTNAME, &set, &diags), 1);
     ck_assert_uint_eq(set.n, 2);
     const struct listener *l = pfi_listener(&set, dir, "smtp/inet");
     ck_assert_str_eq(l->command, "postscreen");
@@ -796,7 +759,7 @@ START_TEST(pfi_addresses_sample)
     const char *dir = PFI_SAMPLES "/inbound-listen-addresses";
     struct listener_set set = LISTENER_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
-    ck_assert_int_eq(pfi_load(dir, PFI_DEFAULT_HOST, &set, &diags), 1);
+    ck_assert_int_eq(pfi_load(dir, SAMPLES_DEFAULT_HOSTNAME, &set, &diags), 1);
     ck_assert_uint_eq(set.n, 7); /* 26/inet is disabled */
     const struct listener *l = pfi_listener(&set, dir, "smtp/inet");
     ck_assert_uint_eq(l->addresses.n, 2);
@@ -845,7 +808,7 @@ START_TEST(pfi_domains_sample)
     const char *dir = PFI_SAMPLES "/inbound-domains";
     struct listener_set set = LISTENER_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
-    ck_assert_int_eq(pfi_load(dir, PFI_DEFAULT_HOST, &set, &diags), 1);
+    ck_assert_int_eq(pfi_load(dir, SAMPLES_DEFAULT_HOSTNAME, &set, &diags), 1);
     ck_assert_uint_eq(set.ndomains, LISTENER_MAX_DOMAINS);
     ck_assert_str_eq(set.domains[0].name, "example.net");
     ck_assert_str_eq(set.domains[1].name, "example.com");
@@ -1041,7 +1004,7 @@ END_TEST
 Suite *pf_inbound_suite(void)
 {
     Suite *s = suite_create("pf_inbound");
-    pfi_cases_scan();
+    samples_cases(PFI_SAMPLES, &pfi_cases);
     int n = (int)(pfi_cases.n ? pfi_cases.n : 1);
     TCase *u = tcase_create("unit");
     tcase_add_test(u, listener_basics);
