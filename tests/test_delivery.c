@@ -1068,17 +1068,16 @@ static void exim_daemon_reload(struct exim_daemon *d)
     ck_assert_int_eq(exim_daemon_count(d, "lost privilege"), 0);
 }
 
-/* SIGTERM, then nothing may be left in mx. */
+/* SIGTERM: the daemon ends by itself, and nothing is left in mx. */
 static void exim_daemon_stop(struct exim_daemon *d)
 {
-    if (d->pid > 0) {
-        kill(d->pid, SIGTERM);
-        netns_reap(d->pid, 5000);
-        d->pid = 0;
-    }
+    ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
+    int rc = netns_reap(d->pid, 5000);
+    d->pid = 0;
     /* the daemon's children (one per connection) end with their client */
     bool empty = netns_wait_for(5000, "test -z \"$(ip netns pids %s)\"", ns_mx);
     netns_kill_all(ns_mx);
+    ck_assert_msg(rc != -1, "the Exim daemon did not end within 5 s of SIGTERM");
     ck_assert_msg(empty, "processes were left in the namespace after the Exim daemon stopped");
 }
 
@@ -1171,9 +1170,13 @@ static char *escaped_lines(const char *text)
 
 /* The audit's banner-live-differs: it quotes the whole live greeting and
  * the configured banner. */
-static void assert_live_differs(json_object *f, const char *live, const char *text, const char *banner_host)
+static void assert_live_differs(json_object *f, const struct exim_daemon *d, const char *live, const char *text,
+                                const char *banner_host)
 {
     ck_assert_ptr_nonnull(f);
+    char *id = xasprintf("exim:%s:daemon", d->conf);
+    ck_assert_str_eq(jstr(f, "identity"), id);
+    free(id);
     ck_assert_str_eq(jstr(f, "severity"), "info");
     ck_assert_str_eq(jstr(f, "address"), "192.0.2.10");
     ck_assert_str_eq(jstr(f, "hostname"), banner_host);
@@ -1234,7 +1237,7 @@ START_TEST(exim_connect_reads_the_live_banner)
     const char *text = "new.example.test ESMTP Exim $version_number $tod_full\nno unsolicited bulk mail here";
     ck_assert_str_eq(jstr(banner, "text"), text);
     assert_exim_greeting(jstr(banner, "live"), "mail.example.test", version, tail);
-    assert_live_differs(differs, jstr(banner, "live"), text, "new.example.test");
+    assert_live_differs(differs, &d, jstr(banner, "live"), text, "new.example.test");
     json_object_put(root);
 
     exim_daemon_reload(&d);
@@ -1305,7 +1308,7 @@ START_TEST(exim_connect_judges_the_default_banner)
     const char *text2 = "new.example.test ESMTP Exim $version_number $tod_full";
     ck_assert_str_eq(jstr(banner, "text"), text2);
     assert_exim_greeting(jstr(banner, "live"), "mail.example.test", version, NULL);
-    assert_live_differs(differs, jstr(banner, "live"), text2, "new.example.test");
+    assert_live_differs(differs, &d, jstr(banner, "live"), text2, "new.example.test");
     json_object_put(root);
 
     exim_daemon_reload(&d);
