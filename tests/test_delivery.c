@@ -938,6 +938,7 @@ START_TEST(postfix_connect_reads_the_live_banner)
     free(etc);
     free(spool);
     free(data);
+    ts_rmtree(dir);
     free(dir);
     destroy_hosts();
 }
