@@ -7,6 +7,7 @@
 
 #include "auditor/fix.h"
 #include "auditor/foundation/hostname.h"
+#include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
 #include "auditor/ptr_generic.h"
 #include "auditor/verdict_inbound.h"
@@ -124,7 +125,13 @@ static void check_inbound_listener(const struct verdict_set *vs, const struct ve
         }
     }
     if (vl->live && vl->live_differs) {
-        char *live = hostname_escape(vl->live->lines.items[vl->live->lines.n - 1]);
+        /* Exim's host name is on the first line: quote the whole greeting. */
+        struct strbuf whole = STRBUF_INIT;
+        size_t first = l->mta == MODEL_EXIM ? 0 : vl->live->lines.n - 1;
+        for (size_t i = first; i < vl->live->lines.n; i++)
+            strbuf_addf(&whole, "%s%s", i > first ? "\n" : "", vl->live->lines.items[i]);
+        char *live = hostname_escape(whole.buf);
+        strbuf_release(&whole);
         char *conf = hostname_escape(l->banner.text ? l->banner.text : "");
         char *msg = xasprintf("the server on %s port %u greets with '%s', the configuration says '%s'",
                               vl->live->address, vl->live->port, live, conf);

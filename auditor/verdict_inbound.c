@@ -130,10 +130,12 @@ static void verdict_inbound_addr(const struct facts *facts, const struct verdict
 }
 
 /* verdict_inbound_live - the live greeting of a listener and whether it
- * says what the configuration says. The final line is what smtpd sends
- * (postscreen's teaser goes to new clients only, and this host is in its
- * default access list); Exim's banner keeps $version_number and $tod_
- * unexpanded, so only the host names are compared for it. */
+ * says what the configuration says. For Postfix the final line is what
+ * smtpd sends (postscreen's teaser goes to new clients only, and this host
+ * is in its default access list). Exim sends smtp_banner's lines in order,
+ * so its host name starts the first line (where RFC 5321 puts the domain);
+ * the banner keeps $version_number and $tod_ unexpanded, so only the host
+ * names are compared for it. */
 static void verdict_inbound_live(const struct facts *facts, struct verdict_listener *vl)
 {
     for (size_t i = 0; i < facts->ngreetings && !vl->live; i++)
@@ -143,7 +145,7 @@ static void verdict_inbound_live(const struct facts *facts, struct verdict_liste
     if (!vl->live)
         return;
     const char *final = vl->live->lines.items[vl->live->lines.n - 1];
-    vl->live_hostname = listener_first_word(final);
+    vl->live_hostname = listener_first_word(vl->l->mta == MODEL_EXIM ? vl->live->lines.items[0] : final);
     const struct listener_banner *b = &vl->l->banner;
     if (b->dynamic || !b->text)
         return;

@@ -60,7 +60,7 @@ struct verdict_listener {
     bool private_only;           /* it listens only on private addresses and no --source-ip maps them */
     /* --connect: */
     const struct smtp_greet *live; /* the first complete greeting read from its addresses, or NULL */
-    char *live_hostname;         /* the first word of its final line (owned), or NULL */
+    char *live_hostname;         /* the first word of its final line (Exim: first line; owned), or NULL */
     bool live_differs;           /* its host name (Postfix: its text) is not the configured banner's */
 };
 
