@@ -496,13 +496,14 @@ static void rt_helo(struct rt *r, const struct facts *facts, const struct model_
     strbuf_release(&line.sb);
 }
 
-/* rt_inbound_findings - the inbound findings whose identity is ident. */
+/* rt_inbound_findings - the findings whose identity is ident (a listener
+ * or a domain): the inbound ones, dns-failure and source-not-public. */
 static void rt_inbound_findings(struct rt *r, const struct finding_list *findings, const char *ident)
 {
     size_t shown = 0;
     for (size_t k = 0; k < findings->n; k++) {
         const struct finding *f = &findings->items[k];
-        if (!finding_id_inbound(f->id) || !f->identity || strcmp(f->identity, ident) != 0)
+        if (!f->identity || strcmp(f->identity, ident) != 0)
             continue;
         if (!shown++)
             strbuf_addc(&r->sb, '\n');
