@@ -106,6 +106,34 @@ static char *check_status_words(const struct verdict_set *vs, const struct facts
     return w;
 }
 
+char *check_lookup_failure(const struct verdict_set *vs, const char *name, enum facts_rrtype type,
+                           const struct facts_lookup *l)
+{
+    char *en = hostname_escape(name);
+    char *how = l ? check_status_words(vs, l) : NULL;
+    char *phrase = l ? xasprintf("the %s lookup of %s %s", facts_rrtype_tostr(type), en, how)
+                     : xasprintf("no answer was recorded for the %s lookup of %s", facts_rrtype_tostr(type), en);
+    free(how);
+    free(en);
+    return phrase;
+}
+
+void check_lookup_failure_fix(struct fix_list *fixes, const char *name, enum facts_rrtype type,
+                              const struct facts_lookup *l)
+{
+    char *en = hostname_escape(name);
+    const char *dig = type == FACTS_PTR ? "-t PTR" : facts_rrtype_tostr(type);
+    if (l && !facts_status_failed(l->status))
+        fix_note(fixes, "ask a resolver that answers truthfully: --dns-server ADDRESS (then compare with dig %s "
+                        "%s @ADDRESS)",
+                 dig, en);
+    else
+        fix_note(fixes, "query it from outside your network (dig %s %s); if the authoritative servers fail, "
+                        "have them fixed, else run the audit again or use --dns-server",
+                 dig, en);
+    free(en);
+}
+
 /* check_dns_failure - report that the lookup (name, type) needed for `what`
  * failed or was not made; once per identity and question. */
 static void check_dns_failure(struct check_ctx *c, int family, const char *address, const char *name,
@@ -119,23 +147,11 @@ static void check_dns_failure(struct check_ctx *c, int family, const char *addre
         return;
     }
     strlist_add_owned(&c->dns_reported, key);
-    char *en = hostname_escape(name);
-    char *how = l ? check_status_words(c->vs, l) : NULL;
-    char *msg = l ? xasprintf("the %s lookup of %s %s, so %s is unknown", facts_rrtype_tostr(type), en, how, what)
-                  : xasprintf("no answer was recorded for the %s lookup of %s, so %s is unknown",
-                              facts_rrtype_tostr(type), en, what);
-    free(how);
-    struct finding *f = check_emit(c, FINDING_DNS_FAILURE, family, address, msg);
-    const char *dig = type == FACTS_PTR ? "-t PTR" : facts_rrtype_tostr(type);
-    if (l && !facts_status_failed(l->status))
-        fix_note(&f->fixes, "ask a resolver that answers truthfully: --dns-server ADDRESS (then compare with dig %s "
-                            "%s @ADDRESS)",
-                 dig, en);
-    else
-        fix_note(&f->fixes, "query it from outside your network (dig %s %s); if the authoritative servers fail, "
-                            "have them fixed, else run the audit again or use --dns-server",
-                 dig, en);
-    free(en);
+    char *phrase = check_lookup_failure(c->vs, name, type, l);
+    struct finding *f =
+        check_emit(c, FINDING_DNS_FAILURE, family, address, xasprintf("%s, so %s is unknown", phrase, what));
+    free(phrase);
+    check_lookup_failure_fix(&f->fixes, name, type, l);
 }
 
 static bool check_name_good(const char *name, const char *addr)

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "auditor/check.h"
 #include "auditor/fix.h"
+#include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
@@ -60,61 +62,372 @@ static const char *check_inbound_mx_name(const struct verdict_inbound *vi)
     return NULL;
 }
 
-/* check_inbound_judged - whether banner-ptr-mismatch judges va: an address
- * an MX points at always; when no MX points at this listener, an address
- * it names itself, or the only public address of its family that a
- * wildcard covers (with several, which one receivers reach is the MX's
- * choice, and the MX says nothing here). */
-static bool check_inbound_judged(const struct verdict_listener *vl, const struct verdict_inbound_addr *va)
+/* The lookups one dns-failure finding reports: all those that a verdict
+ * of one (identity, family, address) needed and could not use. */
+struct check_inbound_failed {
+    const char *name;
+    enum facts_rrtype type;
+    const struct facts_lookup *l;
+};
+
+struct check_inbound_failures {
+    struct check_inbound_failed *items;
+    size_t n;
+};
+
+/* check_inbound_need - note the lookup (name, type) when it cannot be used:
+ * failed, missing, or a negative answer from a lying resolver. */
+static void check_inbound_need(const struct verdict_set *vs, struct check_inbound_failures *fl, const char *name,
+                               enum facts_rrtype type)
 {
-    if (va->mx_target)
-        return true;
+    if (!name)
+        return;
+    const struct facts_lookup *l = facts_lookup_find(vs->facts, name, type);
+    if (!verdict_lookup_failed(vs, l))
+        return;
+    for (size_t i = 0; i < fl->n; i++)
+        if (fl->items[i].type == type && hostname_equal(fl->items[i].name, name))
+            return;
+    fl->items = xreallocarray(fl->items, fl->n + 1, sizeof(*fl->items));
+    fl->items[fl->n++] = (struct check_inbound_failed){ name, type, l };
+}
+
+/* check_inbound_dns_failure - one dns-failure for the lookups in fl (none:
+ * nothing), naming each with its resolver and error; fl is emptied. */
+static void check_inbound_dns_failure(const struct verdict_set *vs, struct finding_list *out, const char *identity,
+                                      int family, const char *address, const char *hostname,
+                                      struct check_inbound_failures *fl, const char *what)
+{
+    if (!fl->n)
+        return;
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < fl->n; i++) {
+        char *phrase = check_lookup_failure(vs, fl->items[i].name, fl->items[i].type, fl->items[i].l);
+        strbuf_addf(&sb, "%s%s", i ? "; " : "", phrase);
+        free(phrase);
+    }
+    strbuf_addf(&sb, ", so %s is unknown", what);
+    struct finding *f = finding_add(out, FINDING_DNS_FAILURE, identity, family, address, hostname, sb.buf);
+    for (size_t i = 0; i < fl->n; i++)
+        check_lookup_failure_fix(&f->fixes, fl->items[i].name, fl->items[i].type, fl->items[i].l);
+    strbuf_release(&sb);
+    free(fl->items);
+    fl->items = NULL;
+    fl->n = 0;
+}
+
+/* One line of the greeting that receivers judge: the final 220 line, or
+ * postscreen's 220- teaser when its host name differs from the final one. */
+struct check_inbound_line {
+    const char *hostname;
+    enum verdict_banner form;
+    bool teaser;
+};
+
+static bool check_inbound_has_name(const struct verdict_inbound_addr *va, const char *name)
+{
+    for (size_t i = 0; name && i < va->nnames; i++)
+        if (hostname_equal(va->names[i], name))
+            return true;
+    return false;
+}
+
+/* check_inbound_named - the listener names va's address itself (its
+ * service host part, inet_interfaces, local_interfaces or
+ * proxy_interfaces), rather than a wildcard covering it. */
+static bool check_inbound_named(const struct listener *l, const struct verdict_inbound_addr *va)
+{
+    for (size_t i = 0; i < l->addresses.n; i++)
+        if (hostname_address_equal(l->addresses.items[i], va->address))
+            return true;
+    for (size_t i = 0; i < l->proxy_addresses.n; i++)
+        if (hostname_address_equal(l->proxy_addresses.items[i], va->address))
+            return true;
+    return false;
+}
+
+static bool check_inbound_any_mx(const struct verdict_listener *vl)
+{
     for (size_t k = 0; k < vl->naddrs; k++)
         if (vl->addrs[k].mx_target)
-            return false;
-    if (strlist_contains(&vl->l->addresses, va->address))
-        return true;
-    int fam = hostname_address_family(va->address);
+            return true;
+    return false;
+}
+
+/* The wildcard group of va: the addresses of va's family that the listener
+ * does not name itself (a wildcard's, or --source-ip standing for it). */
+static bool check_inbound_in_group(const struct verdict_listener *vl, const struct verdict_inbound_addr *va,
+                                   const struct verdict_inbound_addr *other)
+{
+    return hostname_address_family(other->address) == hostname_address_family(va->address)
+        && !check_inbound_named(vl->l, other);
+}
+
+enum check_judged {
+    CHECK_NOT_JUDGED,
+    CHECK_JUDGED,       /* an MX points at it, the listener names it, or it is the only one of its family */
+    CHECK_JUDGED_GROUP, /* one of several a wildcard covers, and no PTR among them names the host */
+    CHECK_GROUP_UNKNOWN, /* one of several, none names the host, and the PTR of some is unknown */
+};
+
+/* check_inbound_judged - whether a mismatch between the PTR of va and the
+ * host name `name` of a greeting line is reported. An address an MX points
+ * at always is; when an MX points at some other address of the listener,
+ * no other is. When no MX points at the listener: an address it names
+ * itself is, and so is the only public address of its family a wildcard
+ * covers. With several such addresses, a receiver that reaches the host by
+ * its name gets the address its DNS gives, which the audit does not know:
+ * when the PTR of one of them is the name, the others are fine; when none
+ * is, each one with a PTR is reported (CHECK_JUDGED_GROUP); when some PTR
+ * is unknown, none is (CHECK_GROUP_UNKNOWN). */
+static enum check_judged check_inbound_judged(const struct verdict_listener *vl, const struct verdict_inbound_addr *va,
+                                              const char *name)
+{
+    if (va->mx_target)
+        return CHECK_JUDGED;
+    if (check_inbound_any_mx(vl))
+        return CHECK_NOT_JUDGED;
+    if (check_inbound_named(vl->l, va))
+        return CHECK_JUDGED;
     size_t same = 0;
-    for (size_t k = 0; k < vl->naddrs; k++)
-        same += hostname_address_family(vl->addrs[k].address) == fam;
-    return same == 1;
+    bool unknown = false;
+    for (size_t k = 0; k < vl->naddrs; k++) {
+        const struct verdict_inbound_addr *o = &vl->addrs[k];
+        if (!check_inbound_in_group(vl, va, o))
+            continue;
+        same++;
+        if (check_inbound_has_name(o, name))
+            return CHECK_NOT_JUDGED;
+        if (o->ptr == VERDICT_PTR_UNKNOWN)
+            unknown = true;
+    }
+    if (same == 1)
+        return CHECK_JUDGED;
+    return unknown ? CHECK_GROUP_UNKNOWN : CHECK_JUDGED_GROUP;
+}
+
+static enum verdict_banner check_inbound_form(const struct listener_banner *b)
+{
+    if (!b->hostname)
+        return b->dynamic ? VERDICT_BANNER_DYNAMIC : VERDICT_BANNER_MISSING;
+    if (hostname_is_fqdn(b->hostname) && !hostname_is_local(b->hostname))
+        return VERDICT_BANNER_FQDN;
+    return VERDICT_BANNER_NOT_FQDN;
+}
+
+/* check_inbound_lines - the greeting lines of vl that are judged, into
+ * lines (room for 2); returns how many. */
+static size_t check_inbound_lines(const struct verdict_listener *vl, struct check_inbound_line *lines)
+{
+    size_t n = 0;
+    lines[n++] = (struct check_inbound_line){ vl->hostname, vl->form, false };
+    const struct listener_banner *t = &vl->l->teaser;
+    if (!t->present || !t->text || t->dynamic)
+        return n;
+    if (t->hostname && vl->hostname && hostname_equal(t->hostname, vl->hostname))
+        return n;
+    if (!t->hostname && !vl->hostname)
+        return n;
+    lines[n++] = (struct check_inbound_line){ t->hostname, check_inbound_form(t), true };
+    return n;
+}
+
+#define CHECK_TEASER_WORDS "postscreen's first line (postscreen_greet_banner), which new clients see first,"
+
+/* check_inbound_invalid - banner-invalid, one for both lines when both
+ * name no fully qualified host. */
+static void check_inbound_invalid(const struct verdict_set *vs, const struct verdict_inbound *vi,
+                                  const struct verdict_listener *vl, const struct check_inbound_line *lines,
+                                  size_t nlines, struct finding_list *out)
+{
+    struct fix_exim_layout exim = { vs->facts->exim_debian_dir, vs->facts->exim_debian_split };
+    const char *target = check_inbound_target(vl);
+    const char *name = target ? target : check_inbound_mx_name(vi);
+    struct strbuf sb = STRBUF_INIT;
+    const struct check_inbound_line *bad[2];
+    size_t nbad = 0;
+    for (size_t i = 0; i < nlines; i++)
+        if (lines[i].form == VERDICT_BANNER_NOT_FQDN || lines[i].form == VERDICT_BANNER_MISSING)
+            bad[nbad++] = &lines[i];
+    if (!nbad)
+        return;
+    for (size_t i = 0; i < nbad; i++) {
+        char *host = bad[i]->hostname ? hostname_escape(bad[i]->hostname) : NULL;
+        const char *who = bad[i]->teaser ? CHECK_TEASER_WORDS : "the SMTP banner";
+        if (i)
+            strbuf_adds(&sb, "; ");
+        if (host)
+            strbuf_addf(&sb, "%s announces '%s', which is not a fully qualified host name", who, host);
+        else
+            strbuf_addf(&sb, "%s does not start with a host name", who);
+        free(host);
+    }
+    struct finding *f = finding_add(out, FINDING_BANNER_INVALID, vl->l->id, -1, NULL,
+                                    bad[0]->hostname, sb.buf);
+    for (size_t i = 0; i < nbad; i++) {
+        if (bad[i]->teaser)
+            fix_set_teaser_host(&f->fixes, vl->l, name ? name : vl->form == VERDICT_BANNER_FQDN ? vl->hostname : NULL);
+        else
+            fix_set_banner_host(&f->fixes, vl->l, name, &exim);
+    }
+    strbuf_release(&sb);
+}
+
+/* check_inbound_mismatch - banner-ptr-mismatch of one address, one for
+ * both lines when both differ from its PTR. */
+static void check_inbound_mismatch(const struct verdict_set *vs, const struct verdict_listener *vl,
+                                   const struct verdict_inbound_addr *va, const struct check_inbound_line *lines,
+                                   size_t nlines, struct finding_list *out)
+{
+    struct fix_exim_layout exim = { vs->facts->exim_debian_dir, vs->facts->exim_debian_split };
+    const struct check_inbound_line *bad[2];
+    size_t nbad = 0;
+    bool group = false;
+    for (size_t i = 0; i < nlines; i++) {
+        if (lines[i].form != VERDICT_BANNER_FQDN || va->ptr != VERDICT_PTR_PRESENT
+            || check_inbound_has_name(va, lines[i].hostname))
+            continue;
+        enum check_judged j = check_inbound_judged(vl, va, lines[i].hostname);
+        if (j == CHECK_JUDGED || j == CHECK_JUDGED_GROUP) {
+            bad[nbad++] = &lines[i];
+            group = group || j == CHECK_JUDGED_GROUP;
+        }
+    }
+    if (!nbad)
+        return;
+    char *ptr = hostname_escape(va->nnames ? va->names[0] : "");
+    char *h0 = hostname_escape(bad[0]->hostname);
+    struct strbuf sb = STRBUF_INIT;
+    if (nbad == 2) {
+        char *h1 = hostname_escape(bad[1]->hostname);
+        strbuf_addf(&sb, "the SMTP banner announces %s and postscreen's first line (postscreen_greet_banner), "
+                         "which new clients see first, %s, but the PTR of %s is %s",
+                    h0, h1, va->address, ptr);
+        free(h1);
+    } else if (bad[0]->teaser) {
+        strbuf_addf(&sb, CHECK_TEASER_WORDS " announces %s, but the PTR of %s is %s", h0, va->address, ptr);
+    } else {
+        strbuf_addf(&sb, "the SMTP banner announces %s, but the PTR of %s is %s", h0, va->address, ptr);
+    }
+    if (group)
+        strbuf_addf(&sb, ", and no other %s address this host receives mail on has a PTR naming it",
+                    hostname_address_family(va->address) == AF_INET6 ? "IPv6" : "IPv4");
+    struct finding *f = finding_add(out, FINDING_BANNER_PTR_MISMATCH, vl->l->id, check_inbound_family(va->address),
+                                    va->address, bad[0]->hostname, sb.buf);
+    /* Both lines converge on one name: the final banner's fix decides it. */
+    const char *target = check_inbound_target(vl);
+    const char *name = target && vl->form == VERDICT_BANNER_FQDN && !hostname_equal(target, vl->hostname) ? target
+        : vl->form == VERDICT_BANNER_FQDN ? vl->hostname : target;
+    for (size_t i = 0; i < nbad; i++) {
+        if (bad[i]->teaser) {
+            if (name)
+                fix_set_teaser_host(&f->fixes, vl->l, name);
+            else
+                fix_ptr_record(&f->fixes, va->address, bad[i]->hostname);
+        } else if (target && !hostname_equal(target, vl->hostname)) {
+            fix_set_banner_host(&f->fixes, vl->l, target, &exim);
+        } else {
+            fix_ptr_record(&f->fixes, va->address, vl->hostname);
+        }
+    }
+    strbuf_release(&sb);
+    free(h0);
+    free(ptr);
+}
+
+/* check_inbound_private - source-not-public for a listener that listens
+ * only on private addresses that nothing maps to a public one. */
+static void check_inbound_private(const struct verdict_listener *vl, struct finding_list *out)
+{
+    const struct listener *l = vl->l;
+    struct strbuf list = STRBUF_INIT;
+    for (size_t i = 0; i < l->addresses.n; i++) {
+        char *e = hostname_escape(l->addresses.items[i]);
+        strbuf_addf(&list, "%s%s", list.len ? ", " : "", e);
+        free(e);
+    }
+    char *msg = list.len
+        ? xasprintf("the SMTP service listens only on private addresses (%s): receivers reach it through NAT or a "
+                    "proxy at a public address the audit does not know, so the banner cannot be judged against "
+                    "that address's PTR",
+                    list.buf)
+        : xstrdup("the SMTP service listens on every address, and this host has only private ones: receivers reach "
+                  "it through NAT or a proxy at a public address the audit does not know, so the banner cannot be "
+                  "judged against that address's PTR");
+    struct finding *f = finding_add(out, FINDING_SOURCE_NOT_PUBLIC, l->id, -1, NULL, vl->hostname, msg);
+    if (l->mta == MODEL_POSTFIX)
+        fix_note(&f->fixes, "pass the public address mail arrives at with --source-ip PUBLIC; and name it in "
+                            "main.cf as proxy_interfaces = PUBLIC (postconf -e), so that Postfix accepts mail "
+                            "addressed to it as its own and the audit judges it without --source-ip");
+    else
+        fix_note(&f->fixes, "pass the public address mail arrives at with --source-ip PUBLIC");
+    free(msg);
+    strbuf_release(&list);
+}
+
+/* check_inbound_listener_dns - dns-failure for each address whose PTR (or,
+ * for an address an MX points at, its forward confirmation) a verdict of
+ * the listener needed and could not get. */
+static void check_inbound_listener_dns(const struct verdict_set *vs, const struct verdict_listener *vl,
+                                       const struct check_inbound_line *lines, size_t nlines,
+                                       struct finding_list *out)
+{
+    bool fqdn = false;
+    for (size_t i = 0; i < nlines; i++)
+        fqdn = fqdn || lines[i].form == VERDICT_BANNER_FQDN;
+    if (!fqdn)
+        return;
+    struct check_inbound_failures fl = { NULL, 0 };
+    for (size_t k = 0; k < vl->naddrs; k++) {
+        const struct verdict_inbound_addr *va = &vl->addrs[k];
+        bool needed = false;
+        for (size_t i = 0; i < nlines; i++)
+            if (lines[i].form == VERDICT_BANNER_FQDN
+                && check_inbound_judged(vl, va, lines[i].hostname) != CHECK_NOT_JUDGED)
+                needed = true;
+        if (!needed)
+            continue;
+        if (va->ptr == VERDICT_PTR_UNKNOWN && va->revname) {
+            check_inbound_need(vs, &fl, va->revname, FACTS_PTR);
+            char *what = xasprintf("the PTR of %s, an address this host receives mail on,", va->address);
+            check_inbound_dns_failure(vs, out, vl->l->id, check_inbound_family(va->address), va->address,
+                                      vl->hostname, &fl, what);
+            free(what);
+        } else if (va->ptr == VERDICT_PTR_PRESENT && va->confirmed == VERDICT_UNKNOWN && va->mx_target) {
+            enum facts_rrtype t = hostname_address_family(va->address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
+            for (size_t n = 0; n < va->nnames; n++)
+                check_inbound_need(vs, &fl, va->names[n], t);
+            char *what = xasprintf("whether the PTR of %s resolves back to it", va->address);
+            check_inbound_dns_failure(vs, out, vl->l->id, check_inbound_family(va->address), va->address,
+                                      vl->hostname, &fl, what);
+            free(what);
+        }
+    }
 }
 
 static void check_inbound_listener(const struct verdict_set *vs, const struct verdict_inbound *vi,
                                    const struct verdict_listener *vl, struct finding_list *out)
 {
-    struct fix_exim_layout exim = { vs->facts->exim_debian_dir, vs->facts->exim_debian_split };
     const struct listener *l = vl->l;
-    const char *target = check_inbound_target(vl);
-    char *host = vl->hostname ? hostname_escape(vl->hostname) : NULL;
-
-    if (vl->form == VERDICT_BANNER_NOT_FQDN || vl->form == VERDICT_BANNER_MISSING) {
-        char *msg = host ? xasprintf("the SMTP banner announces '%s', which is not a fully qualified host name", host)
-                         : xstrdup("the SMTP banner does not start with a host name");
-        struct finding *f = finding_add(out, FINDING_BANNER_INVALID, l->id, -1, NULL, vl->hostname, msg);
-        const char *name = target ? target : check_inbound_mx_name(vi);
-        fix_set_banner_host(&f->fixes, l, name, &exim);
-        free(msg);
+    if (vl->loopback_only)
+        return;
+    if (vl->private_only) {
+        check_inbound_private(vl, out);
+        return;
     }
-    for (size_t k = 0; vl->form == VERDICT_BANNER_FQDN && k < vl->naddrs; k++) {
+    const char *target = check_inbound_target(vl);
+    struct check_inbound_line lines[2];
+    size_t nlines = check_inbound_lines(vl, lines);
+
+    check_inbound_invalid(vs, vi, vl, lines, nlines, out);
+    check_inbound_listener_dns(vs, vl, lines, nlines, out);
+    for (size_t k = 0; k < vl->naddrs; k++) {
         const struct verdict_inbound_addr *va = &vl->addrs[k];
         int fam = check_inbound_family(va->address);
-        if (va->ptr == VERDICT_PTR_PRESENT && !va->banner_is_ptr && check_inbound_judged(vl, va)) {
-            char *ptr = hostname_escape(va->nnames ? va->names[0] : "");
-            char *msg = xasprintf("the SMTP banner announces %s, but the PTR of %s is %s", host, va->address, ptr);
-            struct finding *f = finding_add(out, FINDING_BANNER_PTR_MISMATCH, l->id, fam, va->address,
-                                            vl->hostname, msg);
-            if (target && !hostname_equal(target, vl->hostname))
-                fix_set_banner_host(&f->fixes, l, target, &exim);
-            else
-                fix_ptr_record(&f->fixes, va->address, vl->hostname);
-            free(msg);
-            free(ptr);
-        }
+        check_inbound_mismatch(vs, vl, va, lines, nlines, out);
         bool missing = va->ptr == VERDICT_PTR_MISSING || va->ptr == VERDICT_PTR_INVALID
             || (va->ptr == VERDICT_PTR_PRESENT && va->confirmed == VERDICT_NO);
-        if (va->mx_target && missing) {
+        if (vl->form == VERDICT_BANNER_FQDN && va->mx_target && missing) {
             char *msg = va->ptr == VERDICT_PTR_PRESENT
                 ? xasprintf("an MX points at %s, whose PTR names no host that resolves back to it", va->address)
                 : xasprintf("an MX points at %s, which has no PTR", va->address);
@@ -146,7 +459,6 @@ static void check_inbound_listener(const struct verdict_set *vs, const struct ve
         free(conf);
         free(live);
     }
-    free(host);
 }
 
 /* check_inbound_banner_name - the FQDN banner host name of the first MX
@@ -159,8 +471,8 @@ static const char *check_inbound_banner_name(const struct verdict_inbound *vi)
     return NULL;
 }
 
-static void check_inbound_domain(const struct verdict_inbound *vi, const struct verdict_domain *vd,
-                                 struct finding_list *out)
+static void check_inbound_domain(const struct verdict_set *vs, const struct verdict_inbound *vi,
+                                 const struct verdict_domain *vd, struct finding_list *out)
 {
     const char *name = vd->d->name;
     char *d = hostname_escape(name);
@@ -187,6 +499,18 @@ static void check_inbound_domain(const struct verdict_inbound *vi, const struct 
         free(msg);
         free(first);
     }
+    struct check_inbound_failures fl = { NULL, 0 };
+    if (vd->mx == VERDICT_MX_UNKNOWN)
+        check_inbound_need(vs, &fl, name, FACTS_MX);
+    for (size_t i = 0; vd->mx == VERDICT_MX_OK && vd->this_host == VERDICT_UNKNOWN && i < vd->ntargets; i++) {
+        if (strcmp(vd->targets[i].name, ".") == 0)
+            continue;
+        check_inbound_need(vs, &fl, vd->targets[i].name, FACTS_A);
+        check_inbound_need(vs, &fl, vd->targets[i].name, FACTS_AAAA);
+    }
+    char *what = xasprintf("whether an MX of %s points at this host", d);
+    check_inbound_dns_failure(vs, out, ident, -1, NULL, NULL, &fl, what);
+    free(what);
     free(ident);
     free(d);
 }
@@ -198,6 +522,8 @@ void check_inbound(const struct verdict_set *vs, struct finding_list *out)
         return;
     for (size_t i = 0; i < vi->nlisteners; i++)
         check_inbound_listener(vs, vi, &vi->listeners[i], out);
+    if (!vi->receives)
+        return; /* loopback only: no inbound MX, its domains' MX are not this host's business */
     for (size_t i = 0; i < vi->ndomains; i++)
-        check_inbound_domain(vi, &vi->domains[i], out);
+        check_inbound_domain(vs, vi, &vi->domains[i], out);
 }

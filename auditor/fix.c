@@ -618,6 +618,64 @@ void fix_set_banner_host(struct fix_list *out, const struct listener *l, const c
     free(plain);
 }
 
+void fix_set_teaser_host(struct fix_list *out, const struct listener *l, const char *name)
+{
+    if (!fix_name_ok(name)) {
+        fix_note(out, "start postscreen_greet_banner (postscreen's first line) with this host's fully qualified "
+                      "name, or remove it so that it follows smtpd_banner");
+        return;
+    }
+    const struct listener_banner *t = &l->teaser, *b = &l->banner;
+    char *plain = hostname_normal(name);
+    char *dir = l->config ? fix_shell_word(l->config) : NULL;
+    char *svc = xstrdup(l->service ? l->service : "");
+    bool override = t->origin.kind == MODEL_ORIGIN_OVERRIDE;
+    bool in_main = t->origin.kind == MODEL_ORIGIN_FILE;
+    /* Its default is $smtpd_banner: when main.cf's smtpd_banner already
+     * announces name (the final line is main.cf's, not a service's -o),
+     * removing the setting is the whole fix. */
+    bool follows = (override || in_main) && b->origin.kind != MODEL_ORIGIN_OVERRIDE
+        && b->host_origin.kind != MODEL_ORIGIN_OVERRIDE && b->hostname && hostname_equal(b->hostname, plain);
+    bool remove_ok = dir && (!override || fix_token_ok(svc));
+    if (override && remove_ok) {
+        char *cmd = xasprintf("postconf -c %s -PX '%s/inet/postscreen_greet_banner'", dir, svc);
+        fix_add(out, FIX_POSTCONF,
+                follows ? "remove postscreen's own postscreen_greet_banner override, so that its first line is "
+                          "$smtpd_banner (the default), which announces the same name, then run 'postfix reload'"
+                        : "remove postscreen's own postscreen_greet_banner override (postconf -P does not accept a "
+                          "value with spaces), so that it uses main.cf's",
+                cmd, NULL, NULL, NULL);
+        free(cmd);
+    } else if (follows && remove_ok) {
+        char *cmd = xasprintf("postconf -c %s -X postscreen_greet_banner", dir);
+        fix_add(out, FIX_POSTCONF,
+                "remove postscreen_greet_banner from main.cf, so that postscreen's first line is $smtpd_banner (the "
+                "default), which announces the same name, then run 'postfix reload'",
+                cmd, NULL, NULL, NULL);
+        free(cmd);
+    }
+    if (!follows || !remove_ok) {
+        const char *rest = fix_banner_rest(t->raw);
+        if (!*rest)
+            rest = " ESMTP";
+        char *what = xasprintf("announce %s in postscreen's first line", plain);
+        if (!dir || !fix_banner_rest_ok(rest)) {
+            fix_note(out, "%s: set postscreen_greet_banner = %s%s in main.cf, then run 'postfix reload'", what, plain,
+                     fix_banner_rest_ok(rest) ? rest : " ESMTP");
+        } else {
+            char *cmd = xasprintf("postconf -c %s -e 'postscreen_greet_banner = %s%s'", dir, plain, rest);
+            char *text = xasprintf("%s, then run 'postfix reload'", what);
+            fix_add(out, FIX_POSTCONF, text, cmd, NULL, NULL, NULL);
+            free(text);
+            free(cmd);
+        }
+        free(what);
+    }
+    free(svc);
+    free(dir);
+    free(plain);
+}
+
 void fix_mx_record(struct fix_list *out, const char *domain, const char *target, bool replace_null)
 {
     if (!fix_name_ok(domain) || !fix_name_ok(target)) {

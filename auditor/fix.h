@@ -137,6 +137,15 @@ void fix_no_tempaddr(struct fix_list *out, const char *ifname);
  * $primary_hostname, else smtp_banner. */
 void fix_set_banner_host(struct fix_list *out, const struct listener *l, const char *name,
                          const struct fix_exim_layout *exim);
+/* fix_set_teaser_host - make postscreen's first line (the 220- teaser,
+ * postscreen_greet_banner) of Postfix listener l start with name. Its
+ * default is $smtpd_banner: when the setting is an override or a main.cf
+ * line and main.cf's smtpd_banner already announces name, the fix removes
+ * it (postconf -PX for postscreen's -o, -X for main.cf); otherwise it sets
+ * postscreen_greet_banner in main.cf with -e, keeping the text after the
+ * host name (" ESMTP" when there is none), after removing a -o override,
+ * as postconf -P refuses a value with spaces. */
+void fix_set_teaser_host(struct fix_list *out, const struct listener *l, const char *name);
 /* fix_mx_record - "domain. IN MX 10 target." for the domain's zone;
  * replace_null: the domain has a null MX that the record replaces. */
 void fix_mx_record(struct fix_list *out, const char *domain, const char *target, bool replace_null);

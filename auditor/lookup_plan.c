@@ -86,7 +86,7 @@ static void lookup_plan_zone(struct lookup_plan *out, const struct facts *facts,
 static void lookup_plan_inbound(const struct facts *facts, struct lookup_plan *out)
 {
     const struct listener_set *in = facts->inbound;
-    if (!in)
+    if (!in || !verdict_inbound_receives(in))
         return;
     for (size_t i = 0; i < in->ndomains; i++) {
         const struct facts_lookup *mx = facts_lookup_find(facts, in->domains[i].name, FACTS_MX);

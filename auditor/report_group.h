@@ -16,6 +16,7 @@
 #ifndef MP_REPORT_GROUP_H
 #define MP_REPORT_GROUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "auditor/facts.h"
@@ -44,6 +45,12 @@ void report_group_build(const struct model_set *set, const struct facts *facts, 
  * member's id, then the transport part of the others (unescaped; newly
  * allocated). */
 char *report_group_name(const struct model_set *set, const struct report_group *g);
+
+/* report_group_has_finding - finding k (an index into the list the groups
+ * were built from) belongs to an identity; false for the findings of no
+ * identity and of the inbound part (a listener or a domain, whatever the
+ * finding's id: banner-ptr-mismatch as well as dns-failure). */
+bool report_group_has_finding(const struct report_groups *groups, size_t k);
 
 /* report_group_count - findings by severity, a grouped finding once, and the
  * findings of no identity and of the inbound part; counts has 4 slots indexed by severity. */

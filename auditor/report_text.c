@@ -496,13 +496,14 @@ static void rt_helo(struct rt *r, const struct facts *facts, const struct model_
     strbuf_release(&line.sb);
 }
 
-/* rt_inbound_findings - the inbound findings whose identity is ident. */
+/* rt_inbound_findings - the findings whose identity is ident (a listener
+ * or a domain): the inbound ones, dns-failure and source-not-public. */
 static void rt_inbound_findings(struct rt *r, const struct finding_list *findings, const char *ident)
 {
     size_t shown = 0;
     for (size_t k = 0; k < findings->n; k++) {
         const struct finding *f = &findings->items[k];
-        if (!finding_id_inbound(f->id) || !f->identity || strcmp(f->identity, ident) != 0)
+        if (!f->identity || strcmp(f->identity, ident) != 0)
             continue;
         if (!shown++)
             strbuf_addc(&r->sb, '\n');
@@ -598,7 +599,9 @@ static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct 
             const struct verdict_inbound_addr *va = &vl->addrs[k];
             struct rt a = { STRBUF_INIT, false };
             rt_esc(&a, va->address);
-            if (va->listening) {
+            if (va->listening && strcmp(va->listening, VERDICT_INBOUND_PROXY) == 0) {
+                strbuf_adds(&a.sb, " (proxy_interfaces)");
+            } else if (va->listening) {
                 strbuf_adds(&a.sb, " (for ");
                 rt_esc(&a, strcmp(va->listening, "*") == 0 ? "the wildcard" : va->listening);
                 strbuf_addc(&a.sb, ')');
@@ -613,9 +616,13 @@ static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct 
                 strbuf_adds(&a.sb, va->confirmed == VERDICT_YES ? " (forward-confirmed)"
                                    : va->confirmed == VERDICT_NO ? " (not forward-confirmed)"
                                                                  : " (forward lookup failed)");
+            } else if (va->ptr == VERDICT_PTR_UNKNOWN) {
+                /* A failed lookup is unknown, never "none". */
+                char *why = rt_failure(vs, va->ptr_lookup);
+                strbuf_addf(&a.sb, "unknown (%s)", why);
+                free(why);
             } else {
-                strbuf_adds(&a.sb, va->ptr == VERDICT_PTR_MISSING ? "none" : va->ptr == VERDICT_PTR_INVALID
-                                       ? "not a valid host name" : "unknown (lookup failed)");
+                strbuf_adds(&a.sb, va->ptr == VERDICT_PTR_MISSING ? "none" : "not a valid host name");
             }
             if (va->mx_target)
                 strbuf_adds(&a.sb, ", an MX points here");
@@ -625,10 +632,16 @@ static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct 
         }
         if (!vl->naddrs) {
             rt_label(r, "addr");
-            strbuf_adds(&r->sb, vl->private_only ? "private addresses only (behind NAT: give --source-ip PUBLIC)\n"
-                                                 : "no public address\n");
+            strbuf_adds(&r->sb, vl->loopback_only ? "loopback only: receives no mail from other hosts, not judged\n"
+                                : vl->private_only ? "private addresses only (behind NAT: give --source-ip PUBLIC)\n"
+                                                   : "no public address\n");
         }
         rt_inbound_findings(r, findings, l->id);
+    }
+    if (!vi->receives && vi->ndomains) {
+        strbuf_adds(&r->sb, "\n  every listener on port 25 listens on loopback only: this host is no inbound MX, "
+                            "and the MX of its domains is not checked\n");
+        return;
     }
     for (size_t i = 0; i < vi->ndomains; i++) {
         const struct verdict_domain *vd = &vi->domains[i];
@@ -644,8 +657,12 @@ static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct 
             strbuf_adds(&m.sb, "none");
         else if (vd->mx == VERDICT_MX_NULL)
             strbuf_adds(&m.sb, "null MX (0 .): accepts no mail");
-        else if (vd->mx == VERDICT_MX_UNKNOWN)
-            strbuf_adds(&m.sb, "unknown (lookup failed)");
+        else if (vd->mx == VERDICT_MX_UNKNOWN && verdict_lookup_failed(vs, vd->mx_lookup)) {
+            char *why = rt_failure(vs, vd->mx_lookup);
+            strbuf_addf(&m.sb, "unknown (%s)", why);
+            free(why);
+        } else if (vd->mx == VERDICT_MX_UNKNOWN)
+            strbuf_adds(&m.sb, "unknown (no usable answer)");
         for (size_t k = 0; vd->mx == VERDICT_MX_OK && k < vd->ntargets; k++) {
             const struct verdict_mx_target *t = &vd->targets[k];
             if (k)

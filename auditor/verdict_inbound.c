@@ -52,6 +52,14 @@ void verdict_inbound_addresses(const struct listener *l, const struct facts *fac
             if (hostname_address_family(facts->given_sources.items[k]) == fam)
                 verdict_inbound_push(out, listening, facts->given_sources.items[k], a);
     }
+    /* Postfix proxy_interfaces: the public addresses where mail reaches
+     * this host through a proxy or NAT in front (host names in it are not
+     * resolved here). */
+    for (size_t i = 0; i < l->proxy_addresses.n; i++) {
+        const char *a = l->proxy_addresses.items[i];
+        if (hostname_address_family(a) != 0 && scope_public(scope_of(a)))
+            verdict_inbound_push(out, listening, a, VERDICT_INBOUND_PROXY);
+    }
     for (int f = 0; f < MODEL_NFAMILIES; f++) {
         if (!(l->all_families & MODEL_FAMILY_BIT(f)))
             continue;
@@ -67,6 +75,33 @@ void verdict_inbound_addresses(const struct listener *l, const struct facts *fac
             if (hostname_address_family(facts->given_sources.items[k]) == want)
                 verdict_inbound_push(out, listening, facts->given_sources.items[k], "*");
     }
+}
+
+bool verdict_inbound_loopback_only(const struct listener *l)
+{
+    if (l->all_families || l->names.n || !l->addresses.n)
+        return false;
+    for (size_t i = 0; i < l->proxy_addresses.n; i++)
+        if (hostname_address_family(l->proxy_addresses.items[i]) == 0
+            || scope_public(scope_of(l->proxy_addresses.items[i])))
+            return false;
+    for (size_t i = 0; i < l->addresses.n; i++)
+        if (scope_of(l->addresses.items[i]) != SCOPE_LOOPBACK)
+            return false;
+    return true;
+}
+
+bool verdict_inbound_receives(const struct listener_set *set)
+{
+    size_t mx = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        if (!set->items[i].mx)
+            continue;
+        mx++;
+        if (!verdict_inbound_loopback_only(&set->items[i]))
+            return true;
+    }
+    return mx == 0;
 }
 
 bool verdict_mx_parse(const char *answer, unsigned *preference, const char **name)
@@ -254,6 +289,7 @@ void verdict_inbound_compute(const struct facts *facts, const struct verdict_set
     if (!set)
         return;
     out->audited = true;
+    out->receives = verdict_inbound_receives(set);
     out->listeners = xcalloc(set->n ? set->n : 1, sizeof(*out->listeners));
     for (size_t i = 0; i < set->n; i++) {
         const struct listener *l = &set->items[i];
@@ -272,7 +308,8 @@ void verdict_inbound_compute(const struct facts *facts, const struct verdict_set
             va->listening = from.items[k][0] ? xstrdup(from.items[k]) : NULL;
             verdict_inbound_addr(facts, vs, vl->form == VERDICT_BANNER_FQDN ? vl->hostname : NULL, va);
         }
-        vl->private_only = addrs.n == 0 && (l->addresses.n > 0 || l->all_families);
+        vl->loopback_only = verdict_inbound_loopback_only(l);
+        vl->private_only = addrs.n == 0 && !vl->loopback_only && (l->addresses.n > 0 || l->all_families);
         verdict_inbound_live(facts, vl);
         strlist_free(&addrs);
         strlist_free(&from);

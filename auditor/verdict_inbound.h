@@ -57,7 +57,9 @@ struct verdict_listener {
     const char *hostname;        /* the banner's host name, or NULL */
     struct verdict_inbound_addr *addrs; /* public addresses, owned */
     size_t naddrs;
-    bool private_only;           /* it listens only on private addresses and no --source-ip maps them */
+    bool private_only;           /* it listens only on private addresses (not only on loopback), and
+                                    neither --source-ip nor proxy_interfaces maps them */
+    bool loopback_only;          /* it listens only on loopback addresses: no other host reaches it */
     /* --connect: */
     const struct smtp_greet *live; /* the first complete greeting read from its addresses, or NULL */
     char *live_hostname;         /* the first word of its final line (Exim: first line; owned), or NULL */
@@ -90,6 +92,8 @@ struct verdict_domain {
 
 struct verdict_inbound {
     bool audited;                /* facts->inbound was set */
+    bool receives;               /* some MX listener is reachable from other hosts (or there is none at
+                                    all); false: this host is no inbound MX, nothing inbound is judged */
     struct verdict_listener *listeners; /* one per MX listener (port 25), in set order */
     size_t nlisteners;
     struct verdict_domain *domains;
@@ -103,12 +107,28 @@ void verdict_inbound_free(struct verdict_inbound *vi);
 
 /* verdict_inbound_addresses - the public addresses listener l receives
  * mail on, numeric, into out (appended, unique): its own public addresses,
- * the host's public addresses of each wildcard family, and, for a private
- * address, each --source-ip of its family. The lookup plan asks the PTR of
- * exactly these. When listening is not NULL, it gets, in step with out, the
- * private address listened on or "" for a public one. */
+ * the host's public addresses of each wildcard family, for a private
+ * address each --source-ip of its family, and the public numeric addresses
+ * of Postfix proxy_interfaces. The lookup plan asks the PTR of exactly
+ * these. When listening is not NULL, it gets, in step with out, the private
+ * address listened on, "*" for --source-ip standing for a wildcard,
+ * VERDICT_INBOUND_PROXY for a proxy_interfaces address, or "" for a public
+ * one. */
 void verdict_inbound_addresses(const struct listener *l, const struct facts *facts, struct strlist *out,
                                struct strlist *listening);
+
+/* The listening field of an address that proxy_interfaces names. */
+#define VERDICT_INBOUND_PROXY "proxy_interfaces"
+
+/* verdict_inbound_loopback_only - listener l listens only on loopback
+ * addresses (Postfix inet_interfaces = loopback-only, Debian's satellite
+ * default), and no public proxy_interfaces address stands for it. */
+bool verdict_inbound_loopback_only(const struct listener *l);
+
+/* verdict_inbound_receives - false when set has MX listeners and every one
+ * of them is loopback-only: the host receives no mail from other hosts, so
+ * neither its listeners nor its domains' MX are asked about or judged. */
+bool verdict_inbound_receives(const struct listener_set *set);
 
 /* verdict_mx_parse - split an MX answer "PREFERENCE NAME" into its parts;
  * false when it is not of that form. *name points into answer. */

@@ -16,6 +16,7 @@
 #include "auditor/report_nagios.h"
 #include "auditor/report_prometheus.h"
 #include "auditor/report_text.h"
+#include "auditor/state.h"
 #include "auditor/verdict.h"
 #include "auditor/verdict_inbound.h"
 #include "tests/support/suites.h"
@@ -401,6 +402,371 @@ START_TEST(mx_answers_parse)
 }
 END_TEST
 
+/* fx_fail - (name, type) failed with status, as the resolver layer
+ * records it (detail names the resolver). */
+static void fx_fail(struct fx *f, const char *name, enum facts_rrtype t, enum facts_status st)
+{
+    struct facts_lookup *l = facts_lookup_set(&f->facts, name, t, st, NULL, 0, 2000);
+    l->detail = xstrdup(st == FACTS_TIMEOUT ? "no answer within 2 s from 192.0.2.53:53" : "SERVFAIL from 192.0.2.53:53");
+}
+
+static void fx_rerun(struct fx *f)
+{
+    finding_list_free(&f->findings);
+    verdict_set_free(&f->vs);
+    fx_run(f);
+}
+
+START_TEST(listener_ptr_failure_is_unknown)
+{
+    struct fx f;
+    fx_init(&f, "mail.example.com ESMTP Postfix", "example.com");
+    fx_dns(&f, "mail.example.com");
+    fx_fail(&f, "10.2.0.192.in-addr.arpa", FACTS_PTR, FACTS_TIMEOUT);
+    fx_run(&f);
+    ck_assert_uint_eq(f.findings.n, 1);
+    const struct finding *x = &f.findings.items[0];
+    ck_assert_int_eq(x->id, FINDING_DNS_FAILURE);
+    ck_assert_int_eq(x->severity, FINDING_UNKNOWN);
+    ck_assert_str_eq(x->identity, "postfix:/etc/postfix:smtp/inet");
+    ck_assert_int_eq(x->family, MODEL_IPV4);
+    ck_assert_str_eq(x->address, "192.0.2.10");
+    ck_assert_str_eq(x->message, "the PTR lookup of 10.2.0.192.in-addr.arpa timed out (no answer within 2 s from "
+                                 "192.0.2.53:53), so the PTR of 192.0.2.10, an address this host receives mail on, "
+                                 "is unknown");
+    ck_assert_uint_eq(x->fixes.n, 1);
+    ck_assert_msg(strstr(x->fixes.items[0].text, "dig -t PTR 10.2.0.192.in-addr.arpa"), "%s", x->fixes.items[0].text);
+    ck_assert_int_eq(finding_status_of(&f.findings), FINDING_STATUS_UNKNOWN);
+    char *text = report_text(&f.set, &f.vs, &f.findings, false);
+    ck_assert_msg(strstr(text, "192.0.2.10 PTR unknown (no answer within 2 s from 192.0.2.53:53), an MX"),
+                  "%s", text);
+    ck_assert_msg(!strstr(text, "PTR none"), "%s", text);
+    ck_assert_msg(strstr(text, "dns-failure"), "%s", text);
+    free(text);
+    char *nagios = report_nagios(&f.set, &f.facts, &f.findings);
+    ck_assert_msg(strncmp(nagios, "MTA-PREFLIGHT UNKNOWN - 0 critical, 0 warning, 1 unknown: dns-failure", 69) == 0,
+                  "%s", nagios);
+    free(nagios);
+
+    /* The PTR answers, its name's forward lookup fails: the mismatch is
+     * known, whether an MX address has a confirmed PTR is not. */
+    fx_ptr(&f, "192.0.2.10", FACTS_OK, "mx1.example.com");
+    fx_fail(&f, "mx1.example.com", FACTS_A, FACTS_SERVFAIL);
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 2);
+    ck_assert_int_eq(f.findings.items[0].id, FINDING_DNS_FAILURE);
+    ck_assert_str_eq(f.findings.items[0].message,
+                     "the A lookup of mx1.example.com failed with SERVFAIL (SERVFAIL from 192.0.2.53:53), so whether "
+                     "the PTR of 192.0.2.10 resolves back to it is unknown");
+    ck_assert_int_eq(f.findings.items[1].id, FINDING_BANNER_PTR_MISMATCH);
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(domain_mx_failure_is_unknown)
+{
+    struct fx f;
+    fx_init(&f, "mail.example.com ESMTP Postfix", "example.com");
+    fx_dns(&f, "mail.example.com");
+    fx_fail(&f, "example.com", FACTS_MX, FACTS_TIMEOUT);
+    fx_run(&f);
+    ck_assert_uint_eq(f.findings.n, 1);
+    const struct finding *x = &f.findings.items[0];
+    ck_assert_int_eq(x->id, FINDING_DNS_FAILURE);
+    ck_assert_str_eq(x->identity, "postfix:domain:example.com");
+    ck_assert_int_eq(x->family, -1);
+    ck_assert_ptr_null(x->address);
+    ck_assert_str_eq(x->message, "the MX lookup of example.com timed out (no answer within 2 s from 192.0.2.53:53), "
+                                 "so whether an MX of example.com points at this host is unknown");
+    char *text = report_text(&f.set, &f.vs, &f.findings, false);
+    ck_assert_msg(strstr(text, "MX     unknown (no answer within 2 s from 192.0.2.53:53)\n"), "%s", text);
+    free(text);
+
+    /* The MX answers; both forward lookups of its target fail: one finding. */
+    fx_set(&f, "example.com", FACTS_MX, FACTS_OK, "10 mx.example.net");
+    fx_fail(&f, "mx.example.net", FACTS_A, FACTS_TIMEOUT);
+    fx_fail(&f, "mx.example.net", FACTS_AAAA, FACTS_SERVFAIL);
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 1);
+    ck_assert_str_eq(f.findings.items[0].message,
+                     "the A lookup of mx.example.net timed out (no answer within 2 s from 192.0.2.53:53); the AAAA "
+                     "lookup of mx.example.net failed with SERVFAIL (SERVFAIL from 192.0.2.53:53), so whether an MX "
+                     "of example.com points at this host is unknown");
+    ck_assert_uint_eq(f.findings.items[0].fixes.n, 2);
+    /* One target is this host: the other's failure decides nothing. */
+    fx_set(&f, "example.com", FACTS_MX, FACTS_OK, "10 mx.example.net");
+    facts_lookup_set(&f.facts, "example.com", FACTS_MX, FACTS_OK,
+                     (const char *const[]){ "10 mx.example.net", "20 mail.example.com" }, 2, 1);
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 0);
+    fx_free(&f);
+}
+END_TEST
+
+/* Drift mode: an inbound dns-failure holds the keys of its identity and
+ * family, so a failed lookup neither resolves nor raises a finding. */
+START_TEST(inbound_dns_failure_holds_drift_keys)
+{
+    struct fx f;
+    fx_init(&f, "mail.example.com ESMTP Postfix", "example.com");
+    fx_dns(&f, "mx1.example.com");
+    fx_set(&f, "example.com", FACTS_MX, FACTS_NODATA, NULL);
+    fx_set(&f, "mx1.example.com", FACTS_A, FACTS_OK, "192.0.2.10");
+    fx_run(&f);
+    ck_assert_uint_eq(finding_list_count(&f.findings, FINDING_BANNER_PTR_MISMATCH), 1);
+    ck_assert_uint_eq(finding_list_count(&f.findings, FINDING_MX_MISSING), 1);
+    struct state st;
+    memset(&st, 0, sizeof(st));
+    st.lock_fd = -1;
+    st.path = xstrdup("/nonexistent/state.json");
+    st.first_run = true;
+    struct state_changes ch = STATE_CHANGES_INIT;
+    state_update(&st, &f.findings, 1, 1, &ch);
+    ck_assert_uint_eq(ch.added.n, 2);
+    state_changes_free(&ch);
+    st.first_run = false;
+
+    fx_fail(&f, "10.2.0.192.in-addr.arpa", FACTS_PTR, FACTS_TIMEOUT);
+    fx_fail(&f, "example.com", FACTS_MX, FACTS_TIMEOUT);
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 2);
+    ck_assert_uint_eq(finding_list_count(&f.findings, FINDING_DNS_FAILURE), 2);
+    for (long long t = 2; t < 5; t++) {
+        state_update(&st, &f.findings, 1, t, &ch);
+        ck_assert_uint_eq(ch.resolved.n, 0);
+        ck_assert_int_eq(ch.status, FINDING_STATUS_WARNING);
+        state_changes_free(&ch);
+    }
+    /* Answers again, and fixed: now resolved. */
+    fx_ptr(&f, "192.0.2.10", FACTS_OK, "mail.example.com");
+    fx_set(&f, "example.com", FACTS_MX, FACTS_OK, "10 mail.example.com");
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 0);
+    state_update(&st, &f.findings, 1, 10, &ch);
+    ck_assert_uint_eq(ch.resolved.n, 4); /* the two held, and the two dns-failures */
+    ck_assert_uint_eq(finding_list_count(&ch.resolved, FINDING_BANNER_PTR_MISMATCH), 1);
+    ck_assert_uint_eq(finding_list_count(&ch.resolved, FINDING_MX_MISSING), 1);
+    state_changes_free(&ch);
+    state_close(&st);
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(proxy_interfaces_are_receiving_addresses)
+{
+    struct fx f;
+    struct listener *l = fx_init(&f, "mail.example.com ESMTP Postfix", "example.com");
+    l->all_families = 0;
+    l->families = MODEL_FAMILY_BIT(MODEL_IPV4);
+    listener_address_add(l, "10.0.0.5");
+    strlist_add(&l->proxy_addresses, "203.0.113.25");
+    strlist_add(&l->proxy_addresses, "10.1.1.1");       /* private: not where receivers connect */
+    strlist_add(&l->proxy_addresses, "mx.example.net"); /* a name: not resolved */
+    strlist_free(&f.facts.local_public);
+    struct strlist a = STRLIST_INIT, from = STRLIST_INIT;
+    verdict_inbound_addresses(l, &f.facts, &a, &from);
+    ck_assert_uint_eq(a.n, 1);
+    ck_assert_str_eq(a.items[0], "203.0.113.25");
+    ck_assert_str_eq(from.items[0], VERDICT_INBOUND_PROXY);
+    strlist_free(&a);
+    strlist_free(&from);
+
+    fx_set(&f, "example.com", FACTS_MX, FACTS_OK, "10 mail.example.com");
+    fx_set(&f, "mail.example.com", FACTS_A, FACTS_OK, "203.0.113.25");
+    fx_set(&f, "mail.example.com", FACTS_AAAA, FACTS_NODATA, NULL);
+    fx_ptr(&f, "203.0.113.25", FACTS_OK, "nat.example.net");
+    fx_set(&f, "nat.example.net", FACTS_A, FACTS_OK, "203.0.113.25");
+    fx_set(&f, ".", FACTS_NS, FACTS_OK, "a.root-servers.net");
+    fx_run(&f);
+    ck_assert_int_eq(f.vs.inbound->domains[0].this_host, VERDICT_YES);
+    ck_assert(f.vs.inbound->listeners[0].addrs[0].mx_target);
+    ck_assert(!f.vs.inbound->listeners[0].private_only);
+    ck_assert_uint_eq(f.findings.n, 1);
+    ck_assert_int_eq(f.findings.items[0].id, FINDING_BANNER_PTR_MISMATCH);
+    ck_assert_str_eq(f.findings.items[0].address, "203.0.113.25");
+    ck_assert_str_eq(f.findings.items[0].message,
+                     "the SMTP banner announces mail.example.com, but the PTR of 203.0.113.25 is nat.example.net");
+    char *text = report_text(&f.set, &f.vs, &f.findings, false);
+    ck_assert_msg(strstr(text, "203.0.113.25 (proxy_interfaces) PTR nat.example.net"), "%s", text);
+    free(text);
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(private_only_listener_is_unknown)
+{
+    struct fx f;
+    struct listener *l = fx_init(&f, "mail.example.com ESMTP Postfix", NULL);
+    l->all_families = 0;
+    listener_address_add(l, "10.0.0.5");
+    strlist_free(&f.facts.local_public);
+    fx_run(&f);
+    ck_assert(f.vs.inbound->listeners[0].private_only);
+    ck_assert_uint_eq(f.findings.n, 1);
+    const struct finding *x = &f.findings.items[0];
+    ck_assert_int_eq(x->id, FINDING_SOURCE_NOT_PUBLIC);
+    ck_assert_int_eq(x->severity, FINDING_UNKNOWN);
+    ck_assert_str_eq(x->identity, "postfix:/etc/postfix:smtp/inet");
+    ck_assert_int_eq(x->family, -1);
+    ck_assert_str_eq(x->message, "the SMTP service listens only on private addresses (10.0.0.5): receivers reach it "
+                                 "through NAT or a proxy at a public address the audit does not know, so the banner "
+                                 "cannot be judged against that address's PTR");
+    ck_assert_uint_eq(x->fixes.n, 1);
+    ck_assert_msg(strstr(x->fixes.items[0].text, "--source-ip PUBLIC")
+                      && strstr(x->fixes.items[0].text, "proxy_interfaces = PUBLIC"), "%s", x->fixes.items[0].text);
+    ck_assert_int_eq(finding_status_of(&f.findings), FINDING_STATUS_UNKNOWN);
+    /* --source-ip maps it: judged, nothing unknown left. */
+    strlist_add(&f.facts.given_sources, "203.0.113.25");
+    fx_ptr(&f, "203.0.113.25", FACTS_OK, "mail.example.com");
+    fx_set(&f, "mail.example.com", FACTS_A, FACTS_OK, "203.0.113.25");
+    fx_set(&f, ".", FACTS_NS, FACTS_OK, "a.root-servers.net");
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 0);
+    fx_free(&f);
+}
+END_TEST
+
+/* inet_interfaces = loopback-only: no inbound MX; nothing is asked or judged. */
+START_TEST(loopback_only_host_is_no_mx)
+{
+    struct fx f;
+    struct listener *l = fx_init(&f, "mail ESMTP Postfix", "example.com");
+    l->all_families = 0;
+    listener_address_add(l, "127.0.0.1");
+    listener_address_add(l, "::1");
+    struct lookup_plan p = LOOKUP_PLAN_INIT;
+    lookup_plan_next(&f.set, &f.facts, &p);
+    ck_assert_uint_eq(p.n, 0);
+    lookup_plan_free(&p);
+    fx_fail(&f, "example.com", FACTS_MX, FACTS_TIMEOUT);
+    fx_run(&f);
+    ck_assert(!f.vs.inbound->receives);
+    ck_assert(f.vs.inbound->listeners[0].loopback_only);
+    ck_assert(!f.vs.inbound->listeners[0].private_only);
+    ck_assert_uint_eq(f.findings.n, 0);
+    char *text = report_text(&f.set, &f.vs, &f.findings, false);
+    ck_assert_msg(strstr(text, "loopback only: receives no mail from other hosts, not judged"), "%s", text);
+    ck_assert_msg(strstr(text, "this host is no inbound MX"), "%s", text);
+    free(text);
+    fx_free(&f);
+}
+END_TEST
+
+/* A wildcard over several public IPv4 addresses and no MX pointing at any:
+ * one PTR naming the banner's host is enough; none is reported for each. */
+START_TEST(wildcard_with_several_addresses)
+{
+    struct fx f;
+    fx_init(&f, "mail.example.com ESMTP Postfix", NULL);
+    strlist_add(&f.facts.local_public, "192.0.2.11");
+    fx_set(&f, ".", FACTS_NS, FACTS_OK, "a.root-servers.net");
+    fx_ptr(&f, "192.0.2.10", FACTS_OK, "a.example.net");
+    fx_set(&f, "a.example.net", FACTS_A, FACTS_OK, "192.0.2.10");
+    fx_ptr(&f, "192.0.2.11", FACTS_OK, "b.example.net");
+    fx_set(&f, "b.example.net", FACTS_A, FACTS_OK, "192.0.2.11");
+    fx_run(&f);
+    ck_assert_uint_eq(f.findings.n, 2);
+    ck_assert_int_eq(f.findings.items[0].id, FINDING_BANNER_PTR_MISMATCH);
+    ck_assert_str_eq(f.findings.items[0].address, "192.0.2.10");
+    ck_assert_str_eq(f.findings.items[0].message,
+                     "the SMTP banner announces mail.example.com, but the PTR of 192.0.2.10 is a.example.net, and no "
+                     "other IPv4 address this host receives mail on has a PTR naming it");
+    ck_assert_str_eq(f.findings.items[1].address, "192.0.2.11");
+    /* Both converge on one name: the first confirmed PTR name. */
+    ck_assert_str_eq(f.findings.items[0].fixes.items[0].command,
+                     "postconf -c /etc/postfix -e 'smtpd_banner = a.example.net ESMTP $mail_name'");
+    ck_assert_str_eq(f.findings.items[1].fixes.items[0].command, f.findings.items[0].fixes.items[0].command);
+
+    fx_ptr(&f, "192.0.2.11", FACTS_OK, "mail.example.com");
+    fx_set(&f, "mail.example.com", FACTS_A, FACTS_OK, "192.0.2.11");
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 0);
+
+    /* The other PTR unknown: the mismatch is not claimed, the failure is. */
+    fx_fail(&f, "11.2.0.192.in-addr.arpa", FACTS_PTR, FACTS_TIMEOUT);
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 1);
+    ck_assert_int_eq(f.findings.items[0].id, FINDING_DNS_FAILURE);
+    ck_assert_str_eq(f.findings.items[0].address, "192.0.2.11");
+    fx_free(&f);
+}
+END_TEST
+
+/* fx_postscreen - make the listener postscreen with a teaser set in main.cf. */
+static void fx_postscreen(struct listener *l, const char *teaser)
+{
+    free(l->command);
+    l->command = xstrdup("postscreen");
+    l->pass_service = xstrdup("smtpd/pass");
+    l->banner.origin.kind = MODEL_ORIGIN_DEFAULT;
+    l->teaser.present = true;
+    l->teaser.raw = xstrdup(teaser);
+    l->teaser.origin.kind = MODEL_ORIGIN_FILE;
+    l->teaser.origin.file = xstrdup("/etc/postfix/main.cf");
+    l->teaser.origin.line = 9;
+    l->teaser.host_param = xstrdup("postscreen_greet_banner");
+    listener_banner_set_text(&l->teaser, teaser);
+}
+
+START_TEST(postscreen_teaser_is_judged)
+{
+    struct fx f;
+    struct listener *l = fx_init(&f, "mail.example.com ESMTP Postfix", "example.com");
+    fx_postscreen(l, "old-mx.example.net ESMTP");
+    fx_dns(&f, "mail.example.com");
+    fx_run(&f);
+    ck_assert_uint_eq(f.findings.n, 1);
+    const struct finding *x = &f.findings.items[0];
+    ck_assert_int_eq(x->id, FINDING_BANNER_PTR_MISMATCH);
+    ck_assert_str_eq(x->address, "192.0.2.10");
+    ck_assert_str_eq(x->message, "postscreen's first line (postscreen_greet_banner), which new clients see first, "
+                                 "announces old-mx.example.net, but the PTR of 192.0.2.10 is mail.example.com");
+    ck_assert_uint_eq(x->fixes.n, 1);
+    ck_assert_str_eq(x->fixes.items[0].command, "postconf -c /etc/postfix -X postscreen_greet_banner");
+
+    /* The same teaser as a -o of smtp/inet: -PX. */
+    l->teaser.origin.kind = MODEL_ORIGIN_OVERRIDE;
+    fx_rerun(&f);
+    ck_assert_str_eq(f.findings.items[0].fixes.items[0].command,
+                     "postconf -c /etc/postfix -PX 'smtp/inet/postscreen_greet_banner'");
+    ck_assert_uint_eq(f.findings.items[0].fixes.n, 1);
+
+    /* Both lines wrong: one finding (one drift key), both fixes. */
+    l->teaser.origin.kind = MODEL_ORIGIN_FILE;
+    listener_banner_set_text(&l->banner, "other.example.org ESMTP Postfix");
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 1);
+    x = &f.findings.items[0];
+    ck_assert_str_eq(x->message, "the SMTP banner announces other.example.org and postscreen's first line "
+                                 "(postscreen_greet_banner), which new clients see first, old-mx.example.net, but the "
+                                 "PTR of 192.0.2.10 is mail.example.com");
+    ck_assert_uint_eq(x->fixes.n, 2);
+    ck_assert_str_eq(x->fixes.items[0].command,
+                     "postconf -c /etc/postfix -e 'smtpd_banner = mail.example.com ESMTP $mail_name'");
+    ck_assert_str_eq(x->fixes.items[1].command,
+                     "postconf -c /etc/postfix -e 'postscreen_greet_banner = mail.example.com ESMTP'");
+
+    /* A teaser that names no fully qualified host. */
+    listener_banner_set_text(&l->banner, "mail.example.com ESMTP Postfix");
+    free(l->teaser.raw);
+    l->teaser.raw = xstrdup("mx ESMTP");
+    listener_banner_set_text(&l->teaser, "mx ESMTP");
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 1);
+    ck_assert_int_eq(f.findings.items[0].id, FINDING_BANNER_INVALID);
+    ck_assert_str_eq(f.findings.items[0].message, "postscreen's first line (postscreen_greet_banner), which new "
+                                                  "clients see first, announces 'mx', which is not a fully qualified "
+                                                  "host name");
+    ck_assert_str_eq(f.findings.items[0].fixes.items[0].command, "postconf -c /etc/postfix -X postscreen_greet_banner");
+
+    /* The teaser's host equals the banner's: judged once, as the banner. */
+    listener_banner_set_text(&l->teaser, "mail.example.com ESMTP");
+    fx_rerun(&f);
+    ck_assert_uint_eq(f.findings.n, 0);
+    fx_free(&f);
+}
+END_TEST
+
 Suite *inbound_checks_suite(void)
 {
     Suite *s = suite_create("inbound_checks");
@@ -416,6 +782,14 @@ Suite *inbound_checks_suite(void)
     tcase_add_test(tc, exim_banner_fix_lines);
     tcase_add_test(tc, live_banner_compared_with_the_configuration);
     tcase_add_test(tc, mx_answers_parse);
+    tcase_add_test(tc, listener_ptr_failure_is_unknown);
+    tcase_add_test(tc, domain_mx_failure_is_unknown);
+    tcase_add_test(tc, inbound_dns_failure_holds_drift_keys);
+    tcase_add_test(tc, proxy_interfaces_are_receiving_addresses);
+    tcase_add_test(tc, private_only_listener_is_unknown);
+    tcase_add_test(tc, loopback_only_host_is_no_mx);
+    tcase_add_test(tc, wildcard_with_several_addresses);
+    tcase_add_test(tc, postscreen_teaser_is_judged);
     suite_add_tcase(s, tc);
     return s;
 }

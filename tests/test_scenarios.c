@@ -113,7 +113,8 @@ static const struct sc_case cases[] = {
     { "ipv6-temporary", "", 2, { PF("critical source-temporary", "ipv6") }, LOOP, NULL,
       { "\"temporary\":true", "use_tempaddr=0" }, 0, { NULL } },
     /* Behind NAT: unknown, until --source-ip names the public address. */
-    { "nat-private", "", 3, { PF("unknown source-not-public", "ipv4") }, NO_LOOP, NULL,
+    { "nat-private", "", 3, { PF("unknown source-not-public", "ipv4"), "unknown source-not-public postfix:smtp/inet -" },
+      NO_LOOP, NULL,
       { "--source-ip PUBLIC", "\"scope\":\"private\"" }, 0, { NULL } },
     { "nat-private", "--source-ip 203.0.113.25", 0, { NULL }, NO_LOOP, NULL,
       { "\"how\":\"given\"", "\"address\":\"203.0.113.25\"" }, 0, { NULL } },
@@ -123,7 +124,8 @@ static const struct sc_case cases[] = {
       { "\"address\":\"203.0.113.26\"" }, 0, { NULL } },
     /* Behind NAT the EHLO name is still looked up and judged. */
     { "nat-private", "--helo nothere.example.com", 2,
-      { PF("unknown source-not-public", "ipv4"), PF("critical helo-unresolvable", "-") }, NO_LOOP, NULL,
+      { PF("unknown source-not-public", "ipv4"), PF("critical helo-unresolvable", "-"),
+        "unknown source-not-public postfix:smtp/inet -" }, NO_LOOP, NULL,
       { "\"name\":\"nothere.example.com\"" }, 0, { NULL } },
     /* No route in either family: no mail can leave, which is not OK. */
     { "no-route", "", 2, { PF("critical no-route", "-") }, NO_LOOP, NULL,
@@ -139,10 +141,12 @@ static const struct sc_case cases[] = {
       { "\"relay\":\"[smtp.provider.example]:587\"" }, 0, { NULL } },
     /* A resolver that never answers: unknown, and the run keeps its bound. */
     { "dns-timeout", "--timeout 2", 3,
-      { PF("unknown dns-failure", "ipv4"), PF("unknown dns-failure", "-"), PF("unknown dns-failure", "-") },
+      { PF("unknown dns-failure", "ipv4"), PF("unknown dns-failure", "-"), PF("unknown dns-failure", "-"),
+        "unknown dns-failure postfix:smtp/inet ipv4" },
       NO_LOOP, NULL, { "\"status\":\"timeout\"", "timed out" }, 3000, { NULL } },
     /* The reverse zone answers SERVFAIL: unknown, neither pass nor fail. */
-    { "dns-servfail", "", 3, { PF("unknown dns-failure", "ipv4") }, NO_LOOP, NULL,
+    { "dns-servfail", "", 3, { PF("unknown dns-failure", "ipv4"), "unknown dns-failure postfix:smtp/inet ipv4" },
+      NO_LOOP, NULL,
       { "\"status\":\"servfail\"", "failed with SERVFAIL" }, 0, { NULL } },
     /* Before moving: the planned address and name, audited from today's host. */
     { "planned-migration", "--source-ip 198.51.100.20 --helo mail2.example.com", 2,
@@ -156,19 +160,19 @@ static const struct sc_case cases[] = {
     { "exim-debian", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
       LOOP, NULL, { "exim4.conf.localmacros\"", "\"line\":\"REMOTE_SMTP_HELO_DATA = mail.example.org\"" }, 0,
       { NULL } },
     { "exim-debian", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
       LOOP, "exim-config,dns-record", { NULL }, 0, { NULL } },
     /* Debian split layout: the macros go into conf.d/main/000_localmacros. */
     { "exim-debian-split", "", 2,
       { "critical ipv6-without-ptr exim:remote_smtp ipv6", "warning helo-ptr-mismatch exim:remote_smtp ipv4",
         "critical ipv6-without-ptr exim:remote_smtp_smarthost ipv6",
-        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4", "warning mx-missing exim:example.org -" },
+        "warning helo-ptr-mismatch exim:remote_smtp_smarthost ipv4" },
       LOOP, NULL, { "conf.d/main/000_localmacros\"", "\"line\":\"MAIN_HARDCODE_PRIMARY_HOSTNAME = mail.example.org\"" },
       0, { NULL } },
     /* PTRs that do not resolve back (stale A, no AAAA): add the records. */
@@ -245,6 +249,22 @@ static const struct sc_case cases[] = {
     { "inbound-ipv6-no-ptr", "", 2,
       { PF("critical ipv6-without-ptr", "ipv6"), "warning inbound-ptr-missing postfix:smtp/inet ipv6" }, LOOP, NULL,
       { "an MX points at 2001:db8::10, which has no PTR" }, 0, { NULL } },
+    /* The servers of one of the host's domains answer SERVFAIL: unknown. */
+    { "inbound-dns-failure", "", 3, { "unknown dns-failure postfix:example.org -" }, NO_LOOP, NULL,
+      { "the MX lookup of example.org failed with SERVFAIL", "whether an MX of example.org points at this host" },
+      0, { NULL } },
+    /* A load balancer in front (proxy_interfaces): its address is one this
+     * host receives mail on, an MX points at it, and its PTR is judged. */
+    { "inbound-proxy", "", 1, { "warning banner-ptr-mismatch postfix:smtp/inet ipv4" }, LOOP, NULL,
+      { "\"this_host\":true", "the PTR of 198.51.100.25 is lb-25.balancer.example.net" }, 0, { NULL } },
+    /* inet_interfaces = loopback-only: no inbound MX, nothing judged, not
+     * even the domain without MX. */
+    { "inbound-loopback-only", "", 0, { NULL }, NO_LOOP, NULL, { "!mx-missing", "!source-not-public" }, 0, { NULL } },
+    /* postscreen's first line names the old host: new clients (scanners)
+     * see it first. Removing the main.cf setting is the fix. */
+    { "inbound-postscreen-teaser", "", 1,
+      { "warning banner-ptr-mismatch postfix:smtp/inet ipv4", "warning banner-ptr-mismatch postfix:smtp/inet ipv6" },
+      LOOP, NULL, { "-X postscreen_greet_banner", "postscreen's first line (postscreen_greet_banner)" }, 0, { NULL } },
 };
 
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
