@@ -274,10 +274,16 @@ const struct finding_def finding_table[FINDING_COUNT] = {
       "the source address is not globally routable",
       "The source address the kernel picks is private (RFC 1918), shared (100.64.0.0/10), "
       "unique-local, link-local or loopback: a NAT device in front of this host rewrites it, and "
-      "receivers see the public address instead. The PTR checks of this family could not run.",
-      "Receivers judge the PTR of the public address the NAT uses, which this host cannot see.",
+      "receivers see the public address instead. The PTR checks of this family could not run. "
+      "On the inbound side the same holds for an SMTP listener on port 25 that listens on private "
+      "addresses only: senders reach it through a public address forwarded to it, whose PTR the "
+      "banner is compared with.",
+      "Receivers judge the PTR of the public address the NAT uses, which this host cannot see; "
+      "scanners and receivers compare the banner with the PTR of the public address an MX points at.",
       "Run the audit again with --source-ip PUBLIC (the address receivers see, e.g. from your "
-      "firewall's SNAT rule) to make it exact." },
+      "firewall's SNAT or port-forwarding rule) to make it exact; for Postfix, proxy_interfaces = "
+      "PUBLIC also tells Postfix that it receives mail there (its mail-loop detection needs that when "
+      "an MX points at the public address)." },
     { FINDING_SOURCE_TEMPORARY, "source-temporary", FINDING_CRITICAL,
       "the IPv6 source is a temporary (privacy) or deprecated address",
       "The kernel picks a temporary IPv6 address (RFC 8981 privacy extensions) or a deprecated one as "
