@@ -26,28 +26,28 @@ static struct json_object *report_json_zone(const struct verdict_set *vs, const 
     if (s->identity >= vs->n)
         return NULL;
     const struct verdict_family *fam = &vs->items[s->identity].fam[s->family];
-    if (!fam->zone)
+    if (!fam->rev.zone)
         return NULL;
     struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "zone", report_json_str(fam->zone));
-    json_object_object_add(o, "mname", report_json_str(fam->mname));
-    json_object_object_add(o, "rname", report_json_str(fam->rname));
-    const struct provider_match *m = &fam->provider;
+    json_object_object_add(o, "zone", report_json_str(fam->rev.zone));
+    json_object_object_add(o, "mname", report_json_str(fam->rev.mname));
+    json_object_object_add(o, "rname", report_json_str(fam->rev.rname));
+    const struct provider_match *m = &fam->rev.provider;
     json_object_object_add(o, "provider", m->provider ? json_object_new_string(m->provider->key) : NULL);
     if (m->provider) {
         json_object_object_add(o, "provider_evidence", json_object_new_string(provider_evidence_tostr(m->evidence)));
         json_object_object_add(o, "provider_verified", json_object_new_boolean(m->verified));
     }
-    if (fam->ns_lookup && fam->ns_lookup->status == FACTS_OK) {
+    if (fam->rev.ns_lookup && fam->rev.ns_lookup->status == FACTS_OK) {
         struct json_object *ns = json_object_new_array();
-        for (size_t i = 0; i < fam->ns_lookup->answers.n; i++)
-            json_object_array_add(ns, json_object_new_string(fam->ns_lookup->answers.items[i]));
+        for (size_t i = 0; i < fam->rev.ns_lookup->answers.n; i++)
+            json_object_array_add(ns, json_object_new_string(fam->rev.ns_lookup->answers.items[i]));
         json_object_object_add(o, "ns", ns);
     }
-    if (fam->auth != VERDICT_AUTH_NOT_ASKED) {
+    if (fam->rev.auth != VERDICT_AUTH_NOT_ASKED) {
         static const char *const words[] = { "not-asked", "unknown", "agree", "disagree" };
-        json_object_object_add(o, "authoritative", json_object_new_string(words[fam->auth]));
-        json_object_object_add(o, "ptr_from", json_object_new_string(fam->ptr_from_auth ? "authoritative" : "resolver"));
+        json_object_object_add(o, "authoritative", json_object_new_string(words[fam->rev.auth]));
+        json_object_object_add(o, "ptr_from", json_object_new_string(fam->rev.ptr_from_auth ? "authoritative" : "resolver"));
     }
     return o;
 }

@@ -189,9 +189,9 @@ static char *rt_failure(const struct verdict_set *vs, const struct facts_lookup 
 static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verdict_family *fam)
 {
     strbuf_adds(&r->sb, "         PTR ");
-    switch (fam->ptr) {
+    switch (fam->rev.ptr) {
     case VERDICT_PTR_UNKNOWN: {
-        char *why = rt_failure(vs, fam->ptr_lookup);
+        char *why = rt_failure(vs, fam->rev.ptr_lookup);
         rt_on(r, RT_MAGENTA);
         strbuf_addf(&r->sb, "unknown (%s)", why);
         rt_off(r);
@@ -201,16 +201,16 @@ static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verd
     }
     case VERDICT_PTR_MISSING:
         rt_on(r, RT_RED);
-        strbuf_addf(&r->sb, "none (%s)", facts_status_tostr(fam->ptr_lookup->status));
+        strbuf_addf(&r->sb, "none (%s)", facts_status_tostr(fam->rev.ptr_lookup->status));
         rt_off(r);
         strbuf_addc(&r->sb, '\n');
         return;
     case VERDICT_PTR_INVALID:
         rt_on(r, RT_RED);
         strbuf_adds(&r->sb, "invalid host name");
-        for (size_t i = 0; i < fam->ptr_lookup->invalid.n; i++) {
+        for (size_t i = 0; i < fam->rev.ptr_lookup->invalid.n; i++) {
             strbuf_adds(&r->sb, i ? ", '" : " '");
-            rt_esc(r, fam->ptr_lookup->invalid.items[i]);
+            rt_esc(r, fam->rev.ptr_lookup->invalid.items[i]);
             strbuf_addc(&r->sb, '\'');
         }
         strbuf_adds(&r->sb, " (receivers see no name)");
@@ -220,8 +220,8 @@ static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verd
     case VERDICT_PTR_PRESENT:
         break;
     }
-    for (size_t i = 0; i < fam->nnames; i++) {
-        const struct verdict_name *vn = &fam->names[i];
+    for (size_t i = 0; i < fam->rev.nnames; i++) {
+        const struct verdict_name *vn = &fam->rev.names[i];
         if (i)
             strbuf_adds(&r->sb, "             ");
         rt_esc(r, vn->name);
@@ -244,16 +244,16 @@ static void rt_line(struct rt *r, struct strbuf *line);
  * its servers say; nothing when its SOA is unknown. */
 static void rt_zone(struct rt *r, const struct verdict_family *fam)
 {
-    if (!fam->zone)
+    if (!fam->rev.zone)
         return;
     struct rt line = { STRBUF_INIT, r->color };
     strbuf_adds(&r->sb, "         ");
     strbuf_adds(&line.sb, "zone ");
-    rt_esc(&line, fam->zone);
-    if (fam->mname) {
+    rt_esc(&line, fam->rev.zone);
+    if (fam->rev.mname) {
         strbuf_adds(&line.sb, " (SOA ");
-        rt_esc(&line, fam->mname);
-        char *mail = provider_rname_mailbox(fam->rname);
+        rt_esc(&line, fam->rev.mname);
+        char *mail = provider_rname_mailbox(fam->rev.rname);
         if (mail) {
             strbuf_adds(&line.sb, ", ");
             rt_esc(&line, mail);
@@ -261,7 +261,7 @@ static void rt_zone(struct rt *r, const struct verdict_family *fam)
         free(mail);
         strbuf_addc(&line.sb, ')');
     }
-    const struct provider_match *m = &fam->provider;
+    const struct provider_match *m = &fam->rev.provider;
     if (m->provider) {
         strbuf_adds(&line.sb, ", owner ");
         rt_esc(&line, m->provider->name);
@@ -270,9 +270,9 @@ static void rt_zone(struct rt *r, const struct verdict_family *fam)
                     : m->evidence == PROVIDER_BY_NS ? "NS names"
                                                     : "SOA");
     }
-    if (fam->auth != VERDICT_AUTH_NOT_ASKED)
-        strbuf_adds(&line.sb, fam->auth == VERDICT_AUTH_AGREE      ? "; its servers agree"
-                              : fam->auth == VERDICT_AUTH_DISAGREE ? "; its servers disagree"
+    if (fam->rev.auth != VERDICT_AUTH_NOT_ASKED)
+        strbuf_adds(&line.sb, fam->rev.auth == VERDICT_AUTH_AGREE      ? "; its servers agree"
+                              : fam->rev.auth == VERDICT_AUTH_DISAGREE ? "; its servers disagree"
                                                                    : "; no server of it answered");
     rt_line(r, &line.sb);
     strbuf_release(&line.sb);

@@ -50,10 +50,10 @@ bool wait_pending(const struct verdict_set *vs, const struct finding_list *findi
     for (size_t i = 0; i < vs->n; i++)
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             const struct verdict_family *fam = &vs->items[i].fam[f];
-            if (fam->source != VERDICT_SOURCE_OK || fam->auth == VERDICT_AUTH_NOT_ASKED)
+            if (fam->source != VERDICT_SOURCE_OK || fam->rev.auth == VERDICT_AUTH_NOT_ASKED)
                 continue;
             *watchable = true;
-            if (fam->auth != VERDICT_AUTH_AGREE)
+            if (fam->rev.auth != VERDICT_AUTH_AGREE)
                 pending = true;
         }
     for (size_t i = 0; i < findings->n; i++)
@@ -95,15 +95,15 @@ static void wait_status(const struct verdict_set *vs, unsigned polls, long long 
     for (size_t i = 0; i < vs->n; i++)
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             const struct verdict_family *fam = &vs->items[i].fam[f];
-            if (fam->source != VERDICT_SOURCE_OK || fam->auth == VERDICT_AUTH_NOT_ASKED
+            if (fam->source != VERDICT_SOURCE_OK || fam->rev.auth == VERDICT_AUTH_NOT_ASKED
                 || strlist_contains(&shown, fam->address))
                 continue;
             strlist_add(&shown, fam->address);
             char *ea = hostname_escape(fam->address);
-            const char *what = fam->auth == VERDICT_AUTH_UNKNOWN ? "no answer"
-                : fam->auth == VERDICT_AUTH_DISAGREE              ? "servers disagree"
-                : fam->ptr == VERDICT_PTR_MISSING                 ? "no PTR"
-                : fam->ptr == VERDICT_PTR_PRESENT && fam->confirmed == VERDICT_YES ? "PTR confirmed"
+            const char *what = fam->rev.auth == VERDICT_AUTH_UNKNOWN ? "no answer"
+                : fam->rev.auth == VERDICT_AUTH_DISAGREE              ? "servers disagree"
+                : fam->rev.ptr == VERDICT_PTR_MISSING                 ? "no PTR"
+                : fam->rev.ptr == VERDICT_PTR_PRESENT && fam->rev.confirmed == VERDICT_YES ? "PTR confirmed"
                                                                                    : "PTR not confirmed";
             strbuf_addf(&sb, " %s %s;", ea, what);
             free(ea);
