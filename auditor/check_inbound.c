@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "auditor/check_reverse.h"
 #include "auditor/fix.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/xalloc.h"
@@ -80,6 +81,17 @@ static bool check_inbound_judged(const struct verdict_listener *vl, const struct
     return same == 1;
 }
 
+/* check_inbound_auth - with --authoritative, ptr-propagating,
+ * ptr-servers-disagree (and the dns-failure of a comparison without an
+ * answer) for each address of the listener, its id as the identity. */
+static void check_inbound_auth(const struct verdict_listener *vl, struct finding_list *out)
+{
+    for (size_t k = 0; k < vl->naddrs; k++) {
+        const struct verdict_inbound_addr *va = &vl->addrs[k];
+        check_reverse_auth(out, &va->rev, vl->l->id, check_inbound_family(va->address), vl->hostname);
+    }
+}
+
 static void check_inbound_listener(const struct verdict_set *vs, const struct verdict_inbound *vi,
                                    const struct verdict_listener *vl, struct finding_list *out)
 {
@@ -101,25 +113,33 @@ static void check_inbound_listener(const struct verdict_set *vs, const struct ve
         int fam = check_inbound_family(va->address);
         if (va->ptr == VERDICT_PTR_PRESENT && !va->banner_is_ptr && check_inbound_judged(vl, va)) {
             char *ptr = hostname_escape(va->nnames ? va->names[0] : "");
-            char *msg = xasprintf("the SMTP banner announces %s, but the PTR of %s is %s", host, va->address, ptr);
+            char *basis = check_reverse_basis(&va->rev);
+            char *msg = xasprintf("the SMTP banner announces %s, but the PTR of %s is %s%s", host, va->address, ptr,
+                                  basis);
+            free(basis);
             struct finding *f = finding_add(out, FINDING_BANNER_PTR_MISMATCH, l->id, fam, va->address,
                                             vl->hostname, msg);
             if (target && !hostname_equal(target, vl->hostname))
                 fix_set_banner_host(&f->fixes, l, target, &exim);
             else
-                fix_ptr_record(&f->fixes, va->address, vl->hostname);
+                check_reverse_ptr_change(&f->fixes, &va->rev, vl->hostname,
+                                         verdict_name_has_address(vs->facts, vl->hostname, va->address));
             free(msg);
             free(ptr);
         }
         bool missing = va->ptr == VERDICT_PTR_MISSING || va->ptr == VERDICT_PTR_INVALID
             || (va->ptr == VERDICT_PTR_PRESENT && va->confirmed == VERDICT_NO);
         if (va->mx_target && missing) {
+            char *basis = check_reverse_basis(&va->rev);
             char *msg = va->ptr == VERDICT_PTR_PRESENT
-                ? xasprintf("an MX points at %s, whose PTR names no host that resolves back to it", va->address)
-                : xasprintf("an MX points at %s, which has no PTR", va->address);
+                ? xasprintf("an MX points at %s, whose PTR names no host that resolves back to it%s", va->address,
+                            basis)
+                : xasprintf("an MX points at %s, which has no PTR%s", va->address, basis);
+            free(basis);
             struct finding *f = finding_add(out, FINDING_INBOUND_PTR_MISSING, l->id, fam, va->address,
                                             vl->hostname, msg);
-            fix_ptr_record(&f->fixes, va->address, target ? target : vl->hostname);
+            const char *name = target ? target : vl->hostname;
+            check_reverse_ptr_change(&f->fixes, &va->rev, name, verdict_name_has_address(vs->facts, name, va->address));
             free(msg);
         }
     }
@@ -189,8 +209,10 @@ void check_inbound(const struct verdict_set *vs, struct finding_list *out)
     const struct verdict_inbound *vi = vs->inbound;
     if (!vi || !vi->audited)
         return;
-    for (size_t i = 0; i < vi->nlisteners; i++)
+    for (size_t i = 0; i < vi->nlisteners; i++) {
+        check_inbound_auth(&vi->listeners[i], out);
         check_inbound_listener(vs, vi, &vi->listeners[i], out);
+    }
     for (size_t i = 0; i < vi->ndomains; i++)
         check_inbound_domain(vi, &vi->domains[i], out);
 }
