@@ -123,11 +123,21 @@ char *report_group_name(const struct model_set *set, const struct report_group *
     return strbuf_detach(&sb);
 }
 
+bool report_group_has(const struct report_groups *groups, size_t k)
+{
+    for (size_t g = 0; g < groups->n; g++)
+        for (size_t m = 0; m < groups->items[g].n; m++)
+            for (size_t i = 0; i < groups->items[g].nfindings; i++)
+                if (groups->items[g].findings[m][i] == k)
+                    return true;
+    return false;
+}
+
 void report_group_count(const struct report_groups *groups, const struct finding_list *findings, size_t counts[4])
 {
     memset(counts, 0, 4 * sizeof(counts[0]));
     for (size_t k = 0; k < findings->n; k++)
-        if (!findings->items[k].identity || finding_id_inbound(findings->items[k].id))
+        if (!report_group_has(groups, k))
             counts[findings->items[k].severity]++;
     for (size_t g = 0; g < groups->n; g++)
         for (size_t k = 0; k < groups->items[g].nfindings; k++)

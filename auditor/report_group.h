@@ -45,8 +45,13 @@ void report_group_build(const struct model_set *set, const struct facts *facts, 
  * allocated). */
 char *report_group_name(const struct model_set *set, const struct report_group *g);
 
+/* report_group_has - finding k is one of some group's member's findings
+ * (else it is of no identity, or of a listener or domain). */
+bool report_group_has(const struct report_groups *groups, size_t k);
+
 /* report_group_count - findings by severity, a grouped finding once, and the
- * findings of no identity and of the inbound part; counts has 4 slots indexed by severity. */
+ * findings of no identity and of the inbound part (listeners, domains);
+ * counts has 4 slots indexed by severity. */
 void report_group_count(const struct report_groups *groups, const struct finding_list *findings, size_t counts[4]);
 
 void report_group_free(struct report_groups *groups);

@@ -58,7 +58,7 @@ char *report_nagios(const struct model_set *set, const struct facts *facts, cons
         /* The inbound part: listeners and domains, apart from the identities. */
         for (size_t i = 0; i < findings->n; i++)
             if ((int)findings->items[i].severity == sev && findings->items[i].identity
-                && finding_id_inbound(findings->items[i].id))
+                && !report_group_has(&groups, i))
                 list[n++] = (struct report_nagios_entry){ &findings->items[i], xstrdup(findings->items[i].identity) };
         for (size_t g = 0; g < groups.n; g++)
             for (size_t k = 0; k < groups.items[g].nfindings; k++) {

@@ -242,18 +242,18 @@ static void rt_line(struct rt *r, struct strbuf *line);
 
 /* rt_zone - the reverse zone, who runs it and, with --authoritative, what
  * its servers say; nothing when its SOA is unknown. */
-static void rt_zone(struct rt *r, const struct verdict_family *fam)
+static void rt_zone(struct rt *r, const struct verdict_reverse *rev)
 {
-    if (!fam->rev.zone)
+    if (!rev->zone)
         return;
     struct rt line = { STRBUF_INIT, r->color };
     strbuf_adds(&r->sb, "         ");
     strbuf_adds(&line.sb, "zone ");
-    rt_esc(&line, fam->rev.zone);
-    if (fam->rev.mname) {
+    rt_esc(&line, rev->zone);
+    if (rev->mname) {
         strbuf_adds(&line.sb, " (SOA ");
-        rt_esc(&line, fam->rev.mname);
-        char *mail = provider_rname_mailbox(fam->rev.rname);
+        rt_esc(&line, rev->mname);
+        char *mail = provider_rname_mailbox(rev->rname);
         if (mail) {
             strbuf_adds(&line.sb, ", ");
             rt_esc(&line, mail);
@@ -261,7 +261,7 @@ static void rt_zone(struct rt *r, const struct verdict_family *fam)
         free(mail);
         strbuf_addc(&line.sb, ')');
     }
-    const struct provider_match *m = &fam->rev.provider;
+    const struct provider_match *m = &rev->provider;
     if (m->provider) {
         strbuf_adds(&line.sb, ", owner ");
         rt_esc(&line, m->provider->name);
@@ -270,9 +270,9 @@ static void rt_zone(struct rt *r, const struct verdict_family *fam)
                     : m->evidence == PROVIDER_BY_NS ? "NS names"
                                                     : "SOA");
     }
-    if (fam->rev.auth != VERDICT_AUTH_NOT_ASKED)
-        strbuf_adds(&line.sb, fam->rev.auth == VERDICT_AUTH_AGREE      ? "; its servers agree"
-                              : fam->rev.auth == VERDICT_AUTH_DISAGREE ? "; its servers disagree"
+    if (rev->auth != VERDICT_AUTH_NOT_ASKED)
+        strbuf_adds(&line.sb, rev->auth == VERDICT_AUTH_AGREE      ? "; its servers agree"
+                              : rev->auth == VERDICT_AUTH_DISAGREE ? "; its servers disagree"
                                                                    : "; no server of it answered");
     rt_line(r, &line.sb);
     strbuf_release(&line.sb);
@@ -357,7 +357,7 @@ static void rt_source(struct rt *r, const struct verdict_set *vs, const struct v
     strbuf_release(&line.sb);
     if (fam->source == VERDICT_SOURCE_OK) {
         rt_ptr(r, vs, fam);
-        rt_zone(r, fam);
+        rt_zone(r, &fam->rev);
     }
     else if (fam->source == VERDICT_SOURCE_NOT_PUBLIC)
         strbuf_adds(&r->sb, "         PTR not checked: receivers see the NAT's address\n");
@@ -496,13 +496,14 @@ static void rt_helo(struct rt *r, const struct facts *facts, const struct model_
     strbuf_release(&line.sb);
 }
 
-/* rt_inbound_findings - the inbound findings whose identity is ident. */
+/* rt_inbound_findings - the findings whose identity is ident: a listener's
+ * or a domain's (also ptr-propagating and the like of a listening address). */
 static void rt_inbound_findings(struct rt *r, const struct finding_list *findings, const char *ident)
 {
     size_t shown = 0;
     for (size_t k = 0; k < findings->n; k++) {
         const struct finding *f = &findings->items[k];
-        if (!finding_id_inbound(f->id) || !f->identity || strcmp(f->identity, ident) != 0)
+        if (!f->identity || strcmp(f->identity, ident) != 0)
             continue;
         if (!shown++)
             strbuf_addc(&r->sb, '\n');
@@ -622,6 +623,7 @@ static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct 
             rt_label(r, hostname_address_family(va->address) == AF_INET6 ? "ipv6" : "ipv4");
             rt_line(r, &a.sb);
             strbuf_release(&a.sb);
+            rt_zone(r, &va->rev);
         }
         if (!vl->naddrs) {
             rt_label(r, "addr");
