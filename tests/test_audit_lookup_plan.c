@@ -9,6 +9,7 @@
 #include "auditor/foundation/listener.h"
 #include "auditor/foundation/xalloc.h"
 #include "auditor/lookup_plan.h"
+#include "auditor/report_text.h"
 #include "auditor/verdict_inbound.h"
 #include "auditor/foundation/strbuf.h"
 #include "tests/support/audit_fixture.h"
@@ -341,6 +342,16 @@ START_TEST(listening_address_soa_in_first_round)
     ck_assert_str_eq(vl->addrs[1].rev.mname, "ns1.example.net");
     ck_assert_ptr_nonnull(vl->addrs[1].rev.ns_lookup);
     ck_assert_int_eq(vl->addrs[1].ptr, VERDICT_PTR_MISSING);
+    /* The text shows the zone under the source and under each listening
+     * address, as the same line. */
+    char *text = report_text(&a.set, &a.verdicts, &a.findings, false);
+    const char *in = strstr(text, "\ninbound");
+    ck_assert_msg(in, "%s", text);
+    const char *zl = "zone 2.0.192.in-addr.arpa (SOA ns1.example.net, hostmaster@example.net)";
+    ck_assert_msg(strstr(text, zl) && strstr(text, zl) < in, "%s", text);
+    const char *first = strstr(in, zl);
+    ck_assert_msg(first && strstr(first + 1, zl), "%s", text);
+    free(text);
     strbuf_release(&log);
     af_free(&a);
 }
