@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "auditor/check_inbound.h"
+#include "auditor/check_reverse.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/strlist.h"
 #include "auditor/foundation/xalloc.h"
-#include "auditor/provider.h"
 #include "auditor/ptr_generic.h"
 
 struct check_ctx {
@@ -162,8 +162,8 @@ static bool check_name_good(const char *name, const char *addr)
 /* check_fam_confirms - name is a forward-confirmed PTR name of the family. */
 static bool check_fam_confirms(const struct verdict_family *fam, const char *name)
 {
-    for (size_t i = 0; i < fam->nnames; i++)
-        if (fam->names[i].fc == VERDICT_FC_CONFIRMED && hostname_equal(fam->names[i].name, name))
+    for (size_t i = 0; i < fam->rev.nnames; i++)
+        if (fam->rev.names[i].fc == VERDICT_FC_CONFIRMED && hostname_equal(fam->rev.names[i].name, name))
             return true;
     return false;
 }
@@ -185,17 +185,17 @@ static bool check_name_has(const struct check_ctx *c, const char *name, enum mod
 static void check_ptr_dns(struct check_ctx *c, enum model_family f)
 {
     const struct verdict_family *fam = &c->vi->fam[f];
-    if (fam->ptr == VERDICT_PTR_UNKNOWN) {
-        check_dns_failure(c, (int)f, fam->address, fam->revname, FACTS_PTR, fam->ptr_lookup,
+    if (fam->rev.ptr == VERDICT_PTR_UNKNOWN) {
+        check_dns_failure(c, (int)f, fam->address, fam->rev.revname, FACTS_PTR, fam->rev.ptr_lookup,
                           "the PTR verdict of this source");
         return;
     }
-    if (fam->confirmed != VERDICT_UNKNOWN)
+    if (fam->rev.confirmed != VERDICT_UNKNOWN)
         return;
-    for (size_t i = 0; i < fam->nnames; i++)
-        if (fam->names[i].fc == VERDICT_FC_UNKNOWN)
-            check_dns_failure(c, (int)f, fam->address, fam->names[i].name, f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A,
-                              fam->names[i].forward, "forward confirmation of the PTR");
+    for (size_t i = 0; i < fam->rev.nnames; i++)
+        if (fam->rev.names[i].fc == VERDICT_FC_UNKNOWN)
+            check_dns_failure(c, (int)f, fam->address, fam->rev.names[i].name, f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A,
+                              fam->rev.names[i].forward, "forward confirmation of the PTR");
 }
 
 /* check_choose_target - the one name all fixes of the identity converge on. */
@@ -204,7 +204,7 @@ static void check_choose_target(struct check_ctx *c)
     bool helo_confirmed_everywhere = c->helo_name_ok;
     for (int f = 0; f < MODEL_NFAMILIES && helo_confirmed_everywhere; f++) {
         const struct verdict_family *fam = &c->vi->fam[f];
-        if (check_audited(fam) && fam->ptr == VERDICT_PTR_PRESENT && fam->confirmed != VERDICT_UNKNOWN
+        if (check_audited(fam) && fam->rev.ptr == VERDICT_PTR_PRESENT && fam->rev.confirmed != VERDICT_UNKNOWN
             && !check_fam_confirms(fam, c->helo))
             helo_confirmed_everywhere = false;
     }
@@ -217,13 +217,13 @@ static void check_choose_target(struct check_ctx *c)
         const struct verdict_family *fam = &c->vi->fam[f];
         if (!check_audited(fam))
             continue;
-        for (size_t i = 0; i < fam->nnames; i++) {
-            const char *cand = fam->names[i].name;
-            if (fam->names[i].fc != VERDICT_FC_CONFIRMED || !check_name_good(cand, fam->address))
+        for (size_t i = 0; i < fam->rev.nnames; i++) {
+            const char *cand = fam->rev.names[i].name;
+            if (fam->rev.names[i].fc != VERDICT_FC_CONFIRMED || !check_name_good(cand, fam->address))
                 continue;
             bool ok = true;
             for (int g = 0; g < MODEL_NFAMILIES; g++)
-                if (g != f && check_audited(&c->vi->fam[g]) && c->vi->fam[g].confirmed == VERDICT_YES
+                if (g != f && check_audited(&c->vi->fam[g]) && c->vi->fam[g].rev.confirmed == VERDICT_YES
                     && !check_fam_confirms(&c->vi->fam[g], cand))
                     ok = false;
             if (ok) {
@@ -261,45 +261,6 @@ static void check_fix_helo_change(struct check_ctx *c, struct fix_list *fixes)
     check_set_helo(c, fixes, c->target);
 }
 
-/* check_evidence - what the provider of fam was recognised from, escaped,
- * for the fix text; NULL when unknown. */
-static char *check_evidence(const struct verdict_family *fam)
-{
-    const struct provider_match *m = &fam->provider;
-    if (!m->provider || !m->subject)
-        return NULL;
-    char *subj = hostname_escape(m->subject);
-    char *zone = hostname_escape(fam->zone ? fam->zone : "");
-    char *w;
-    switch (m->evidence) {
-    case PROVIDER_BY_SOA_MNAME:
-        w = xasprintf("the primary server %s in the SOA of %s", subj, zone);
-        break;
-    case PROVIDER_BY_SOA_RNAME:
-        w = xasprintf("the contact %s in the SOA of %s", subj, zone);
-        break;
-    case PROVIDER_BY_NS:
-        w = xasprintf("the name server %s of %s", subj, zone);
-        break;
-    default:
-        w = xasprintf("its default PTR name (rule %s)", subj);
-        break;
-    }
-    free(subj);
-    free(zone);
-    return w;
-}
-
-/* check_ptr_record - the provider-ptr fix for fam's address, naming the
- * owner as far as the reverse zone tells it. */
-static void check_ptr_record(struct fix_list *fixes, const struct verdict_family *fam, const char *name)
-{
-    char *evidence = check_evidence(fam);
-    struct fix_ptr_owner owner = { fam->provider.provider, fam->provider.verified, evidence, fam->zone, fam->rname };
-    fix_ptr_record_owner(fixes, fam->address, name, &owner);
-    free(evidence);
-}
-
 /* check_fix_forward - forward records of the target for the audited families
  * (only) where they are not known to exist. */
 static void check_fix_forward(struct check_ctx *c, struct fix_list *fixes, int only)
@@ -319,24 +280,21 @@ static void check_fix_ptr(struct check_ctx *c, struct fix_list *fixes, enum mode
 {
     const struct verdict_family *fam = &c->vi->fam[f];
     if (!c->target) {
-        check_ptr_record(fixes, fam, NULL);
+        check_reverse_ptr_record(fixes, &fam->rev, NULL);
         return;
     }
     bool ptr_is_target = false;
-    for (size_t i = 0; i < fam->nnames; i++)
-        if (hostname_equal(fam->names[i].name, c->target))
+    for (size_t i = 0; i < fam->rev.nnames; i++)
+        if (hostname_equal(fam->rev.names[i].name, c->target))
             ptr_is_target = true;
-    const struct provider *p = fam->provider.provider;
-    bool asks = !ptr_is_target || fam->nnames > 1;
-    if (asks && p && p->forward_first && !check_name_has(c, c->target, f, fam->address)) {
-        /* This provider refuses a PTR whose name does not resolve yet. */
-        fix_forward_record_first(fixes, c->target, fam->address, p->name);
-        check_ptr_record(fixes, fam, c->target);
+    bool asks = !ptr_is_target || fam->rev.nnames > 1;
+    if (asks
+        && check_reverse_ptr_change(fixes, &fam->rev, c->target,
+                                    check_name_has(c, c->target, f, fam->address))) {
+        /* The forward record came first: nothing more to add. */
         check_fix_helo_change(c, fixes);
         return;
     }
-    if (asks)
-        check_ptr_record(fixes, fam, c->target);
     check_fix_forward(c, fixes, (int)f);
     check_fix_helo_change(c, fixes);
 }
@@ -366,8 +324,8 @@ static char *check_ipv6_share(const struct model_identity *id)
 static char *check_ptr_names(const struct verdict_family *fam)
 {
     struct strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < fam->nnames; i++) {
-        char *e = hostname_escape(fam->names[i].name);
+    for (size_t i = 0; i < fam->rev.nnames; i++) {
+        char *e = hostname_escape(fam->rev.names[i].name);
         strbuf_addf(&sb, "%s%s", i ? ", " : "", e);
         free(e);
     }
@@ -379,23 +337,23 @@ static char *check_ptr_names(const struct verdict_family *fam)
  * nothing is. */
 static char *check_ptr_problem(const struct verdict_family *fam, enum model_family f)
 {
-    if (fam->ptr == VERDICT_PTR_MISSING)
-        return xasprintf("has no PTR record (%s)", facts_status_tostr(fam->ptr_lookup->status));
-    if (fam->ptr == VERDICT_PTR_INVALID) {
+    if (fam->rev.ptr == VERDICT_PTR_MISSING)
+        return xasprintf("has no PTR record (%s)", facts_status_tostr(fam->rev.ptr_lookup->status));
+    if (fam->rev.ptr == VERDICT_PTR_INVALID) {
         struct strbuf sb = STRBUF_INIT;
-        for (size_t i = 0; i < fam->ptr_lookup->invalid.n; i++)
-            strbuf_addf(&sb, "%s'%s'", i ? ", " : "", fam->ptr_lookup->invalid.items[i]);
+        for (size_t i = 0; i < fam->rev.ptr_lookup->invalid.n; i++)
+            strbuf_addf(&sb, "%s'%s'", i ? ", " : "", fam->rev.ptr_lookup->invalid.items[i]);
         char *w = xasprintf("has a PTR record that holds an invalid host name (%s), which receivers treat as "
                             "no name",
                             sb.buf);
         strbuf_release(&sb);
         return w;
     }
-    if (fam->ptr == VERDICT_PTR_PRESENT && fam->confirmed == VERDICT_NO) {
+    if (fam->rev.ptr == VERDICT_PTR_PRESENT && fam->rev.confirmed == VERDICT_NO) {
         char *names = check_ptr_names(fam);
         bool any_valid = false;
-        for (size_t i = 0; i < fam->nnames; i++)
-            if (fam->names[i].fc != VERDICT_FC_NOT_A_NAME)
+        for (size_t i = 0; i < fam->rev.nnames; i++)
+            if (fam->rev.names[i].fc != VERDICT_FC_NOT_A_NAME)
                 any_valid = true;
         char *w = any_valid
             ? xasprintf("has the PTR %s, but no PTR name has an %s record pointing back to it "
@@ -410,140 +368,13 @@ static char *check_ptr_problem(const struct verdict_family *fam, enum model_fami
     return NULL;
 }
 
-/* check_duration - seconds as "45 s", "12 min", "3 h 20 min". */
-static char *check_duration(long s)
-{
-    if (s < 120)
-        return xasprintf("%ld s", s);
-    if (s < 7200)
-        return xasprintf("%ld min", (s + 59) / 60);
-    long m = (s + 59) / 60;
-    return m % 60 ? xasprintf("%ld h %ld min", m / 60, m % 60) : xasprintf("%ld h", m / 60);
-}
-
-/* check_answer_words - a PTR answer for a message: "the PTR a, b" or "no
- * PTR (nxdomain)". */
-static char *check_answer_words(const struct facts_lookup *l)
-{
-    if (l->status != FACTS_OK || (l->answers.n == 0 && l->invalid.n == 0))
-        return xasprintf("no PTR (%s)", facts_status_tostr(l->status));
-    struct strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < l->answers.n; i++) {
-        char *e = hostname_escape(l->answers.items[i]);
-        strbuf_addf(&sb, "%s%s", i ? ", " : "", e);
-        free(e);
-    }
-    for (size_t i = 0; i < l->invalid.n; i++)
-        strbuf_addf(&sb, "%s'%s'", sb.len ? ", " : "", l->invalid.items[i]);
-    char *w = xasprintf("the PTR %s", sb.buf);
-    strbuf_release(&sb);
-    return w;
-}
-
-/* check_auth_list - the servers of fam that answered (or all), escaped,
- * comma-separated. */
-static char *check_auth_list(const struct verdict_family *fam, bool answered)
-{
-    struct strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < fam->nauth; i++) {
-        const struct facts_lookup *l = fam->auth_lookups[i];
-        if (answered && facts_status_failed(l->status))
-            continue;
-        char *e = hostname_escape(l->server);
-        strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", e);
-        free(e);
-    }
-    return strbuf_detach(&sb);
-}
-
-/* check_ptr_basis - which answer the PTR findings of fam rest on, for their
- * messages (empty without --authoritative). */
-static char *check_ptr_basis(const struct verdict_family *fam)
-{
-    if (fam->auth == VERDICT_AUTH_NOT_ASKED)
-        return xstrdup("");
-    char *zone = hostname_escape(fam->zone ? fam->zone : "?");
-    char *w = fam->ptr_from_auth ? xasprintf(" (answer of the authoritative servers of %s)", zone)
-        : fam->auth == VERDICT_AUTH_DISAGREE
-        ? xasprintf(" (the resolver's answer: the authoritative servers of %s disagree)", zone)
-        : xasprintf(" (the resolver's answer: no authoritative server of %s answered)", zone);
-    free(zone);
-    return w;
-}
-
-/* check_auth - ptr-propagating, ptr-servers-disagree, and the dns-failure
- * of an authoritative comparison that got no answer. */
+/* check_auth - the authoritative comparison of family f (--authoritative),
+ * demoted like every finding about this host's own PTR when it relays. */
 static void check_auth(struct check_ctx *c, enum model_family f)
 {
-    const struct verdict_family *fam = &c->vi->fam[f];
-    char *ea = hostname_escape(fam->address);
-    char *zone = hostname_escape(fam->zone ? fam->zone : "?");
-    if (fam->auth == VERDICT_AUTH_UNKNOWN) {
-        struct strbuf sb = STRBUF_INIT;
-        for (size_t i = 0; i < fam->nauth; i++) {
-            const struct facts_lookup *l = fam->auth_lookups[i];
-            char *d = hostname_escape(l->detail ? l->detail : facts_status_tostr(l->status));
-            strbuf_addf(&sb, "%s%s", i ? "; " : "", d);
-            free(d);
-        }
-        struct finding *fd = check_emit(c, FINDING_DNS_FAILURE, (int)f, fam->address,
-                                        xasprintf("no authoritative server of %s answered the PTR lookup of %s "
-                                                  "(%s), so whether the resolver's answer is current is unknown",
-                                                  zone, ea, sb.buf));
-        strbuf_release(&sb);
-        fix_note(&fd->fixes, "check the reverse zone's delegation from outside your network (dig +trace -x %s); "
-                             "a lame or unreachable server is for the zone's owner to fix",
-                 ea);
-    } else if (fam->auth == VERDICT_AUTH_DISAGREE) {
-        struct strbuf sb = STRBUF_INIT;
-        for (size_t i = 0; i < fam->nauth; i++) {
-            const struct facts_lookup *l = fam->auth_lookups[i];
-            if (facts_status_failed(l->status))
-                continue;
-            char *srv = hostname_escape(l->server), *ans = check_answer_words(l);
-            strbuf_addf(&sb, "%s%s serves %s", sb.len ? ", " : "", srv, ans);
-            free(srv);
-            free(ans);
-        }
-        struct finding *fd = check_emit(c, FINDING_PTR_SERVERS_DISAGREE, (int)f, fam->address,
-                                        xasprintf("the authoritative servers of %s give different answers for %s: "
-                                                  "%s; receivers see one or the other at random",
-                                                  zone, ea, sb.buf));
-        strbuf_release(&sb);
-        char *mail = provider_rname_mailbox(fam->rname);
-        char *em = mail ? hostname_escape(mail) : NULL;
-        fix_note(&fd->fixes, "wait a few minutes and audit again with --authoritative (a secondary server may "
-                             "still be transferring the zone); if it persists, tell the owner of %s%s%s%s that "
-                             "its servers do not serve the same data",
-                 zone, em ? " (" : "", em ? em : "", em ? ")" : "");
-        free(mail);
-        free(em);
-    } else if (fam->propagating) {
-        const struct facts_lookup *r = fam->resolver_ptr;
-        char *now = check_answer_words(fam->ptr_lookup), *old = check_answer_words(r);
-        char *servers = check_auth_list(fam, true);
-        char *rs = hostname_escape(r->server ? r->server : "the resolver");
-        char *left = r->ttl >= 0 ? check_duration(r->ttl) : NULL;
-        char *expiry = left ? xasprintf("it may keep that answer for %s more (the TTL it reports: %ld s), and other "
-                                        "resolvers up to the record's full TTL",
-                                        left, r->ttl)
-                            : xstrdup("it keeps that answer until its cached copy expires");
-        struct finding *fd = check_emit(c, FINDING_PTR_PROPAGATING, (int)f, fam->address,
-                                        xasprintf("the authoritative servers of %s (%s) already serve %s for %s, but "
-                                                  "the resolver %s still answers %s: %s; the PTR findings rest on "
-                                                  "the servers' answer",
-                                                  zone, servers, now, ea, rs, old, expiry));
-        fix_note(&fd->fixes, "nothing to change: the change is live at the source; wait until the cached answers "
-                             "expire (--wait SECONDS watches the authoritative servers)");
-        free(now);
-        free(old);
-        free(servers);
-        free(rs);
-        free(left);
-        free(expiry);
-    }
-    free(ea);
-    free(zone);
+    struct finding *fd = check_reverse_auth(c->out, &c->vi->fam[f].rev, c->id->id, (int)f, c->helo);
+    if (fd && c->vi->relayed && check_demoted(fd->id))
+        fd->severity = FINDING_INFO;
 }
 
 static void check_ptr_findings(struct check_ctx *c, enum model_family f)
@@ -552,7 +383,7 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
     const struct model_identity *id = c->id;
     char *ea = hostname_escape(fam->address);
     char *raw = check_ptr_problem(fam, f);
-    char *basis = check_ptr_basis(fam);
+    char *basis = check_reverse_basis(&fam->rev);
     char *what = raw ? xasprintf("%s%s", raw, basis) : NULL;
     free(raw);
     free(basis);
@@ -567,7 +398,7 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
             free(share);
             check_fix_ptr(c, &fd->fixes, f);
             fix_ipv4_only(&fd->fixes, id, &c->exim);
-        } else if (fam->ptr != VERDICT_PTR_PRESENT) {
+        } else if (fam->rev.ptr != VERDICT_PTR_PRESENT) {
             fd = check_emit(c, FINDING_PTR_MISSING, (int)f, fam->address,
                             xasprintf("%s %s; Gmail, Yahoo and Microsoft reject or defer mail from it "
                                       "(RDNS_NONE, 550-5.7.25)",
@@ -580,18 +411,18 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
         }
         free(what);
     }
-    if (fam->ptr == VERDICT_PTR_PRESENT) {
-        if (fam->nnames > 1) {
+    if (fam->rev.ptr == VERDICT_PTR_PRESENT) {
+        if (fam->rev.nnames > 1) {
             struct finding *fd = check_emit(c, FINDING_PTR_MULTIPLE, (int)f, fam->address,
                                             xasprintf("%s has %zu PTR names; receivers pick one at random", ea,
-                                                      fam->nnames));
+                                                      fam->rev.nnames));
             /* Keep the name every other fix converges on. */
             const char *keep = c->target;
-            for (size_t i = 0; !keep && i < fam->nnames; i++)
-                if (fam->names[i].fc == VERDICT_FC_CONFIRMED)
-                    keep = fam->names[i].name;
+            for (size_t i = 0; !keep && i < fam->rev.nnames; i++)
+                if (fam->rev.names[i].fc == VERDICT_FC_CONFIRMED)
+                    keep = fam->rev.names[i].name;
             if (keep) {
-                check_ptr_record(&fd->fixes, fam, keep);
+                check_reverse_ptr_record(&fd->fixes, &fam->rev, keep);
                 char *ek = hostname_escape(keep);
                 fix_note(&fd->fixes, "ask the owner of %s to remove every other PTR record of it, keeping only %s",
                          ea, ek);
@@ -599,11 +430,11 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
                 if (keep == c->target)
                     check_fix_forward(c, &fd->fixes, (int)f);
             } else {
-                check_ptr_record(&fd->fixes, fam, NULL);
+                check_reverse_ptr_record(&fd->fixes, &fam->rev, NULL);
             }
         }
-        for (size_t i = 0; i < fam->nnames; i++) {
-            const struct verdict_name *vn = &fam->names[i];
+        for (size_t i = 0; i < fam->rev.nnames; i++) {
+            const struct verdict_name *vn = &fam->rev.names[i];
             if (!vn->generic)
                 continue;
             char *en = hostname_escape(vn->name);
@@ -615,7 +446,7 @@ static void check_ptr_findings(struct check_ctx *c, enum model_family f)
             if (c->target && !hostname_equal(c->target, vn->name) && check_name_good(c->target, fam->address))
                 check_fix_ptr(c, &fd->fixes, f);
             else
-                check_ptr_record(&fd->fixes, fam, NULL);
+                check_reverse_ptr_record(&fd->fixes, &fam->rev, NULL);
             break;
         }
     }
@@ -651,7 +482,7 @@ static void check_helo_family(struct check_ctx *c, enum model_family f)
                 fix_note(&fd->fixes, "announce a name whose %s record is %s", f == MODEL_IPV6 ? "AAAA" : "A", ea);
         }
     }
-    if (fam->ptr == VERDICT_PTR_PRESENT && fam->confirmed != VERDICT_UNKNOWN && !fam->helo_is_ptr) {
+    if (fam->rev.ptr == VERDICT_PTR_PRESENT && fam->rev.confirmed != VERDICT_UNKNOWN && !fam->helo_is_ptr) {
         char *names = check_ptr_names(fam);
         struct finding *fd = check_emit(c, FINDING_HELO_PTR_MISMATCH, (int)f, fam->address,
                                         xasprintf("the EHLO name %s differs from the PTR of %s (%s)", eh, ea, names));
@@ -659,10 +490,10 @@ static void check_helo_family(struct check_ctx *c, enum model_family f)
         if (c->target && !hostname_equal(c->target, c->helo)) {
             check_fix_helo_change(c, &fd->fixes);
         } else if (c->target) {
-            check_ptr_record(&fd->fixes, fam, c->target);
+            check_reverse_ptr_record(&fd->fixes, &fam->rev, c->target);
             check_fix_forward(c, &fd->fixes, (int)f);
         } else {
-            check_ptr_record(&fd->fixes, fam, NULL);
+            check_reverse_ptr_record(&fd->fixes, &fam->rev, NULL);
         }
     }
     free(ea);

@@ -6,8 +6,8 @@
 #include <sys/socket.h>
 
 #include "auditor/check.h"
+#include "auditor/check_reverse.h"
 #include "auditor/fix.h"
-#include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
@@ -312,6 +312,9 @@ static void check_inbound_mismatch(const struct verdict_set *vs, const struct ve
     if (group)
         strbuf_addf(&sb, ", and no other %s address this host receives mail on has a PTR naming it",
                     hostname_address_family(va->address) == AF_INET6 ? "IPv6" : "IPv4");
+    char *basis = check_reverse_basis(&va->rev);
+    strbuf_adds(&sb, basis);
+    free(basis);
     struct finding *f = finding_add(out, FINDING_BANNER_PTR_MISMATCH, vl->l->id, check_inbound_family(va->address),
                                     va->address, bad[0]->hostname, sb.buf);
     /* Both lines converge on one name: the final banner's fix decides it. */
@@ -323,11 +326,13 @@ static void check_inbound_mismatch(const struct verdict_set *vs, const struct ve
             if (name)
                 fix_set_teaser_host(&f->fixes, vl->l, name);
             else
-                fix_ptr_record(&f->fixes, va->address, bad[i]->hostname);
+                check_reverse_ptr_change(&f->fixes, &va->rev, bad[i]->hostname,
+                                         verdict_name_has_address(vs->facts, bad[i]->hostname, va->address));
         } else if (target && !hostname_equal(target, vl->hostname)) {
             fix_set_banner_host(&f->fixes, vl->l, target, &exim);
         } else {
-            fix_ptr_record(&f->fixes, va->address, vl->hostname);
+            check_reverse_ptr_change(&f->fixes, &va->rev, vl->hostname,
+                                     verdict_name_has_address(vs->facts, vl->hostname, va->address));
         }
     }
     strbuf_release(&sb);
@@ -387,8 +392,8 @@ static void check_inbound_listener_dns(const struct verdict_set *vs, const struc
                 needed = true;
         if (!needed)
             continue;
-        if (va->ptr == VERDICT_PTR_UNKNOWN && va->revname) {
-            check_inbound_need(vs, &fl, va->revname, FACTS_PTR);
+        if (va->ptr == VERDICT_PTR_UNKNOWN && va->rev.revname) {
+            check_inbound_need(vs, &fl, va->rev.revname, FACTS_PTR);
             char *what = xasprintf("the PTR of %s, an address this host receives mail on,", va->address);
             check_inbound_dns_failure(vs, out, vl->l->id, check_inbound_family(va->address), va->address,
                                       vl->hostname, &fl, what);
@@ -402,6 +407,17 @@ static void check_inbound_listener_dns(const struct verdict_set *vs, const struc
                                       vl->hostname, &fl, what);
             free(what);
         }
+    }
+}
+
+/* check_inbound_auth - with --authoritative, ptr-propagating,
+ * ptr-servers-disagree (and the dns-failure of a comparison without an
+ * answer) for each address of the listener, its id as the identity. */
+static void check_inbound_auth(const struct verdict_listener *vl, struct finding_list *out)
+{
+    for (size_t k = 0; k < vl->naddrs; k++) {
+        const struct verdict_inbound_addr *va = &vl->addrs[k];
+        check_reverse_auth(out, &va->rev, vl->l->id, check_inbound_family(va->address), vl->hostname);
     }
 }
 
@@ -428,12 +444,16 @@ static void check_inbound_listener(const struct verdict_set *vs, const struct ve
         bool missing = va->ptr == VERDICT_PTR_MISSING || va->ptr == VERDICT_PTR_INVALID
             || (va->ptr == VERDICT_PTR_PRESENT && va->confirmed == VERDICT_NO);
         if (vl->form == VERDICT_BANNER_FQDN && va->mx_target && missing) {
+            char *basis = check_reverse_basis(&va->rev);
             char *msg = va->ptr == VERDICT_PTR_PRESENT
-                ? xasprintf("an MX points at %s, whose PTR names no host that resolves back to it", va->address)
-                : xasprintf("an MX points at %s, which has no PTR", va->address);
+                ? xasprintf("an MX points at %s, whose PTR names no host that resolves back to it%s", va->address,
+                            basis)
+                : xasprintf("an MX points at %s, which has no PTR%s", va->address, basis);
+            free(basis);
             struct finding *f = finding_add(out, FINDING_INBOUND_PTR_MISSING, l->id, fam, va->address,
                                             vl->hostname, msg);
-            fix_ptr_record(&f->fixes, va->address, target ? target : vl->hostname);
+            const char *name = target ? target : vl->hostname;
+            check_reverse_ptr_change(&f->fixes, &va->rev, name, verdict_name_has_address(vs->facts, name, va->address));
             free(msg);
         }
     }
@@ -520,8 +540,10 @@ void check_inbound(const struct verdict_set *vs, struct finding_list *out)
     const struct verdict_inbound *vi = vs->inbound;
     if (!vi || !vi->audited)
         return;
-    for (size_t i = 0; i < vi->nlisteners; i++)
+    for (size_t i = 0; i < vi->nlisteners; i++) {
+        check_inbound_auth(&vi->listeners[i], out);
         check_inbound_listener(vs, vi, &vi->listeners[i], out);
+    }
     if (!vi->receives)
         return; /* loopback only: no inbound MX, its domains' MX are not this host's business */
     for (size_t i = 0; i < vi->ndomains; i++)

@@ -38,19 +38,22 @@ static void lookup_plan_add(struct lookup_plan *plan, const struct facts *facts,
     lookup_plan_add_at(plan, facts, name, type, NULL);
 }
 
+/* lookup_plan_forward - the A (IPv4 address) or AAAA (IPv6) of every valid
+ * name of a PTR answer. */
 static void lookup_plan_forward(struct lookup_plan *out, const struct facts *facts, const struct facts_lookup *ptr,
-                                int f)
+                                enum facts_rrtype fw)
 {
     if (!ptr || ptr->status != FACTS_OK)
         return;
     for (size_t k = 0; k < ptr->answers.n; k++)
         if (hostname_valid(ptr->answers.items[k]))
-            lookup_plan_add(out, facts, ptr->answers.items[k], f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A);
+            lookup_plan_add(out, facts, ptr->answers.items[k], fw);
 }
 
 /* lookup_plan_zone - the reverse zone's NS, and with --authoritative the
  * servers' addresses and the PTR asked of each of them. */
-static void lookup_plan_zone(struct lookup_plan *out, const struct facts *facts, const char *rev, int f)
+static void lookup_plan_zone(struct lookup_plan *out, const struct facts *facts, const char *rev,
+                             enum facts_rrtype fw)
 {
     const struct facts_lookup *soa = facts_lookup_find(facts, rev, FACTS_SOA);
     if (!soa || facts_status_failed(soa->status) || !soa->zone)
@@ -74,15 +77,37 @@ static void lookup_plan_zone(struct lookup_plan *out, const struct facts *facts,
         if (!d)
             lookup_plan_add_at(out, facts, rev, FACTS_PTR, servers.items[k]);
         else
-            lookup_plan_forward(out, facts, d, f);
+            lookup_plan_forward(out, facts, d, fw);
     }
     strlist_free(&servers);
 }
 
-/* lookup_plan_inbound - the receiving side: first the MX of every domain
- * and the PTR of every public address an MX listener receives mail on;
- * then the A and AAAA of every MX target and the forward confirmation
- * (A or AAAA, by the address's family) of every valid PTR name. */
+/* lookup_plan_reverse - the questions of verdict_reverse_compute() for one
+ * address, a source's or a listening one alike: first the PTR and the SOA
+ * of its reverse name; then the forward confirmation of the PTR names and
+ * the zone's NS; with --authoritative the zone's servers and the PTR asked
+ * of each. */
+static void lookup_plan_reverse(struct lookup_plan *out, const struct facts *facts, const char *address)
+{
+    char *rev = address ? revname_of(address) : NULL;
+    if (!rev)
+        return;
+    enum facts_rrtype fw = hostname_address_family(address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
+    const struct facts_lookup *ptr = facts_lookup_find(facts, rev, FACTS_PTR);
+    if (!ptr)
+        lookup_plan_add(out, facts, rev, FACTS_PTR);
+    else
+        lookup_plan_forward(out, facts, ptr, fw);
+    /* The reverse zone rides along: its SOA with the PTR, its NS with the
+     * forward lookups. */
+    lookup_plan_add(out, facts, rev, FACTS_SOA);
+    lookup_plan_zone(out, facts, rev, fw);
+    free(rev);
+}
+
+/* lookup_plan_inbound - the receiving side: the MX of every domain, then
+ * the A and AAAA of every MX target; and the reverse DNS of every public
+ * address an MX listener receives mail on (lookup_plan_reverse). */
 static void lookup_plan_inbound(const struct facts *facts, struct lookup_plan *out)
 {
     const struct listener_set *in = facts->inbound;
@@ -97,7 +122,7 @@ static void lookup_plan_inbound(const struct facts *facts, struct lookup_plan *o
         for (size_t k = 0; mx->status == FACTS_OK && k < mx->answers.n; k++) {
             unsigned pref;
             const char *name;
-            if (!verdict_mx_parse(mx->answers.items[k], &pref, &name) || !hostname_valid(name))
+            if (!facts_mx_parse(mx->answers.items[k], &pref, &name) || !hostname_valid(name))
                 continue;
             lookup_plan_add(out, facts, name, FACTS_A);
             lookup_plan_add(out, facts, name, FACTS_AAAA);
@@ -108,20 +133,8 @@ static void lookup_plan_inbound(const struct facts *facts, struct lookup_plan *o
             continue;
         struct strlist addrs = STRLIST_INIT;
         verdict_inbound_addresses(&in->items[i], facts, &addrs, NULL);
-        for (size_t k = 0; k < addrs.n; k++) {
-            char *rev = revname_of(addrs.items[k]);
-            if (!rev)
-                continue;
-            const struct facts_lookup *ptr = facts_lookup_find(facts, rev, FACTS_PTR);
-            enum facts_rrtype fw = hostname_address_family(addrs.items[k]) == AF_INET6 ? FACTS_AAAA : FACTS_A;
-            if (!ptr)
-                lookup_plan_add(out, facts, rev, FACTS_PTR);
-            else if (ptr->status == FACTS_OK)
-                for (size_t j = 0; j < ptr->answers.n; j++)
-                    if (hostname_valid(ptr->answers.items[j]))
-                        lookup_plan_add(out, facts, ptr->answers.items[j], fw);
-            free(rev);
-        }
+        for (size_t k = 0; k < addrs.n; k++)
+            lookup_plan_reverse(out, facts, addrs.items[k]);
         strlist_free(&addrs);
     }
 }
@@ -148,22 +161,8 @@ void lookup_plan_next(const struct model_set *set, const struct facts *facts, st
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             if (!verdict_family_used(id, facts, (enum model_family)f))
                 continue;
-            const char *addr = verdict_source_address(id, facts_source_find(facts, i, (enum model_family)f));
-            if (!addr)
-                continue;
-            char *rev = revname_of(addr);
-            if (!rev)
-                continue;
-            const struct facts_lookup *ptr = facts_lookup_find(facts, rev, FACTS_PTR);
-            if (!ptr)
-                lookup_plan_add(out, facts, rev, FACTS_PTR);
-            else
-                lookup_plan_forward(out, facts, ptr, f);
-            /* The reverse zone rides along: its SOA with the PTR, its NS
-             * with the forward lookups. */
-            lookup_plan_add(out, facts, rev, FACTS_SOA);
-            lookup_plan_zone(out, facts, rev, f);
-            free(rev);
+            const struct facts_source *src = facts_source_find(facts, i, (enum model_family)f);
+            lookup_plan_reverse(out, facts, verdict_source_address(id, src));
         }
         /* The EHLO name is judged whenever mail can leave, also behind NAT. */
         const char *helo = verdict_has_route(id, i, facts) ? verdict_helo_checkable(id, facts) : NULL;

@@ -19,37 +19,34 @@ static struct json_object *report_json_str(const char *s)
     return s ? json_object_new_string(s) : NULL;
 }
 
-/* The reverse zone of the source's audited address and its owner, or
- * NULL when its SOA was not asked or gave no zone. */
-static struct json_object *report_json_zone(const struct verdict_set *vs, const struct facts_source *s)
+/* report_json_zone - the reverse zone of an address and its owner into o
+ * (sources[].reverse_zone, inbound[].reverse_zones[]); false, adding
+ * nothing, when its SOA was not asked or gave no zone. */
+static bool report_json_zone(struct json_object *o, const struct verdict_reverse *rev)
 {
-    if (s->identity >= vs->n)
-        return NULL;
-    const struct verdict_family *fam = &vs->items[s->identity].fam[s->family];
-    if (!fam->zone)
-        return NULL;
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "zone", report_json_str(fam->zone));
-    json_object_object_add(o, "mname", report_json_str(fam->mname));
-    json_object_object_add(o, "rname", report_json_str(fam->rname));
-    const struct provider_match *m = &fam->provider;
+    if (!rev->zone)
+        return false;
+    json_object_object_add(o, "zone", report_json_str(rev->zone));
+    json_object_object_add(o, "mname", report_json_str(rev->mname));
+    json_object_object_add(o, "rname", report_json_str(rev->rname));
+    const struct provider_match *m = &rev->provider;
     json_object_object_add(o, "provider", m->provider ? json_object_new_string(m->provider->key) : NULL);
     if (m->provider) {
         json_object_object_add(o, "provider_evidence", json_object_new_string(provider_evidence_tostr(m->evidence)));
         json_object_object_add(o, "provider_verified", json_object_new_boolean(m->verified));
     }
-    if (fam->ns_lookup && fam->ns_lookup->status == FACTS_OK) {
+    if (rev->ns_lookup && rev->ns_lookup->status == FACTS_OK) {
         struct json_object *ns = json_object_new_array();
-        for (size_t i = 0; i < fam->ns_lookup->answers.n; i++)
-            json_object_array_add(ns, json_object_new_string(fam->ns_lookup->answers.items[i]));
+        for (size_t i = 0; i < rev->ns_lookup->answers.n; i++)
+            json_object_array_add(ns, json_object_new_string(rev->ns_lookup->answers.items[i]));
         json_object_object_add(o, "ns", ns);
     }
-    if (fam->auth != VERDICT_AUTH_NOT_ASKED) {
+    if (rev->auth != VERDICT_AUTH_NOT_ASKED) {
         static const char *const words[] = { "not-asked", "unknown", "agree", "disagree" };
-        json_object_object_add(o, "authoritative", json_object_new_string(words[fam->auth]));
-        json_object_object_add(o, "ptr_from", json_object_new_string(fam->ptr_from_auth ? "authoritative" : "resolver"));
+        json_object_object_add(o, "authoritative", json_object_new_string(words[rev->auth]));
+        json_object_object_add(o, "ptr_from", json_object_new_string(rev->ptr_from_auth ? "authoritative" : "resolver"));
     }
-    return o;
+    return true;
 }
 
 static struct json_object *report_json_source(const struct model_set *set, const struct facts_source *s)
@@ -89,7 +86,12 @@ static struct json_object *report_json_source_zone(const struct model_set *set, 
                                                    const struct facts_source *s)
 {
     struct json_object *o = report_json_source(set, s);
-    json_object_object_add(o, "reverse_zone", report_json_zone(vs, s));
+    struct json_object *z = json_object_new_object();
+    if (s->identity >= vs->n || !report_json_zone(z, &vs->items[s->identity].fam[s->family].rev)) {
+        json_object_put(z);
+        z = NULL;
+    }
+    json_object_object_add(o, "reverse_zone", z);
     return o;
 }
 
@@ -233,6 +235,20 @@ static struct json_object *report_json_listener(const struct verdict_listener *v
     }
     json_object_object_add(o, "addresses", addrs);
     json_object_object_add(o, "ptr", ptrs);
+    /* Per address its reverse zone, with the keys of sources[].reverse_zone
+     * after "address"; those of an unknown zone are null. */
+    struct json_object *zones = json_object_new_array();
+    for (size_t k = 0; k < vl->naddrs; k++) {
+        struct json_object *z = json_object_new_object();
+        json_object_object_add(z, "address", json_object_new_string(vl->addrs[k].address));
+        if (!report_json_zone(z, &vl->addrs[k].rev)) {
+            static const char *const keys[] = { "zone", "mname", "rname", "provider" };
+            for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+                json_object_object_add(z, keys[i], NULL);
+        }
+        json_object_array_add(zones, z);
+    }
+    json_object_object_add(o, "reverse_zones", zones);
     return o;
 }
 

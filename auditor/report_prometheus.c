@@ -94,13 +94,13 @@ char *report_prometheus(const struct model_set *set, const struct verdict_set *v
     for (size_t i = 0; i < vs->n; i++)
         for (int f = 0; f < MODEL_NFAMILIES; f++) {
             const struct verdict_family *fam = &vs->items[i].fam[f];
-            if (fam->source != VERDICT_SOURCE_OK || fam->confirmed == VERDICT_UNKNOWN)
+            if (fam->source != VERDICT_SOURCE_OK || fam->rev.confirmed == VERDICT_UNKNOWN)
                 continue;
             strbuf_adds(&sb, "mta_preflight_source_ptr_confirmed{");
             report_prometheus_label(&sb, "identity", vs->items[i].id->id, true);
             report_prometheus_label(&sb, "family", model_family_tostr((enum model_family)f), false);
             report_prometheus_label(&sb, "address", fam->address, false);
-            strbuf_addf(&sb, "} %d\n", fam->confirmed == VERDICT_YES);
+            strbuf_addf(&sb, "} %d\n", fam->rev.confirmed == VERDICT_YES);
         }
 
     /* The inbound part: per listener address whether the banner's host

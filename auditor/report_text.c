@@ -189,9 +189,9 @@ static char *rt_failure(const struct verdict_set *vs, const struct facts_lookup 
 static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verdict_family *fam)
 {
     strbuf_adds(&r->sb, "         PTR ");
-    switch (fam->ptr) {
+    switch (fam->rev.ptr) {
     case VERDICT_PTR_UNKNOWN: {
-        char *why = rt_failure(vs, fam->ptr_lookup);
+        char *why = rt_failure(vs, fam->rev.ptr_lookup);
         rt_on(r, RT_MAGENTA);
         strbuf_addf(&r->sb, "unknown (%s)", why);
         rt_off(r);
@@ -201,16 +201,16 @@ static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verd
     }
     case VERDICT_PTR_MISSING:
         rt_on(r, RT_RED);
-        strbuf_addf(&r->sb, "none (%s)", facts_status_tostr(fam->ptr_lookup->status));
+        strbuf_addf(&r->sb, "none (%s)", facts_status_tostr(fam->rev.ptr_lookup->status));
         rt_off(r);
         strbuf_addc(&r->sb, '\n');
         return;
     case VERDICT_PTR_INVALID:
         rt_on(r, RT_RED);
         strbuf_adds(&r->sb, "invalid host name");
-        for (size_t i = 0; i < fam->ptr_lookup->invalid.n; i++) {
+        for (size_t i = 0; i < fam->rev.ptr_lookup->invalid.n; i++) {
             strbuf_adds(&r->sb, i ? ", '" : " '");
-            rt_esc(r, fam->ptr_lookup->invalid.items[i]);
+            rt_esc(r, fam->rev.ptr_lookup->invalid.items[i]);
             strbuf_addc(&r->sb, '\'');
         }
         strbuf_adds(&r->sb, " (receivers see no name)");
@@ -220,8 +220,8 @@ static void rt_ptr(struct rt *r, const struct verdict_set *vs, const struct verd
     case VERDICT_PTR_PRESENT:
         break;
     }
-    for (size_t i = 0; i < fam->nnames; i++) {
-        const struct verdict_name *vn = &fam->names[i];
+    for (size_t i = 0; i < fam->rev.nnames; i++) {
+        const struct verdict_name *vn = &fam->rev.names[i];
         if (i)
             strbuf_adds(&r->sb, "             ");
         rt_esc(r, vn->name);
@@ -242,18 +242,18 @@ static void rt_line(struct rt *r, struct strbuf *line);
 
 /* rt_zone - the reverse zone, who runs it and, with --authoritative, what
  * its servers say; nothing when its SOA is unknown. */
-static void rt_zone(struct rt *r, const struct verdict_family *fam)
+static void rt_zone(struct rt *r, const struct verdict_reverse *rev)
 {
-    if (!fam->zone)
+    if (!rev->zone)
         return;
     struct rt line = { STRBUF_INIT, r->color };
     strbuf_adds(&r->sb, "         ");
     strbuf_adds(&line.sb, "zone ");
-    rt_esc(&line, fam->zone);
-    if (fam->mname) {
+    rt_esc(&line, rev->zone);
+    if (rev->mname) {
         strbuf_adds(&line.sb, " (SOA ");
-        rt_esc(&line, fam->mname);
-        char *mail = provider_rname_mailbox(fam->rname);
+        rt_esc(&line, rev->mname);
+        char *mail = provider_rname_mailbox(rev->rname);
         if (mail) {
             strbuf_adds(&line.sb, ", ");
             rt_esc(&line, mail);
@@ -261,7 +261,7 @@ static void rt_zone(struct rt *r, const struct verdict_family *fam)
         free(mail);
         strbuf_addc(&line.sb, ')');
     }
-    const struct provider_match *m = &fam->provider;
+    const struct provider_match *m = &rev->provider;
     if (m->provider) {
         strbuf_adds(&line.sb, ", owner ");
         rt_esc(&line, m->provider->name);
@@ -270,9 +270,9 @@ static void rt_zone(struct rt *r, const struct verdict_family *fam)
                     : m->evidence == PROVIDER_BY_NS ? "NS names"
                                                     : "SOA");
     }
-    if (fam->auth != VERDICT_AUTH_NOT_ASKED)
-        strbuf_adds(&line.sb, fam->auth == VERDICT_AUTH_AGREE      ? "; its servers agree"
-                              : fam->auth == VERDICT_AUTH_DISAGREE ? "; its servers disagree"
+    if (rev->auth != VERDICT_AUTH_NOT_ASKED)
+        strbuf_adds(&line.sb, rev->auth == VERDICT_AUTH_AGREE      ? "; its servers agree"
+                              : rev->auth == VERDICT_AUTH_DISAGREE ? "; its servers disagree"
                                                                    : "; no server of it answered");
     rt_line(r, &line.sb);
     strbuf_release(&line.sb);
@@ -357,7 +357,7 @@ static void rt_source(struct rt *r, const struct verdict_set *vs, const struct v
     strbuf_release(&line.sb);
     if (fam->source == VERDICT_SOURCE_OK) {
         rt_ptr(r, vs, fam);
-        rt_zone(r, fam);
+        rt_zone(r, &fam->rev);
     }
     else if (fam->source == VERDICT_SOURCE_NOT_PUBLIC)
         strbuf_adds(&r->sb, "         PTR not checked: receivers see the NAT's address\n");
@@ -497,7 +497,8 @@ static void rt_helo(struct rt *r, const struct facts *facts, const struct model_
 }
 
 /* rt_inbound_findings - the findings whose identity is ident (a listener
- * or a domain): the inbound ones, dns-failure and source-not-public. */
+ * or a domain): the inbound ones, dns-failure, source-not-public, and
+ * ptr-propagating and the like of a listening address. */
 static void rt_inbound_findings(struct rt *r, const struct finding_list *findings, const char *ident)
 {
     size_t shown = 0;
@@ -618,7 +619,7 @@ static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct 
                                                                  : " (forward lookup failed)");
             } else if (va->ptr == VERDICT_PTR_UNKNOWN) {
                 /* A failed lookup is unknown, never "none". */
-                char *why = rt_failure(vs, va->ptr_lookup);
+                char *why = rt_failure(vs, va->rev.ptr_lookup);
                 strbuf_addf(&a.sb, "unknown (%s)", why);
                 free(why);
             } else {
@@ -629,6 +630,7 @@ static void rt_inbound(struct rt *r, const struct verdict_set *vs, const struct 
             rt_label(r, hostname_address_family(va->address) == AF_INET6 ? "ipv6" : "ipv4");
             rt_line(r, &a.sb);
             strbuf_release(&a.sb);
+            rt_zone(r, &va->rev);
         }
         if (!vl->naddrs) {
             rt_label(r, "addr");

@@ -11,11 +11,6 @@
 #include "auditor/ptr_generic.h"
 #include "auditor/verdict_inbound.h"
 
-static enum facts_rrtype verdict_addr_type(enum model_family f)
-{
-    return f == MODEL_IPV6 ? FACTS_AAAA : FACTS_A;
-}
-
 enum verdict_tri verdict_answer(const struct verdict_set *vs, const struct facts_lookup *l)
 {
     if (!l || facts_status_failed(l->status))
@@ -211,54 +206,54 @@ bool verdict_lookup_same(const struct facts_lookup *a, const struct facts_lookup
     return verdict_lists_equal(&a->answers, &b->answers) && verdict_lists_equal(&a->invalid, &b->invalid);
 }
 
-/* verdict_zone - the reverse zone of the family's source and its owner. */
-static void verdict_zone(const struct verdict_set *vs, struct verdict_family *fam)
+/* verdict_zone - the reverse zone of the address and its owner. */
+static void verdict_zone(const struct verdict_set *vs, struct verdict_reverse *rev)
 {
     const struct facts *facts = vs->facts;
-    fam->soa_lookup = facts_lookup_find(facts, fam->revname, FACTS_SOA);
-    const struct facts_lookup *l = fam->soa_lookup;
+    rev->soa_lookup = facts_lookup_find(facts, rev->revname, FACTS_SOA);
+    const struct facts_lookup *l = rev->soa_lookup;
     if (l && !facts_status_failed(l->status) && l->zone) {
-        fam->zone = l->zone;
-        fam->mname = l->mname;
-        fam->rname = l->rname;
-        fam->ns_lookup = facts_lookup_find(facts, l->zone, FACTS_NS);
+        rev->zone = l->zone;
+        rev->mname = l->mname;
+        rev->rname = l->rname;
+        rev->ns_lookup = facts_lookup_find(facts, l->zone, FACTS_NS);
     }
-    const char **rules = xcalloc(fam->nnames ? fam->nnames : 1, sizeof(*rules));
+    const char **rules = xcalloc(rev->nnames ? rev->nnames : 1, sizeof(*rules));
     size_t nrules = 0;
-    for (size_t i = 0; i < fam->nnames; i++)
-        if (fam->names[i].generic)
-            rules[nrules++] = fam->names[i].generic->name;
-    const struct facts_lookup *ns = fam->ns_lookup && fam->ns_lookup->status == FACTS_OK ? fam->ns_lookup : NULL;
-    fam->provider = provider_detect(fam->mname, fam->rname, ns ? (const char *const *)ns->answers.items : NULL,
+    for (size_t i = 0; i < rev->nnames; i++)
+        if (rev->names[i].generic)
+            rules[nrules++] = rev->names[i].generic->name;
+    const struct facts_lookup *ns = rev->ns_lookup && rev->ns_lookup->status == FACTS_OK ? rev->ns_lookup : NULL;
+    rev->provider = provider_detect(rev->mname, rev->rname, ns ? (const char *const *)ns->answers.items : NULL,
                                     ns ? ns->answers.n : 0, rules, nrules);
     free(rules);
 }
 
 /* verdict_auth - what the zone's servers say; with agreement their answer
  * becomes the PTR lookup the verdict rests on. */
-static void verdict_auth(const struct verdict_set *vs, struct verdict_family *fam)
+static void verdict_auth(const struct verdict_set *vs, struct verdict_reverse *rev)
 {
     const struct facts *facts = vs->facts;
-    fam->auth = VERDICT_AUTH_NOT_ASKED;
-    if (!facts->authoritative || !fam->revname)
+    rev->auth = VERDICT_AUTH_NOT_ASKED;
+    if (!facts->authoritative || !rev->revname)
         return;
     struct strlist servers = STRLIST_INIT;
-    const struct facts_lookup *soa = facts_lookup_find(facts, fam->revname, FACTS_SOA);
+    const struct facts_lookup *soa = facts_lookup_find(facts, rev->revname, FACTS_SOA);
     if (soa && soa->zone)
         verdict_auth_servers(facts, soa->zone, &servers);
-    fam->auth_lookups = xcalloc(servers.n ? servers.n : 1, sizeof(*fam->auth_lookups));
+    rev->auth_lookups = xcalloc(servers.n ? servers.n : 1, sizeof(*rev->auth_lookups));
     for (size_t i = 0; i < servers.n; i++) {
-        const struct facts_lookup *l = facts_lookup_find_direct(facts, fam->revname, FACTS_PTR, servers.items[i]);
+        const struct facts_lookup *l = facts_lookup_find_direct(facts, rev->revname, FACTS_PTR, servers.items[i]);
         if (l)
-            fam->auth_lookups[fam->nauth++] = l;
+            rev->auth_lookups[rev->nauth++] = l;
     }
     strlist_free(&servers);
-    if (fam->nauth == 0)
+    if (rev->nauth == 0)
         return;
     const struct facts_lookup *first = NULL;
     bool differ = false;
-    for (size_t i = 0; i < fam->nauth; i++) {
-        const struct facts_lookup *l = fam->auth_lookups[i];
+    for (size_t i = 0; i < rev->nauth; i++) {
+        const struct facts_lookup *l = rev->auth_lookups[i];
         if (facts_status_failed(l->status))
             continue;
         if (!first)
@@ -267,60 +262,70 @@ static void verdict_auth(const struct verdict_set *vs, struct verdict_family *fa
             differ = true;
     }
     if (!first) {
-        fam->auth = VERDICT_AUTH_UNKNOWN;
+        rev->auth = VERDICT_AUTH_UNKNOWN;
         return;
     }
     if (differ) {
-        fam->auth = VERDICT_AUTH_DISAGREE;
+        rev->auth = VERDICT_AUTH_DISAGREE;
         return;
     }
-    fam->auth = VERDICT_AUTH_AGREE;
-    fam->propagating = fam->resolver_ptr && !facts_status_failed(fam->resolver_ptr->status)
-        && !verdict_lookup_same(first, fam->resolver_ptr);
-    fam->ptr_lookup = first;
-    fam->ptr_from_auth = true;
+    rev->auth = VERDICT_AUTH_AGREE;
+    rev->propagating = rev->resolver_ptr && !facts_status_failed(rev->resolver_ptr->status)
+        && !verdict_lookup_same(first, rev->resolver_ptr);
+    rev->ptr_lookup = first;
+    rev->ptr_from_auth = true;
 }
 
-static void verdict_ptr(const struct verdict_set *vs, struct verdict_family *fam, enum model_family f)
+bool verdict_name_has_address(const struct facts *facts, const char *name, const char *address)
+{
+    if (!name || !address)
+        return false;
+    enum facts_rrtype t = hostname_address_family(address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
+    return facts_lookup_has_address(facts_lookup_find(facts, name, t), address);
+}
+
+/* verdict_ptr - the PTR of the address and the forward confirmation of
+ * each of its names. */
+static void verdict_ptr(const struct verdict_set *vs, struct verdict_reverse *rev)
 {
     const struct facts *facts = vs->facts;
-    fam->revname = revname_of(fam->address);
-    fam->ptr_lookup = fam->revname ? facts_lookup_find(facts, fam->revname, FACTS_PTR) : NULL;
-    fam->resolver_ptr = fam->ptr_lookup;
-    verdict_auth(vs, fam);
-    fam->confirmed = VERDICT_UNKNOWN;
-    enum verdict_tri a = verdict_answer(vs, fam->ptr_lookup);
+    enum facts_rrtype fw = hostname_address_family(rev->address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
+    rev->ptr_lookup = rev->revname ? facts_lookup_find(facts, rev->revname, FACTS_PTR) : NULL;
+    rev->resolver_ptr = rev->ptr_lookup;
+    verdict_auth(vs, rev);
+    rev->confirmed = VERDICT_UNKNOWN;
+    enum verdict_tri a = verdict_answer(vs, rev->ptr_lookup);
     if (a == VERDICT_UNKNOWN) {
-        fam->ptr = VERDICT_PTR_UNKNOWN;
+        rev->ptr = VERDICT_PTR_UNKNOWN;
         return;
     }
-    const struct facts_lookup *l = fam->ptr_lookup;
+    const struct facts_lookup *l = rev->ptr_lookup;
     if (a == VERDICT_NO || l->answers.n == 0) {
-        fam->ptr = a == VERDICT_NO ? VERDICT_PTR_MISSING : VERDICT_PTR_INVALID;
-        fam->confirmed = VERDICT_NO;
+        rev->ptr = a == VERDICT_NO ? VERDICT_PTR_MISSING : VERDICT_PTR_INVALID;
+        rev->confirmed = VERDICT_NO;
         return;
     }
-    fam->ptr = VERDICT_PTR_PRESENT;
-    fam->names = xcalloc(l->answers.n, sizeof(*fam->names));
-    fam->nnames = l->answers.n;
+    rev->ptr = VERDICT_PTR_PRESENT;
+    rev->names = xcalloc(l->answers.n, sizeof(*rev->names));
+    rev->nnames = l->answers.n;
     bool unknown = false, confirmed = false;
     for (size_t i = 0; i < l->answers.n; i++) {
-        struct verdict_name *vn = &fam->names[i];
+        struct verdict_name *vn = &rev->names[i];
         vn->name = l->answers.items[i];
-        vn->generic = ptr_generic_check(vn->name, fam->address);
+        vn->generic = ptr_generic_check(vn->name, rev->address);
         if (!hostname_valid(vn->name)) {
             /* Receivers (Postfix's valid_hostname, for one) drop such a name
              * before any forward lookup: it can never confirm. */
             vn->fc = VERDICT_FC_NOT_A_NAME;
             continue;
         }
-        vn->forward = facts_lookup_find(facts, vn->name, verdict_addr_type(f));
+        vn->forward = facts_lookup_find(facts, vn->name, fw);
         enum verdict_tri fa = verdict_answer(vs, vn->forward);
         if (fa == VERDICT_UNKNOWN)
             vn->fc = VERDICT_FC_UNKNOWN;
         else if (fa == VERDICT_NO)
             vn->fc = VERDICT_FC_NONE;
-        else if (facts_lookup_has_address(vn->forward, fam->address))
+        else if (facts_lookup_has_address(vn->forward, rev->address))
             vn->fc = VERDICT_FC_CONFIRMED;
         else
             vn->fc = VERDICT_FC_OTHER;
@@ -329,7 +334,25 @@ static void verdict_ptr(const struct verdict_set *vs, struct verdict_family *fam
         if (vn->fc == VERDICT_FC_UNKNOWN)
             unknown = true;
     }
-    fam->confirmed = confirmed ? VERDICT_YES : unknown ? VERDICT_UNKNOWN : VERDICT_NO;
+    rev->confirmed = confirmed ? VERDICT_YES : unknown ? VERDICT_UNKNOWN : VERDICT_NO;
+}
+
+void verdict_reverse_compute(const struct verdict_set *vs, const char *address, struct verdict_reverse *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->address = address;
+    out->revname = address ? revname_of(address) : NULL;
+    verdict_ptr(vs, out);
+    if (out->revname)
+        verdict_zone(vs, out);
+}
+
+void verdict_reverse_free(struct verdict_reverse *rev)
+{
+    free(rev->revname);
+    free(rev->names);
+    free(rev->auth_lookups);
+    memset(rev, 0, sizeof(*rev));
 }
 
 static void verdict_helo_family(const struct verdict_set *vs, struct verdict_identity *vi, struct verdict_family *fam,
@@ -346,8 +369,8 @@ static void verdict_helo_family(const struct verdict_set *vs, struct verdict_ide
     fam->helo_has_address = a == VERDICT_UNKNOWN ? VERDICT_UNKNOWN
         : facts_lookup_has_address(fam->helo_lookup, fam->address) ? VERDICT_YES
                                                                     : VERDICT_NO;
-    for (size_t i = 0; i < fam->nnames; i++)
-        if (hostname_equal(fam->names[i].name, vi->helo))
+    for (size_t i = 0; i < fam->rev.nnames; i++)
+        if (hostname_equal(fam->rev.names[i].name, vi->helo))
             fam->helo_is_ptr = true;
 }
 
@@ -391,9 +414,7 @@ static void verdict_identity(const struct verdict_set *vs, struct verdict_identi
         }
         if (fam->source != VERDICT_SOURCE_OK)
             continue;
-        verdict_ptr(vs, fam, fm);
-        if (fam->revname)
-            verdict_zone(vs, fam);
+        verdict_reverse_compute(vs, fam->address, &fam->rev);
         verdict_helo_family(vs, vi, fam, fm);
     }
     /* Sources were probed in a real audit; hand-built facts without any
@@ -428,11 +449,8 @@ void verdict_compute(const struct model_set *set, const struct facts *facts, str
 void verdict_set_free(struct verdict_set *vs)
 {
     for (size_t i = 0; i < vs->n; i++)
-        for (int f = 0; f < MODEL_NFAMILIES; f++) {
-            free(vs->items[i].fam[f].revname);
-            free(vs->items[i].fam[f].names);
-            free(vs->items[i].fam[f].auth_lookups);
-        }
+        for (int f = 0; f < MODEL_NFAMILIES; f++)
+            verdict_reverse_free(&vs->items[i].fam[f].rev);
     free(vs->items);
     if (vs->inbound) {
         verdict_inbound_free(vs->inbound);

@@ -94,29 +94,23 @@ enum verdict_helo {
     VERDICT_HELO_DYNAMIC,     /* computed at delivery time */
 };
 
-struct verdict_family {
-    bool used;                        /* the transport may use it and the audited host has it */
-    const struct facts_source *src;   /* NULL when not probed */
-    enum verdict_source source;
-    const char *address;              /* the source receivers see (SOURCE_OK), else NULL */
-    bool bind_not_local;              /* a configured bind address is not on this host */
-    const char *configured;           /* that configured address, or NULL */
-    bool falls_back;                  /* ... and the MTA sends from the kernel's choice instead */
-
-    /* With SOURCE_OK: */
-    char *revname;                    /* reverse name of address (owned) */
+/* The reverse DNS of one public address, as receivers and its owner see it:
+ * the PTR and the forward confirmation of its names, the reverse zone (SOA
+ * of the reverse name, NS of the zone) and the provider that runs it, and
+ * with --authoritative what the zone's servers answer. It depends on the
+ * address only: one computation (verdict_reverse_compute) serves the
+ * outbound sources (verdict_family) and the listening addresses
+ * (verdict_inbound_addr, verdict_inbound.h). */
+struct verdict_reverse {
+    const char *address;              /* numeric (borrowed from its owner) */
+    char *revname;                    /* reverse name of address (owned); NULL when not an address */
     const struct facts_lookup *ptr_lookup; /* NULL when not made */
     enum verdict_ptr ptr;
     struct verdict_name *names;       /* PTR answers in answer order (owned array) */
     size_t nnames;
     enum verdict_tri confirmed;       /* some name is forward-confirmed */
-    /* EHLO relations (with a FQDN EHLO name): */
-    enum verdict_tri helo_has_address; /* the EHLO name's A/AAAA include address */
-    const struct facts_lookup *helo_lookup; /* that A/AAAA lookup, or NULL */
-    bool helo_is_ptr;                 /* some PTR name equals the EHLO name */
-    bool literal_matches;             /* VERDICT_HELO_LITERAL: the literal is address */
 
-    /* The reverse zone (SOA of revname, with SOURCE_OK) and its owner: */
+    /* The reverse zone (SOA of revname) and its owner: */
     const struct facts_lookup *soa_lookup; /* NULL when not asked */
     const char *zone, *mname, *rname; /* from it (borrowed), NULL when unknown */
     const struct facts_lookup *ns_lookup;  /* NS of zone, or NULL */
@@ -130,6 +124,24 @@ struct verdict_family {
     bool ptr_from_auth;               /* AUTH_AGREE: ptr, names and confirmed rest on the servers'
                                          answer (ptr_lookup is one of auth_lookups) */
     bool propagating;                 /* AUTH_AGREE, and the resolver still has another answer */
+};
+
+struct verdict_family {
+    bool used;                        /* the transport may use it and the audited host has it */
+    const struct facts_source *src;   /* NULL when not probed */
+    enum verdict_source source;
+    const char *address;              /* the source receivers see (SOURCE_OK), else NULL */
+    bool bind_not_local;              /* a configured bind address is not on this host */
+    const char *configured;           /* that configured address, or NULL */
+    bool falls_back;                  /* ... and the MTA sends from the kernel's choice instead */
+
+    /* With SOURCE_OK: */
+    struct verdict_reverse rev;       /* the reverse DNS of address */
+    /* EHLO relations (with a FQDN EHLO name): */
+    enum verdict_tri helo_has_address; /* the EHLO name's A/AAAA include address */
+    const struct facts_lookup *helo_lookup; /* that A/AAAA lookup, or NULL */
+    bool helo_is_ptr;                 /* some PTR name equals the EHLO name */
+    bool literal_matches;             /* VERDICT_HELO_LITERAL: the literal is address */
 };
 
 struct verdict_identity {
@@ -198,6 +210,16 @@ bool verdict_family_used(const struct model_identity *id, const struct facts *fa
  * lookups are not in the facts yet. */
 #define VERDICT_AUTH_MAX 8
 void verdict_auth_servers(const struct facts *facts, const char *zone, struct strlist *out);
+
+/* verdict_reverse_compute - the reverse DNS of address under vs's facts
+ * into out (zeroed first; out->address borrows address, which must outlive
+ * it). Release with verdict_reverse_free(). */
+void verdict_reverse_compute(const struct verdict_set *vs, const char *address, struct verdict_reverse *out);
+void verdict_reverse_free(struct verdict_reverse *rev);
+
+/* verdict_name_has_address - name's A (IPv4 address) or AAAA (IPv6) lookup
+ * is in facts and includes address. */
+bool verdict_name_has_address(const struct facts *facts, const char *name, const char *address);
 
 /* verdict_lookup_same - a and b give the same answer: both without a PTR
  * (NXDOMAIN or NODATA), or both ok with the same names. */

@@ -11,11 +11,6 @@
 #include "auditor/foundation/scope.h"
 #include "auditor/foundation/xalloc.h"
 
-static enum facts_rrtype verdict_inbound_addr_type(const char *address)
-{
-    return hostname_address_family(address) == AF_INET6 ? FACTS_AAAA : FACTS_A;
-}
-
 static bool verdict_inbound_has(const struct strlist *list, const char *address)
 {
     for (size_t i = 0; i < list->n; i++)
@@ -104,11 +99,6 @@ bool verdict_inbound_receives(const struct listener_set *set)
     return mx == 0;
 }
 
-bool verdict_mx_parse(const char *answer, unsigned *preference, const char **name)
-{
-    return facts_mx_parse(answer, preference, name);
-}
-
 static enum verdict_banner verdict_banner_form(const struct listener_banner *b, const char *hostname)
 {
     if (!hostname)
@@ -121,47 +111,24 @@ static enum verdict_banner verdict_banner_form(const struct listener_banner *b, 
 static void verdict_inbound_addr(const struct facts *facts, const struct verdict_set *vs, const char *hostname,
                                  struct verdict_inbound_addr *va)
 {
-    va->revname = revname_of(va->address);
-    va->ptr_lookup = va->revname ? facts_lookup_find(facts, va->revname, FACTS_PTR) : NULL;
-    va->confirmed = VERDICT_UNKNOWN;
-    enum verdict_tri a = verdict_answer(vs, va->ptr_lookup);
-    if (a == VERDICT_UNKNOWN) {
-        va->ptr = VERDICT_PTR_UNKNOWN;
-        return;
-    }
-    if (a == VERDICT_NO) {
-        va->ptr = VERDICT_PTR_MISSING;
-        va->confirmed = VERDICT_NO;
-        return;
-    }
-    const struct strlist *ans = &va->ptr_lookup->answers;
-    va->names = xcalloc(ans->n ? ans->n : 1, sizeof(*va->names));
-    for (size_t i = 0; i < ans->n; i++)
-        if (hostname_valid(ans->items[i]))
-            va->names[va->nnames++] = ans->items[i];
-    va->ptr = va->nnames ? VERDICT_PTR_PRESENT : VERDICT_PTR_INVALID;
-    if (va->nnames == 0) {
-        va->confirmed = VERDICT_NO;
-        return;
-    }
-    bool unknown = false;
-    va->confirmed = VERDICT_NO;
-    for (size_t i = 0; i < va->nnames; i++) {
-        if (hostname && hostname_equal(va->names[i], hostname))
+    (void)facts;
+    verdict_reverse_compute(vs, va->address, &va->rev);
+    const struct verdict_reverse *rev = &va->rev;
+    va->ptr = rev->ptr;
+    va->confirmed = rev->confirmed;
+    va->names = xcalloc(rev->nnames ? rev->nnames : 1, sizeof(*va->names));
+    for (size_t i = 0; i < rev->nnames; i++) {
+        const struct verdict_name *vn = &rev->names[i];
+        if (vn->fc == VERDICT_FC_NOT_A_NAME)
+            continue;
+        va->names[va->nnames++] = vn->name;
+        if (hostname && hostname_equal(vn->name, hostname))
             va->banner_is_ptr = true;
-        const struct facts_lookup *fw =
-            facts_lookup_find(facts, va->names[i], verdict_inbound_addr_type(va->address));
-        enum verdict_tri fa = verdict_answer(vs, fw);
-        if (fa == VERDICT_UNKNOWN)
-            unknown = true;
-        else if (fa == VERDICT_YES && facts_lookup_has_address(fw, va->address)) {
-            va->confirmed = VERDICT_YES;
-            if (!va->confirmed_name)
-                va->confirmed_name = va->names[i];
-        }
+        if (vn->fc == VERDICT_FC_CONFIRMED && !va->confirmed_name)
+            va->confirmed_name = vn->name;
     }
-    if (va->confirmed == VERDICT_NO && unknown)
-        va->confirmed = VERDICT_UNKNOWN;
+    if (va->ptr == VERDICT_PTR_PRESENT && va->nnames == 0)
+        va->ptr = VERDICT_PTR_INVALID;
 }
 
 /* verdict_inbound_live - the live greeting of a listener and whether it
@@ -232,7 +199,7 @@ static void verdict_inbound_domain(const struct facts *facts, const struct verdi
     for (size_t i = 0; i < ans->n; i++) {
         unsigned pref;
         const char *name;
-        if (!verdict_mx_parse(ans->items[i], &pref, &name))
+        if (!facts_mx_parse(ans->items[i], &pref, &name))
             continue;
         struct verdict_mx_target *t = &vd->targets[vd->ntargets++];
         t->name = xstrdup(name);
@@ -329,7 +296,7 @@ void verdict_inbound_free(struct verdict_inbound *vi)
             struct verdict_inbound_addr *va = &vi->listeners[i].addrs[k];
             free(va->address);
             free(va->listening);
-            free(va->revname);
+            verdict_reverse_free(&va->rev);
             free(va->names);
         }
         free(vi->listeners[i].addrs);

@@ -36,16 +36,18 @@ enum verdict_banner {
     VERDICT_BANNER_DYNAMIC,   /* decided per connection: not judged */
 };
 
-/* One public address a listener receives mail on. */
+/* One public address a listener receives mail on. Its reverse DNS (PTR,
+ * forward confirmation, reverse zone, provider, --authoritative answers) is
+ * rev, computed by verdict_reverse_compute() exactly as for a source; the
+ * fields after it are the inbound view of rev that the banner checks use. */
 struct verdict_inbound_addr {
     char *address;               /* numeric (owned) */
     char *listening;             /* behind NAT: the private address listened on (owned), else NULL */
-    char *revname;               /* owned */
-    const struct facts_lookup *ptr_lookup; /* NULL when not made */
-    enum verdict_ptr ptr;
-    const char **names;          /* valid PTR names (borrowed), in answer order */
+    struct verdict_reverse rev;  /* the reverse DNS of address */
+    enum verdict_ptr ptr;        /* rev.ptr, but INVALID when no PTR name is a valid host name */
+    const char **names;          /* the valid PTR names of rev (borrowed), in answer order */
     size_t nnames;
-    enum verdict_tri confirmed;  /* some PTR name resolves to address */
+    enum verdict_tri confirmed;  /* some PTR name resolves to address (rev.confirmed) */
     const char *confirmed_name;  /* the first such name (borrowed), or NULL */
     bool banner_is_ptr;          /* some PTR name equals the banner's host name */
     bool mx_target;              /* an MX target of a domain resolves to it */
@@ -129,10 +131,6 @@ bool verdict_inbound_loopback_only(const struct listener *l);
  * of them is loopback-only: the host receives no mail from other hosts, so
  * neither its listeners nor its domains' MX are asked about or judged. */
 bool verdict_inbound_receives(const struct listener_set *set);
-
-/* verdict_mx_parse - split an MX answer "PREFERENCE NAME" into its parts;
- * false when it is not of that form. *name points into answer. */
-bool verdict_mx_parse(const char *answer, unsigned *preference, const char **name);
 
 /* verdict_domain_identity - the identity of a domain's findings,
  * "MTA:domain:NAME" (the MTA whose list holds it); newly allocated. */

@@ -16,6 +16,7 @@
 #include "auditor/foundation/xalloc.h"
 #include "auditor/report_json.h"
 #include "auditor/resolve.h"
+#include "auditor/verdict_inbound.h"
 #include "probes/dns.h"
 
 static volatile sig_atomic_t wait_interrupted;
@@ -37,25 +38,59 @@ static bool wait_ptr_related(enum finding_id id)
     case FINDING_PTR_MULTIPLE:
     case FINDING_PTR_SERVERS_DISAGREE:
     case FINDING_HELO_PTR_MISMATCH:
+    case FINDING_INBOUND_PTR_MISSING:
+    case FINDING_BANNER_PTR_MISMATCH:
         return true;
     default:
         return false;
     }
 }
 
+/* wait_reverses - the reverse DNS verdicts the waiting watches: each
+ * audited source's and each listening address's, one per address (a
+ * source that is also a listening address once); a newly allocated array
+ * of borrowed pointers, *n of them. */
+static const struct verdict_reverse **wait_reverses(const struct verdict_set *vs, size_t *n)
+{
+    size_t cap = vs->n * MODEL_NFAMILIES + 1;
+    const struct verdict_inbound *in = vs->inbound;
+    for (size_t i = 0; in && i < in->nlisteners; i++)
+        cap += in->listeners[i].naddrs;
+    const struct verdict_reverse **list = xcalloc(cap, sizeof(*list));
+    *n = 0;
+    for (size_t i = 0; i < vs->n; i++)
+        for (int f = 0; f < MODEL_NFAMILIES; f++)
+            if (vs->items[i].fam[f].source == VERDICT_SOURCE_OK)
+                list[(*n)++] = &vs->items[i].fam[f].rev;
+    for (size_t i = 0; in && i < in->nlisteners; i++)
+        for (size_t k = 0; k < in->listeners[i].naddrs; k++)
+            list[(*n)++] = &in->listeners[i].addrs[k].rev;
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < kept && !seen; j++)
+            seen = hostname_address_equal(list[j]->address, list[i]->address);
+        if (!seen)
+            list[kept++] = list[i];
+    }
+    *n = kept;
+    return list;
+}
+
 bool wait_pending(const struct verdict_set *vs, const struct finding_list *findings, bool *watchable)
 {
     bool pending = false;
     *watchable = false;
-    for (size_t i = 0; i < vs->n; i++)
-        for (int f = 0; f < MODEL_NFAMILIES; f++) {
-            const struct verdict_family *fam = &vs->items[i].fam[f];
-            if (fam->source != VERDICT_SOURCE_OK || fam->auth == VERDICT_AUTH_NOT_ASKED)
-                continue;
-            *watchable = true;
-            if (fam->auth != VERDICT_AUTH_AGREE)
-                pending = true;
-        }
+    size_t n;
+    const struct verdict_reverse **revs = wait_reverses(vs, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (revs[i]->auth == VERDICT_AUTH_NOT_ASKED)
+            continue;
+        *watchable = true;
+        if (revs[i]->auth != VERDICT_AUTH_AGREE)
+            pending = true;
+    }
+    free(revs);
     for (size_t i = 0; i < findings->n; i++)
         if (wait_ptr_related(findings->items[i].id))
             pending = true;
@@ -85,29 +120,28 @@ static void wait_judge(const struct model_set *set, const struct facts *facts, s
     check_run_verdicts(set, vs, findings);
 }
 
-/* The status line: per watched source what its servers say now. */
+/* The status line: per watched address what its servers say now. */
 static void wait_status(const struct verdict_set *vs, unsigned polls, long long elapsed, unsigned seconds,
                         long long next)
 {
     struct strbuf sb = STRBUF_INIT;
-    struct strlist shown = STRLIST_INIT;
     strbuf_adds(&sb, "waiting for the PTR at the zone's servers:");
-    for (size_t i = 0; i < vs->n; i++)
-        for (int f = 0; f < MODEL_NFAMILIES; f++) {
-            const struct verdict_family *fam = &vs->items[i].fam[f];
-            if (fam->source != VERDICT_SOURCE_OK || fam->auth == VERDICT_AUTH_NOT_ASKED
-                || strlist_contains(&shown, fam->address))
-                continue;
-            strlist_add(&shown, fam->address);
-            char *ea = hostname_escape(fam->address);
-            const char *what = fam->auth == VERDICT_AUTH_UNKNOWN ? "no answer"
-                : fam->auth == VERDICT_AUTH_DISAGREE              ? "servers disagree"
-                : fam->ptr == VERDICT_PTR_MISSING                 ? "no PTR"
-                : fam->ptr == VERDICT_PTR_PRESENT && fam->confirmed == VERDICT_YES ? "PTR confirmed"
-                                                                                   : "PTR not confirmed";
-            strbuf_addf(&sb, " %s %s;", ea, what);
-            free(ea);
-        }
+    size_t n;
+    const struct verdict_reverse **revs = wait_reverses(vs, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct verdict_reverse *rev = revs[i];
+        if (rev->auth == VERDICT_AUTH_NOT_ASKED)
+            continue;
+        char *ea = hostname_escape(rev->address);
+        const char *what = rev->auth == VERDICT_AUTH_UNKNOWN                         ? "no answer"
+            : rev->auth == VERDICT_AUTH_DISAGREE                                     ? "servers disagree"
+            : rev->ptr == VERDICT_PTR_MISSING                                        ? "no PTR"
+            : rev->ptr == VERDICT_PTR_PRESENT && rev->confirmed == VERDICT_YES       ? "PTR confirmed"
+                                                                                     : "PTR not confirmed";
+        strbuf_addf(&sb, " %s %s;", ea, what);
+        free(ea);
+    }
+    free(revs);
     strbuf_addf(&sb, " poll %u, %lld of %u s", polls, elapsed / 1000, seconds);
     if (next > 0)
         strbuf_addf(&sb, ", next in %lld s", (next + 999) / 1000);
@@ -118,7 +152,6 @@ static void wait_status(const struct verdict_set *vs, unsigned polls, long long 
     fprintf(stderr, "\r\033[K%s", sb.buf);
     fflush(stderr);
     strbuf_release(&sb);
-    strlist_free(&shown);
 }
 
 /* Sleep until `until` (monotonic ms) or SIGINT. */

@@ -31,9 +31,11 @@
 #define WAIT_FIRST_MS 2000
 #define WAIT_MAX_MS 60000
 
-/* wait_pending - some audited source has a PTR-related finding, or its
- * authoritative servers gave no usable answer yet. *watchable tells
- * whether any source has authoritative servers to watch at all. */
+/* wait_pending - some PTR-related finding remains (of a source, or of a
+ * listening address: inbound-ptr-missing, banner-ptr-mismatch), or the
+ * authoritative servers of an audited source's or listening address's
+ * reverse zone gave no usable answer yet. *watchable tells whether any
+ * such address has authoritative servers to watch at all. */
 bool wait_pending(const struct verdict_set *vs, const struct finding_list *findings, bool *watchable);
 
 /* wait_interval_ms - the time before poll number k (0, 1, ...) that asks

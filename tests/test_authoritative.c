@@ -8,7 +8,8 @@
  *
  * Cases: the PTR changed at the child while unbound still caches the old
  * answer (ptr-propagating with the remaining TTL; without --authoritative
- * the cached answer rules); two child servers with different data
+ * the cached answer rules), also for the address smtpd listens on (the
+ * listener's own finding); two child servers with different data
  * (ptr-servers-disagree); a silent and a lame child server next to a good
  * one (no alarm), and all of them silent (unknown, bounded); --wait with
  * the change 2 s in (ends within a poll interval, passes), a change that
@@ -407,6 +408,71 @@ START_TEST(cached_old_answer_is_propagating)
 }
 END_TEST
 
+/* run_identities - the identities of the findings with id want, each
+ * without its configuration directory ("smtp/unix"), in report order,
+ * space-separated; newly allocated. */
+static char *run_identities(const struct run *r, const char *want)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "");
+    struct json_object *fl, *f, *v;
+    if (!r->json || !json_object_object_get_ex(r->json, "findings", &fl))
+        return strbuf_detach(&sb);
+    for (size_t i = 0; i < json_object_array_length(fl); i++) {
+        f = json_object_array_get_idx(fl, i);
+        if (!json_object_object_get_ex(f, "id", &v) || strcmp(json_object_get_string(v), want) != 0
+            || !json_object_object_get_ex(f, "identity", &v))
+            continue;
+        const char *id = json_object_get_string(v);
+        const char *last = strrchr(id, ':');
+        strbuf_addf(&sb, "%s%s", sb.len ? " " : "", last ? last + 1 : id);
+    }
+    return strbuf_detach(&sb);
+}
+
+/* The audited host receives mail on the address it sends from (the
+ * wildcard smtpd behind --source-ip): the listening address's PTR is
+ * propagating too. The listener gets its own ptr-propagating (its id),
+ * each transport one, and no identity two; inbound[].reverse_zones says
+ * the servers' answer won. */
+START_TEST(listening_address_is_propagating)
+{
+    if (!lab_can_run("listening_address_is_propagating"))
+        return;
+    struct lab l;
+    LAB_START(&l, CHILD_SERVE, NULL, CHILD_SERVE, NULL);
+    warm_cache(&l);
+    ck_assert_int_eq(lab_child(&l, 0, CHILD_SERVE, "mail.example.com", 2), 0);
+    ck_assert_int_eq(lab_child(&l, 1, CHILD_SERVE, "mail.example.com", 2), 0);
+    struct run r;
+    lab_run(&l, "--authoritative", &r);
+    lab_stop(&l);
+    ck_assert_msg(r.json, "%s %s", r.out, r.err);
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_str_eq(r.ids.buf, "ptr-propagating");
+    char *who = run_identities(&r, "ptr-propagating");
+    ck_assert_str_eq(who, "smtp/unix relay/unix smtp/inet");
+    free(who);
+    struct json_object *in, *zones, *z, *v;
+    ck_assert(json_object_object_get_ex(r.json, "inbound", &in));
+    ck_assert_uint_eq(json_object_array_length(in), 1);
+    ck_assert(json_object_object_get_ex(json_object_array_get_idx(in, 0), "reverse_zones", &zones));
+    ck_assert_uint_eq(json_object_array_length(zones), 1);
+    z = json_object_array_get_idx(zones, 0);
+    ck_assert(json_object_object_get_ex(z, "address", &v));
+    ck_assert_str_eq(json_object_get_string(v), "192.0.2.10");
+    ck_assert(json_object_object_get_ex(z, "zone", &v));
+    ck_assert_str_eq(json_object_get_string(v), CHILD_ZONE);
+    ck_assert(json_object_object_get_ex(z, "authoritative", &v));
+    ck_assert_str_eq(json_object_get_string(v), "agree");
+    ck_assert(json_object_object_get_ex(z, "ptr_from", &v));
+    ck_assert_str_eq(json_object_get_string(v), "authoritative");
+    ck_assert(json_object_object_get_ex(json_object_array_get_idx(in, 0), "ptr", &v));
+    ck_assert_ptr_nonnull(strstr(json_object_to_json_string(v), "mail.example.com"));
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(servers_with_different_data_disagree)
 {
     if (!lab_can_run("servers_with_different_data_disagree"))
@@ -668,6 +734,7 @@ Suite *authoritative_suite(void)
     TCase *tc = tcase_create("lab");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, cached_old_answer_is_propagating);
+    tcase_add_test(tc, listening_address_is_propagating);
     tcase_add_test(tc, servers_with_different_data_disagree);
     tcase_add_test(tc, silent_or_lame_server_is_no_alarm);
     tcase_add_test(tc, all_servers_silent_is_unknown_and_bounded);

@@ -112,12 +112,14 @@ START_TEST(plan_asks_mx_and_ptr_first_then_targets_and_confirmation)
     fx_init(&f, "mail.example.com ESMTP Postfix", "example.com");
     struct lookup_plan p = LOOKUP_PLAN_INIT;
     lookup_plan_next(&f.set, &f.facts, &p);
-    ck_assert_uint_eq(p.n, 3); /* MX, PTR, canary */
+    ck_assert_uint_eq(p.n, 4); /* MX, PTR, SOA, canary */
     ck_assert(plan_has(&p, "example.com", FACTS_MX));
     ck_assert(plan_has(&p, "10.2.0.192.in-addr.arpa", FACTS_PTR));
+    ck_assert(plan_has(&p, "10.2.0.192.in-addr.arpa", FACTS_SOA));
     ck_assert(plan_has(&p, ".", FACTS_NS));
     fx_set(&f, "example.com", FACTS_MX, FACTS_OK, "10 mail.example.com");
     fx_ptr(&f, "192.0.2.10", FACTS_OK, "host.example.net");
+    fx_set(&f, "10.2.0.192.in-addr.arpa", FACTS_SOA, FACTS_NXDOMAIN, NULL);
     fx_set(&f, ".", FACTS_NS, FACTS_OK, "a.root-servers.net");
     lookup_plan_next(&f.set, &f.facts, &p);
     ck_assert_uint_eq(p.n, 3);
@@ -390,15 +392,15 @@ START_TEST(mx_answers_parse)
 {
     unsigned p;
     const char *n;
-    ck_assert(verdict_mx_parse("10 mail.example.com", &p, &n));
+    ck_assert(facts_mx_parse("10 mail.example.com", &p, &n));
     ck_assert_uint_eq(p, 10);
     ck_assert_str_eq(n, "mail.example.com");
-    ck_assert(verdict_mx_parse("0 .", &p, &n));
+    ck_assert(facts_mx_parse("0 .", &p, &n));
     ck_assert_str_eq(n, ".");
-    ck_assert(!verdict_mx_parse("70000 x.example", &p, &n));
-    ck_assert(!verdict_mx_parse("10", &p, &n));
-    ck_assert(!verdict_mx_parse("mail.example.com", &p, &n));
-    ck_assert(!verdict_mx_parse(NULL, &p, &n));
+    ck_assert(!facts_mx_parse("70000 x.example", &p, &n));
+    ck_assert(!facts_mx_parse("10", &p, &n));
+    ck_assert(!facts_mx_parse("mail.example.com", &p, &n));
+    ck_assert(!facts_mx_parse(NULL, &p, &n));
 }
 END_TEST
 

@@ -265,6 +265,14 @@ static const struct sc_case cases[] = {
     { "inbound-postscreen-teaser", "", 1,
       { "warning banner-ptr-mismatch postfix:smtp/inet ipv4", "warning banner-ptr-mismatch postfix:smtp/inet ipv6" },
       LOOP, NULL, { "-X postscreen_greet_banner", "postscreen's first line (postscreen_greet_banner)" }, 0, { NULL } },
+    /* The MX points at a second address without PTR, in OVHcloud's reverse
+     * zone: the fix names OVHcloud and its API call, the forward record
+     * first (OVHcloud refuses a PTR whose name does not resolve); only the
+     * listening address's zone (inbound[].reverse_zones) names a provider. */
+    { "inbound-provider-ptr", "", 1, { "warning inbound-ptr-missing postfix:smtp/inet ipv4" }, LOOP, NULL,
+      { "\"provider_evidence\":\"soa-mname\"", "POST /ip/198.51.100.25/reverse", "\"forward_first\":true",
+        "first add the A record of mail.example.com" },
+      0, { NULL } },
 };
 
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
