@@ -152,7 +152,9 @@ START_TEST(failover_from_a_refusing_to_an_answering_resolver)
     for (size_t i = 0; i < json_object_array_length(lookups); i++) {
         struct json_object *l = json_object_array_get_idx(lookups, i);
         ck_assert(json_object_object_get_ex(l, "status", &v));
-        ck_assert_str_eq(json_object_get_string(v), "ok");
+        /* the answering server has no MX for the demo's domain: nodata */
+        const char *status = json_object_get_string(v);
+        ck_assert_msg(strcmp(status, "ok") == 0 || strcmp(status, "nodata") == 0, "%s", json_object_to_json_string(l));
         ck_assert(json_object_object_get_ex(l, "server", &v));
         ck_assert_str_eq(json_object_get_string(v), good.server);
     }

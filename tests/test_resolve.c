@@ -305,7 +305,8 @@ START_TEST(program_asks_a_bracketed_ipv4_resolver)
         ck_assert(json_object_object_get_ex(l, "name", &v));
         const char *name = json_object_get_string(v);
         /* Before, every lookup here was an error: "invalid DNS server address ''". */
-        ck_assert_msg(strcmp(status, "ok") == 0, "lookup of %s: %s", name, status);
+        /* (the fake server has no MX for the demo's domain: nodata) */
+        ck_assert_msg(strcmp(status, "ok") == 0 || strcmp(status, "nodata") == 0, "lookup of %s: %s", name, status);
         canary = canary || strcmp(name, ".") == 0;
     }
     ck_assert_msg(canary, "no canary among the lookups");
