@@ -654,6 +654,26 @@ START_TEST(postfix_policy_rule_unpriv_n)
 }
 END_TEST
 
+/* example_test_dns - nsd on 198.51.100.1 serving example.test with records
+ * (zone-file lines after its SOA and NS), and the mail host's resolver
+ * pointed at it: Postfix in mx reads /etc/netns/MX/resolv.conf (ip netns
+ * exec mounts it). Stop it with nsd_harness_stop(). */
+static void example_test_dns(struct nsd_harness *nsd, const char *records)
+{
+    char *zone = xasprintf("$TTL 300\n@ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n"
+                           "@ IN NS ns.example.test.\nns IN A 198.51.100.1\n%s",
+                           records);
+    const struct nsd_zone zones[] = { { "example.test", zone } };
+    struct nsd_harness_opts where = { ns_net, "198.51.100.1", 53 };
+    int rc = nsd_harness_start(nsd, zones, 1, &where);
+    free(zone);
+    if (rc != 0) {
+        destroy_hosts();
+        ck_abort_msg("nsd in namespace: %s", nsd->error);
+    }
+    SH("mkdir -p /etc/netns/%s && echo 'nameserver 198.51.100.1' > /etc/netns/%s/resolv.conf", ns_mx, ns_mx);
+}
+
 /* relayhost without brackets: Postfix asks its MX and delivers to the MX
  * target (198.51.100.1), not to the name's own A (198.51.100.2); a rule
  * by destination gives the two different sources. */
@@ -661,17 +681,9 @@ START_TEST(postfix_relay_by_mx)
 {
     NEED(true, false);
     build_hosts();
-    static const char zone[] = "$TTL 300\n@ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n"
-                               "@ IN NS ns.example.test.\nns IN A 198.51.100.1\nrelay IN MX 10 mx.example.test.\n"
-                               "relay IN A 198.51.100.2\nmx IN A 198.51.100.1\nout IN A 192.0.2.14\n";
-    const struct nsd_zone zones[] = { { "example.test", zone } };
-    struct nsd_harness_opts where = { ns_net, "198.51.100.1", 53 };
     struct nsd_harness nsd;
-    if (nsd_harness_start(&nsd, zones, 1, &where) != 0) {
-        destroy_hosts();
-        ck_abort_msg("nsd in namespace: %s", nsd.error);
-    }
-    SH("mkdir -p /etc/netns/%s && echo 'nameserver 198.51.100.1' > /etc/netns/%s/resolv.conf", ns_mx, ns_mx);
+    example_test_dns(&nsd, "relay IN MX 10 mx.example.test.\nrelay IN A 198.51.100.2\nmx IN A 198.51.100.1\n"
+                           "out IN A 192.0.2.14\n");
     SH("ip -n %s route add default via 192.0.2.1 src 192.0.2.14 table 61", ns_mx);
     SH("ip -n %s rule add priority 100 to 198.51.100.1 table 61", ns_mx);
     struct pf_run r;
@@ -692,18 +704,8 @@ START_TEST(postfix_relay_by_name)
 {
     NEED(true, false);
     build_hosts();
-    static const char zone[] = "$TTL 300\n@ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n"
-                               "@ IN NS ns.example.test.\nns IN A 198.51.100.1\nrelay IN A 198.51.100.1\n"
-                               "out IN A 192.0.2.12\n";
-    const struct nsd_zone zones[] = { { "example.test", zone } };
-    struct nsd_harness_opts where = { ns_net, "198.51.100.1", 53 };
     struct nsd_harness nsd;
-    if (nsd_harness_start(&nsd, zones, 1, &where) != 0) {
-        destroy_hosts();
-        ck_abort_msg("nsd in namespace: %s", nsd.error);
-    }
-    /* Postfix in mx reads this resolv.conf (ip netns exec mounts it). */
-    SH("mkdir -p /etc/netns/%s && echo 'nameserver 198.51.100.1' > /etc/netns/%s/resolv.conf", ns_mx, ns_mx);
+    example_test_dns(&nsd, "relay IN A 198.51.100.1\nout IN A 192.0.2.12\n");
     struct pf_run r;
     pf_deliver(&r, "inet_protocols = ipv4\nrelayhost = [relay.example.test]:587\nsmtp_helo_name = out.example.test\n",
                "--dns-server 198.51.100.1 --timeout 2", NULL);

@@ -89,10 +89,10 @@ START_TEST(transport_port)
 }
 END_TEST
 
-/* One Postfix instance from main.cf and master.cf text; the first
- * identity's delivery user, its origin and (when port is not NULL) its
- * transport port. */
-static char *pf_user_port_of(const char *maincf, const char *mastercf, char **origin, char **port)
+/* pf_load - one Postfix instance from main.cf and master.cf text, loaded
+ * into set (at least one identity); returns its directory, for
+ * loaded_free(). */
+static char *pf_load(const char *maincf, const char *mastercf, struct model_set *set)
 {
     char *dir = ts_tmpdir("src-pf");
     char *path = xasprintf("%s/main.cf", dir);
@@ -101,26 +101,67 @@ static char *pf_user_port_of(const char *maincf, const char *mastercf, char **or
     path = xasprintf("%s/master.cf", dir);
     ts_write_file(path, mastercf);
     free(path);
-    struct model_set set = MODEL_SET_INIT;
     struct diag_list diags = DIAG_LIST_INIT;
     struct model_host host = { .hostname = "mail.example.test" };
-    ck_assert_int_eq(pf_identity_load(dir, &host, &set, &diags), 1);
-    ck_assert_uint_ge(set.n, 1);
+    ck_assert_int_eq(pf_identity_load(dir, &host, set, &diags), 1);
+    ck_assert_uint_ge(set->n, 1);
+    diag_list_free(&diags);
+    return dir;
+}
+
+/* exim_load_text - an Exim configuration text loaded into set (one
+ * identity); returns the file's path, in a directory of its own, for
+ * loaded_free(). */
+static char *exim_load_text(const char *conf, struct model_set *set)
+{
+    char *dir = ts_tmpdir("src-ex");
+    char *path = xasprintf("%s/exim.conf", dir);
+    free(dir);
+    ts_write_file(path, conf);
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct model_host host = { .hostname = "mail.example.test" };
+    ck_assert_int_eq(exim_identity_load(path, NULL, &host, set, &diags), 1);
+    ck_assert_uint_eq(set->n, 1);
+    diag_list_free(&diags);
+    return path;
+}
+
+/* loaded_free - the set and the files pf_load or exim_load_text made. */
+static void loaded_free(char *where, struct model_set *set)
+{
+    model_set_free(set);
+    char *slash = strrchr(where, '/');
+    if (strncmp(slash + 1, "exim.conf", 10) == 0)
+        *slash = '\0';
+    ts_rmtree(where);
+    free(where);
+}
+
+/* origin_within - an origin's text without the directory or file prefix
+ * (main.cf:LINE, :LINE); NULL for none. */
+static char *origin_within(const struct model_origin *o, const char *prefix)
+{
+    char *shown = model_origin_tostr(o);
+    if (shown && strncmp(shown, prefix, strlen(prefix)) == 0) {
+        const char *rest = shown + strlen(prefix);
+        char *cut = xstrdup(*rest == '/' ? rest + 1 : rest);
+        free(shown);
+        shown = cut;
+    }
+    return shown;
+}
+
+/* The first Postfix identity's delivery user, its origin and (when port
+ * is not NULL) its transport port. */
+static char *pf_user_port_of(const char *maincf, const char *mastercf, char **origin, char **port)
+{
+    struct model_set set = MODEL_SET_INIT;
+    char *dir = pf_load(maincf, mastercf, &set);
     char *user = set.items[0].delivery_user ? xstrdup(set.items[0].delivery_user) : NULL;
     if (port)
         *port = set.items[0].port ? xstrdup(set.items[0].port) : NULL;
-    char *shown = model_origin_tostr(&set.items[0].delivery_user_origin);
-    /* main.cf:LINE without the temporary directory */
-    if (shown && strncmp(shown, dir, strlen(dir)) == 0) {
-        char *rest = xstrdup(shown + strlen(dir) + 1);
-        free(shown);
-        shown = rest;
-    }
-    *origin = shown;
-    model_set_free(&set);
-    diag_list_free(&diags);
-    ts_rmtree(dir);
-    free(dir);
+    *origin = origin_within(&set.items[0].delivery_user_origin, dir);
+    loaded_free(dir, &set);
     return user;
 }
 
@@ -175,25 +216,13 @@ END_TEST
  * user's origin and (when port is not NULL) its transport port. */
 static char *exim_user_port_of(const char *conf, char **origin, char **port)
 {
-    char *dir = ts_tmpdir("src-ex");
-    char *path = xasprintf("%s/exim.conf", dir);
-    ts_write_file(path, conf);
     struct model_set set = MODEL_SET_INIT;
-    struct diag_list diags = DIAG_LIST_INIT;
-    struct model_host host = { .hostname = "mail.example.test" };
-    ck_assert_int_eq(exim_identity_load(path, NULL, &host, &set, &diags), 1);
-    ck_assert_uint_eq(set.n, 1);
+    char *path = exim_load_text(conf, &set);
     char *user = set.items[0].delivery_user ? xstrdup(set.items[0].delivery_user) : NULL;
     if (port)
         *port = set.items[0].port ? xstrdup(set.items[0].port) : NULL;
-    char *o = model_origin_tostr(&set.items[0].delivery_user_origin);
-    *origin = o ? xstrdup(strncmp(o, path, strlen(path)) == 0 ? o + strlen(path) : o) : NULL;
-    free(o);
-    model_set_free(&set);
-    diag_list_free(&diags);
-    ts_rmtree(dir);
-    free(dir);
-    free(path);
+    *origin = origin_within(&set.items[0].delivery_user_origin, path);
+    loaded_free(path, &set);
     return user;
 }
 
@@ -425,22 +454,10 @@ START_TEST(relay_mx_from_config)
     };
     for (size_t i = 0; i < sizeof(pf) / sizeof(pf[0]); i++) {
         char *main_cf = xasprintf("myhostname = mail.example.test\n%s", pf[i].maincf);
-        char *dir = ts_tmpdir("src-mx");
-        char *path = xasprintf("%s/main.cf", dir);
-        ts_write_file(path, main_cf);
-        free(path);
-        path = xasprintf("%s/master.cf", dir);
-        ts_write_file(path, SMTP_LINE);
-        free(path);
         struct model_set set = MODEL_SET_INIT;
-        struct diag_list diags = DIAG_LIST_INIT;
-        struct model_host host = { .hostname = "mail.example.test" };
-        ck_assert_int_eq(pf_identity_load(dir, &host, &set, &diags), 1);
+        char *dir = pf_load(main_cf, SMTP_LINE, &set);
         ck_assert_msg(set.items[0].relay_mx == pf[i].mx, "%s: relay_mx %d", pf[i].maincf, set.items[0].relay_mx);
-        model_set_free(&set);
-        diag_list_free(&diags);
-        ts_rmtree(dir);
-        free(dir);
+        loaded_free(dir, &set);
         free(main_cf);
     }
     static const struct {
@@ -457,20 +474,11 @@ START_TEST(relay_mx_from_config)
         char *conf = xasprintf("primary_hostname = mail.example.test\nbegin routers\nr:\n  driver = manualroute\n"
                                "  route_list = %s\n  transport = t\nbegin transports\nt:\n  driver = smtp\n",
                                ex[i].route);
-        char *dir = ts_tmpdir("src-exmx");
-        char *path = xasprintf("%s/exim.conf", dir);
-        ts_write_file(path, conf);
         struct model_set set = MODEL_SET_INIT;
-        struct diag_list diags = DIAG_LIST_INIT;
-        struct model_host host = { .hostname = "mail.example.test" };
-        ck_assert_int_eq(exim_identity_load(path, NULL, &host, &set, &diags), 1);
+        char *path = exim_load_text(conf, &set);
         ck_assert_msg(set.items[0].relay_mx == ex[i].mx, "%s: relay_mx %d (relay %s)", ex[i].route,
                       set.items[0].relay_mx, set.items[0].relay);
-        model_set_free(&set);
-        diag_list_free(&diags);
-        ts_rmtree(dir);
-        free(dir);
-        free(path);
+        loaded_free(path, &set);
         free(conf);
     }
 }
