@@ -21,7 +21,6 @@
 #include "auditor/resolve.h"
 #include "auditor/sources.h"
 #include "auditor/state.h"
-#include "auditor/wait.h"
 #include "auditor/verdict_inbound.h"
 #include "auditor/foundation/atomic.h"
 #include "auditor/foundation/hostname.h"
@@ -384,7 +383,5 @@ static int audit_hook(const struct cli_options *opts)
 
 int audit_run(const struct cli_options *opts)
 {
-    if (opts->wait_s)
-        return wait_run(opts);
     return opts->hook ? audit_hook(opts) : audit_once(opts);
 }

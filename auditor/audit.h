@@ -37,8 +37,10 @@ int audit_emit_report(const struct cli_options *opts, const char *out);
  * command's report. */
 long long audit_wall_ms(void);
 
-/* audit_run - the whole audit as the command line asked for it; prints the
- * report to stdout and returns the exit status of interface.md. */
+/* audit_run - one audit as the command line asked for it (in hook mode,
+ * bounded in a child); prints the report to stdout and returns the exit
+ * status of interface.md. --wait is wait_run() (wait.h), which audits
+ * through audit_collect(). */
 int audit_run(const struct cli_options *opts);
 
 #endif

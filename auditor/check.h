@@ -50,15 +50,4 @@ void check_run_verdicts(const struct model_set *set, const struct verdict_set *v
 /* check_run - the same, computing the verdicts of set under facts first. */
 void check_run(const struct model_set *set, const struct facts *facts, struct finding_list *out);
 
-/* check_lookup_failure - how the lookup (name, type) failed, for a
- * dns-failure message: "the PTR lookup of NAME timed out (...)", naming the
- * resolver and the error as recorded; for l NULL, that no answer was
- * recorded. Newly allocated. The inbound checks share it. */
-char *check_lookup_failure(const struct verdict_set *vs, const char *name, enum facts_rrtype type,
-                           const struct facts_lookup *l);
-/* check_lookup_failure_fix - the dns-failure fix note for that lookup: ask
- * a truthful resolver (a lie), else query it from outside. */
-void check_lookup_failure_fix(struct fix_list *fixes, const char *name, enum facts_rrtype type,
-                              const struct facts_lookup *l);
-
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "auditor/check.h"
+#include "auditor/check_lookup.h"
 #include "auditor/check_reverse.h"
 #include "auditor/fix.h"
 #include "auditor/foundation/hostname.h"

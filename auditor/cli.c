@@ -22,6 +22,7 @@
 #include "auditor/foundation/model.h"
 #include "auditor/report_explain.h"
 #include "auditor/report_identities.h"
+#include "auditor/wait.h"
 #include "auditor/foundation/xalloc.h"
 #include "parsers/exim_identity.h"
 #include "parsers/exim_inbound.h"
@@ -181,7 +182,7 @@ int cli_main(int argc, char **argv)
             rc = cli_explain(&opts);
             break;
         case CLI_CMD_AUDIT:
-            rc = audit_run(&opts);
+            rc = opts.wait_s ? wait_run(&opts) : audit_run(&opts);
             break;
         }
     }
