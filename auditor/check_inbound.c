@@ -327,12 +327,12 @@ static void check_inbound_mismatch(const struct verdict_set *vs, const struct ve
                 fix_set_teaser_host(&f->fixes, vl->l, name);
             else
                 check_reverse_ptr_change(&f->fixes, &va->rev, bad[i]->hostname,
-                                         verdict_name_has_address(vs->facts, bad[i]->hostname, va->address));
+                                         verdict_reverse_name_has_address(vs->facts, bad[i]->hostname, va->address));
         } else if (target && !hostname_equal(target, vl->hostname)) {
             fix_set_banner_host(&f->fixes, vl->l, target, &exim);
         } else {
             check_reverse_ptr_change(&f->fixes, &va->rev, vl->hostname,
-                                     verdict_name_has_address(vs->facts, vl->hostname, va->address));
+                                     verdict_reverse_name_has_address(vs->facts, vl->hostname, va->address));
         }
     }
     strbuf_release(&sb);
@@ -453,7 +453,7 @@ static void check_inbound_listener(const struct verdict_set *vs, const struct ve
             struct finding *f = finding_add(out, FINDING_INBOUND_PTR_MISSING, l->id, fam, va->address,
                                             vl->hostname, msg);
             const char *name = target ? target : vl->hostname;
-            check_reverse_ptr_change(&f->fixes, &va->rev, name, verdict_name_has_address(vs->facts, name, va->address));
+            check_reverse_ptr_change(&f->fixes, &va->rev, name, verdict_reverse_name_has_address(vs->facts, name, va->address));
             free(msg);
         }
     }

@@ -71,7 +71,7 @@ static void lookup_plan_zone(struct lookup_plan *out, const struct facts *facts,
             lookup_plan_add(out, facts, ns->answers.items[k], FACTS_AAAA);
         }
     struct strlist servers = STRLIST_INIT;
-    verdict_auth_servers(facts, soa->zone, &servers);
+    verdict_reverse_auth_servers(facts, soa->zone, &servers);
     for (size_t k = 0; k < servers.n; k++) {
         const struct facts_lookup *d = facts_lookup_find_direct(facts, rev, FACTS_PTR, servers.items[k]);
         if (!d)

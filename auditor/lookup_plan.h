@@ -19,7 +19,7 @@
  * NS of each reverse zone, and the A and AAAA of every MX target.
  * With facts.authoritative two more rounds follow, for sources and
  * listening addresses alike: the A and AAAA of the zone's NS names, then the
- * PTR asked of each of those servers directly (verdict_auth_servers); a
+ * PTR asked of each of those servers directly (verdict_reverse_auth_servers); a
  * name those servers answer that no earlier round looked up gets its A/AAAA
  * in one more round (only when their answer is new: the EHLO name is
  * already known). The canary is asked once, in the first round that asks

@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 
 #include "auditor/foundation/hostname.h"
-#include "auditor/foundation/revname.h"
 #include "auditor/foundation/scope.h"
 #include "auditor/foundation/xalloc.h"
 
@@ -108,11 +107,11 @@ static enum verdict_banner verdict_banner_form(const struct listener_banner *b, 
     return VERDICT_BANNER_NOT_FQDN;
 }
 
-static void verdict_inbound_addr(const struct facts *facts, const struct verdict_set *vs, const char *hostname,
+static void verdict_inbound_addr(const struct facts *facts, enum verdict_resolver resolver, const char *hostname,
                                  struct verdict_inbound_addr *va)
 {
     (void)facts;
-    verdict_reverse_compute(vs, va->address, &va->rev);
+    verdict_reverse_compute(facts, resolver, va->address, &va->rev);
     const struct verdict_reverse *rev = &va->rev;
     va->ptr = rev->ptr;
     va->confirmed = rev->confirmed;
@@ -178,12 +177,12 @@ static bool verdict_inbound_is_ours(const struct verdict_inbound *vi, const stru
     return verdict_inbound_has(&facts->local_public, address) || verdict_inbound_has(&facts->given_sources, address);
 }
 
-static void verdict_inbound_domain(const struct facts *facts, const struct verdict_set *vs,
+static void verdict_inbound_domain(const struct facts *facts, enum verdict_resolver resolver,
                                    struct verdict_inbound *vi, struct verdict_domain *vd)
 {
     vd->mx_lookup = facts_lookup_find(facts, vd->d->name, FACTS_MX);
     vd->this_host = VERDICT_UNKNOWN;
-    enum verdict_tri a = verdict_answer(vs, vd->mx_lookup);
+    enum verdict_tri a = verdict_reverse_answer(resolver, vd->mx_lookup);
     if (a == VERDICT_UNKNOWN) {
         vd->mx = VERDICT_MX_UNKNOWN;
         return;
@@ -235,7 +234,7 @@ static void verdict_inbound_domain(const struct facts *facts, const struct verdi
                 t->this_host = true;
         if (t->this_host)
             vd->this_host = VERDICT_YES;
-        else if (verdict_answer(vs, t->a) == VERDICT_UNKNOWN || verdict_answer(vs, t->aaaa) == VERDICT_UNKNOWN)
+        else if (verdict_reverse_answer(resolver, t->a) == VERDICT_UNKNOWN || verdict_reverse_answer(resolver, t->aaaa) == VERDICT_UNKNOWN)
             unknown = true;
     }
     if (vd->this_host == VERDICT_NO && unknown)
@@ -249,7 +248,7 @@ static void verdict_inbound_domain(const struct facts *facts, const struct verdi
                         vi->listeners[m].addrs[k].mx_target = true;
 }
 
-void verdict_inbound_compute(const struct facts *facts, const struct verdict_set *vs, struct verdict_inbound *out)
+void verdict_inbound_compute(const struct facts *facts, enum verdict_resolver resolver, struct verdict_inbound *out)
 {
     memset(out, 0, sizeof(*out));
     const struct listener_set *set = facts->inbound;
@@ -273,7 +272,7 @@ void verdict_inbound_compute(const struct facts *facts, const struct verdict_set
             struct verdict_inbound_addr *va = &vl->addrs[vl->naddrs++];
             va->address = xstrdup(addrs.items[k]);
             va->listening = from.items[k][0] ? xstrdup(from.items[k]) : NULL;
-            verdict_inbound_addr(facts, vs, vl->form == VERDICT_BANNER_FQDN ? vl->hostname : NULL, va);
+            verdict_inbound_addr(facts, resolver, vl->form == VERDICT_BANNER_FQDN ? vl->hostname : NULL, va);
         }
         vl->loopback_only = verdict_inbound_loopback_only(l);
         vl->private_only = addrs.n == 0 && !vl->loopback_only && (l->addresses.n > 0 || l->all_families);
@@ -285,7 +284,7 @@ void verdict_inbound_compute(const struct facts *facts, const struct verdict_set
     for (size_t i = 0; i < set->ndomains; i++) {
         struct verdict_domain *vd = &out->domains[out->ndomains++];
         vd->d = &set->domains[i];
-        verdict_inbound_domain(facts, vs, out, vd);
+        verdict_inbound_domain(facts, resolver, out, vd);
     }
 }
 

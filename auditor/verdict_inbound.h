@@ -26,7 +26,7 @@
 #include "auditor/facts.h"
 #include "auditor/foundation/listener.h"
 #include "auditor/foundation/strlist.h"
-#include "auditor/verdict.h"
+#include "auditor/verdict_reverse.h"
 
 /* The banner host name's form. */
 enum verdict_banner {
@@ -103,8 +103,9 @@ struct verdict_inbound {
 };
 
 /* verdict_inbound_compute - judge facts->inbound into out (zeroed first);
- * vs supplies the resolver verdict for verdict_answer(). */
-void verdict_inbound_compute(const struct facts *facts, const struct verdict_set *vs, struct verdict_inbound *out);
+ * resolver is the canary's verdict (verdict_reverse_answer()).
+ * verdict_compute() calls it for the verdict set. */
+void verdict_inbound_compute(const struct facts *facts, enum verdict_resolver resolver, struct verdict_inbound *out);
 void verdict_inbound_free(struct verdict_inbound *vi);
 
 /* verdict_inbound_addresses - the public addresses listener l receives
