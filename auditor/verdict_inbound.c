@@ -8,6 +8,7 @@
 
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/scope.h"
+#include "auditor/foundation/strbuf.h"
 #include "auditor/foundation/xalloc.h"
 
 static bool verdict_inbound_has(const struct strlist *list, const char *address)
@@ -130,13 +131,65 @@ static void verdict_inbound_addr(const struct facts *facts, enum verdict_resolve
         va->ptr = VERDICT_PTR_INVALID;
 }
 
+/* verdict_inbound_exim_variable - the length of the unexpanded variable
+ * at s that the parser leaves in Exim's banner text ($version_number,
+ * $tod_NAME, also in braces), or 0. */
+static size_t verdict_inbound_exim_variable(const char *s)
+{
+    if (s[0] != '$')
+        return 0;
+    bool brace = s[1] == '{';
+    const char *name = s + 1 + brace;
+    size_t n = 0;
+    if (strncmp(name, "version_number", 14) == 0)
+        n = 14;
+    else if (strncmp(name, "tod_", 4) == 0)
+        for (n = 4; (name[n] >= 'a' && name[n] <= 'z') || name[n] == '_'; n++)
+            ;
+    if (!n || (n == 4 && name[3] == '_'))
+        return 0;
+    if (brace)
+        return name[n] == '}' ? n + 3 : 0;
+    return n + 1;
+}
+
+bool verdict_inbound_exim_text_matches(const char *configured, const char *live)
+{
+    /* Glob matching with one wildcard per variable: the last wildcard seen
+     * and where its match started, to widen it on a mismatch. */
+    const char *c = configured, *l = live, *star_c = NULL, *star_l = NULL;
+    while (*l) {
+        size_t v = verdict_inbound_exim_variable(c);
+        if (v) {
+            c += v;
+            star_c = c;
+            star_l = l;
+            continue;
+        }
+        if (*c && *c == *l) {
+            c++;
+            l++;
+            continue;
+        }
+        /* A variable's value never spans lines. */
+        if (!star_c || *star_l == '\n')
+            return false;
+        star_l++;
+        l = star_l;
+        c = star_c;
+    }
+    while (verdict_inbound_exim_variable(c))
+        c += verdict_inbound_exim_variable(c);
+    return *c == '\0';
+}
+
 /* verdict_inbound_live - the live greeting of a listener and whether it
  * says what the configuration says. For Postfix the final line is what
  * smtpd sends (postscreen's teaser goes to new clients only, and this host
  * is in its default access list). Exim sends smtp_banner's lines in order,
  * so its host name starts the first line (where RFC 5321 puts the domain);
- * the banner keeps $version_number and $tod_ unexpanded, so only the host
- * names are compared for it. */
+ * its configured text keeps $version_number and $tod_ unexpanded, which
+ * match any text of one line (verdict_inbound_exim_text_matches). */
 static void verdict_inbound_live(const struct facts *facts, struct verdict_listener *vl)
 {
     for (size_t i = 0; i < facts->ngreetings && !vl->live; i++)
@@ -156,7 +209,15 @@ static void verdict_inbound_live(const struct facts *facts, struct verdict_liste
     /* A configured text with newlines (Exim) ends with the final line. */
     const char *last = strrchr(b->text, '\n');
     last = last ? last + 1 : b->text;
-    vl->live_differs = !same_host || (vl->l->mta == MODEL_POSTFIX && strcmp(final, last) != 0);
+    if (vl->l->mta == MODEL_POSTFIX) {
+        vl->live_differs = !same_host || strcmp(final, last) != 0;
+        return;
+    }
+    struct strbuf whole = STRBUF_INIT;
+    for (size_t i = 0; i < vl->live->lines.n; i++)
+        strbuf_addf(&whole, "%s%s", i ? "\n" : "", vl->live->lines.items[i]);
+    vl->live_differs = !same_host || !verdict_inbound_exim_text_matches(b->text, whole.buf);
+    strbuf_release(&whole);
 }
 
 static int verdict_mx_target_cmp(const void *x, const void *y)

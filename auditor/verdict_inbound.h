@@ -65,7 +65,8 @@ struct verdict_listener {
     /* --connect: */
     const struct smtp_greet *live; /* the first complete greeting read from its addresses, or NULL */
     char *live_hostname;         /* the first word of its final line (Exim: first line; owned), or NULL */
-    bool live_differs;           /* its host name (Postfix: its text) is not the configured banner's */
+    bool live_differs;           /* its host name or text is not the configured banner's (Postfix: the
+                                    final line; Exim: the whole text, its variables as wildcards) */
 };
 
 struct verdict_mx_target {
@@ -132,6 +133,13 @@ bool verdict_inbound_loopback_only(const struct listener *l);
  * of them is loopback-only: the host receives no mail from other hosts, so
  * neither its listeners nor its domains' MX are asked about or judged. */
 bool verdict_inbound_receives(const struct listener_set *set);
+
+/* verdict_inbound_exim_text_matches - an Exim greeting read live (its lines
+ * joined by newlines, without the 220 codes) is what the configured banner
+ * text says, the variables the configuration leaves unexpanded
+ * ($version_number, $tod_NAME, with or without braces) matching any text
+ * within one line. */
+bool verdict_inbound_exim_text_matches(const char *configured, const char *live);
 
 /* verdict_domain_identity - the identity of a domain's findings,
  * "MTA:domain:NAME" (the MTA whose list holds it); newly allocated. */

@@ -1289,11 +1289,12 @@ static void assert_live_differs(json_object *f, const struct exim_daemon *d, con
 
 /* --connect against the real Exim daemon on 192.0.2.10 ports 25 and 2525
  * with a two-line smtp_banner (220- then 220): the whole greeting is read;
- * Exim's host name starts the first line, and only host names are compared
- * ($version_number and $tod_full differ from the configured text). A
+ * Exim's host name starts the first line, and the text is compared with
+ * $version_number and $tod_full as wildcards. A
  * changed smtp_banner host without SIGHUP is banner-live-differs quoting
  * the old live greeting; after SIGHUP (the daemon re-executes itself) the
- * live banner is the new one. Port 2525 is not an MX listener: --connect
+ * live banner is the new one; a changed second line with the same host is
+ * banner-live-differs again (the variables match any text). Port 2525 is not an MX listener: --connect
  * never connects it, as the daemon's own log shows. */
 START_TEST(exim_connect_reads_the_live_banner)
 {
@@ -1345,8 +1346,22 @@ START_TEST(exim_connect_reads_the_live_banner)
     ck_assert_msg(!differs, "%s", json_object_to_json_string(differs));
     json_object_put(root);
 
-    /* three audits, one connection each, none on port 2525 */
-    assert_logged(&d, " I=[192.0.2.10]:25 (TCP/IP connection count", 3);
+    /* the second line's wording changed, the host name not, the daemon not told */
+    free(extra);
+    extra = xasprintf("%ssmtp_banner = new.example.test ESMTP Exim $version_number $tod_full\\n"
+                      "bulk mail welcome\n",
+                      listen);
+    exim_daemon_configure(&d, "mail.example.test", extra);
+    root = audit_in_mx(args);
+    banner = exim_inbound_banner(root, &d, &differs);
+    const char *text3 = "new.example.test ESMTP Exim $version_number $tod_full\nbulk mail welcome";
+    ck_assert_str_eq(jstr(banner, "text"), text3);
+    assert_exim_greeting(jstr(banner, "live"), "new.example.test", version, tail);
+    assert_live_differs(differs, &d, jstr(banner, "live"), text3, "new.example.test");
+    json_object_put(root);
+
+    /* four audits, one connection each, none on port 2525 */
+    assert_logged(&d, " I=[192.0.2.10]:25 (TCP/IP connection count", 4);
     assert_logged(&d, "]:2525", 0);
     exim_daemon_stop(&d);
     free(args);

@@ -353,6 +353,37 @@ static void fx_greeting(struct fx *f, const char *id, const char *address, const
     strlist_add(&f->facts.greeting_listeners, id);
 }
 
+/* Exim's configured banner keeps $version_number and $tod_* unexpanded:
+ * they match any text of one line; everything else must be as written. */
+START_TEST(exim_live_text_matches_with_variables)
+{
+    static const struct {
+        const char *conf, *live;
+        bool match;
+    } cases[] = {
+        { "mail.example.com ESMTP Exim $version_number $tod_full",
+          "mail.example.com ESMTP Exim 4.96 Tue, 01 Dec 2026 12:00:00 +0000", true },
+        { "mail.example.com ESMTP Exim ${version_number} ${tod_full}", "mail.example.com ESMTP Exim 4.96 now", true },
+        { "mail.example.com ESMTP Exim $version_number $tod_full\nno unsolicited bulk mail here",
+          "mail.example.com ESMTP Exim 4.96 Tue, 01 Dec 2026\nno unsolicited bulk mail here", true },
+        { "mail.example.com ESMTP Exim $version_number $tod_full\nno unsolicited bulk mail here",
+          "mail.example.com ESMTP Exim 4.96 Tue, 01 Dec 2026\nbulk mail welcome", false },
+        { "mail.example.com ESMTP Exim $version_number $tod_full",
+          "mail.example.com ESMTP Exim 4.96 Tue\nsecond line", false },
+        { "mail.example.com ESMTP $tod_log", "mail.example.com ESMTP", false },
+        { "mail.example.com ESMTP $tod_log", "mail.example.com ESMTP ", true },
+        { "mail.example.com ESMTP $tod_", "mail.example.com ESMTP $tod_", true },
+        { "mail.example.com ESMTP $tod_", "mail.example.com ESMTP now", false },
+        { "mail.example.com ESMTP", "mail.example.com ESMTP Exim", false },
+        { "$version_number$version_number", "", true },
+        { "a$tod_fullb$tod_fullc", "axxbyybzzc", true },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        ck_assert_msg(verdict_inbound_exim_text_matches(cases[i].conf, cases[i].live) == cases[i].match,
+                      "case %zu: '%s' vs '%s'", i, cases[i].conf, cases[i].live);
+}
+END_TEST
+
 START_TEST(live_banner_compared_with_the_configuration)
 {
     struct fx f;
@@ -783,6 +814,7 @@ Suite *inbound_checks_suite(void)
     tcase_add_test(tc, nat_private_listener_maps_to_source_ip);
     tcase_add_test(tc, exim_banner_fix_lines);
     tcase_add_test(tc, live_banner_compared_with_the_configuration);
+    tcase_add_test(tc, exim_live_text_matches_with_variables);
     tcase_add_test(tc, mx_answers_parse);
     tcase_add_test(tc, listener_ptr_failure_is_unknown);
     tcase_add_test(tc, domain_mx_failure_is_unknown);
