@@ -35,6 +35,7 @@
 #include "parsers/pf_mastercf.h"
 #include "parsers/pf_scope.h"
 #include "tests/support/model_dump.h"
+#include "tests/support/pf_oracle.h"
 #include "tests/support/samples.h"
 #include "tests/support/suites.h"
 #include "tests/support/tsupport.h"
@@ -95,144 +96,11 @@ static const char *const pf_oracle_params[] = { "smtp_helo_name", "smtp_bind_add
                                                 "inet_protocols", "smtp_address_preference", "inet_interfaces" };
 #define PF_ORACLE_NPARAMS (sizeof(pf_oracle_params) / sizeof(pf_oracle_params[0]))
 
-/* Single-quote s for sh. */
-static void pf_shq(struct strbuf *sb, const char *s)
-{
-    strbuf_addc(sb, '\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            strbuf_adds(sb, "'\\''");
-        else
-            strbuf_addc(sb, *s);
-    }
-    strbuf_addc(sb, '\'');
-}
-
-/* Run a script with gethostname() pinned to host, in private UTS, network
- * and mount namespaces whose loopback carries the case's inet_interfaces
- * addresses (postconf checks that they are local) and whose /etc/hosts maps
- * the host names in it (postconf resolves them). setup is the shell code
- * that does this. */
-static int pf_oracle_run(const char *host, const char *setup, const char *script, char **out, char **err)
-{
-    struct strbuf cmd = STRBUF_INIT;
-    strbuf_adds(&cmd, "unshare -u -n -m sh -c ");
-    struct strbuf inner = STRBUF_INIT;
-    strbuf_adds(&inner, "hostname ");
-    pf_shq(&inner, host);
-    strbuf_addf(&inner, " || exit 97; ip link set lo up || exit 97; %s %s", setup, script);
-    pf_shq(&cmd, inner.buf);
-    int rc = ts_run(cmd.buf, out, err);
-    strbuf_release(&inner);
-    strbuf_release(&cmd);
-    return rc;
-}
-
-/* The lines of postconf -P for svc ("name/type/param = value"), as name=value. */
-static void pf_oracle_overrides(const char *pout, const struct pf_service *svc, struct strlist *out)
-{
-    char *prefix = xasprintf("%s/%s/", svc->name, svc->type);
-    size_t plen = strlen(prefix);
-    const char *line = pout;
-    while (line && *line) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        if (len > plen && strncmp(line, prefix, plen) == 0) {
-            char *entry = xstrndup(line + plen, len - plen);
-            char *eq = strstr(entry, " = ");
-            if (eq) {
-                *eq = '\0';
-                char *nv = xasprintf("%s=%s", entry, eq + 3);
-                strlist_add_owned(out, nv);
-            } else if ((eq = strstr(entry, " =")) && eq[2] == '\0') {
-                *eq = '\0';
-                strlist_add_owned(out, xasprintf("%s=", entry));
-            }
-            free(entry);
-        }
-        line = nl ? nl + 1 : NULL;
-    }
-    free(prefix);
-}
-
-/* A value as postconf prints it: runs of " \t\r\n" become one space,
- * leading and trailing ones vanish (pcf_print_line); newly allocated. */
-static char *pf_oracle_printed(const char *value)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *cp = value;
-    for (;;) {
-        cp += strspn(cp, " \t\r\n");
-        if (!*cp)
-            break;
-        size_t len = strcspn(cp, " \t\r\n");
-        if (sb.len)
-            strbuf_addc(&sb, ' ');
-        strbuf_add(&sb, cp, len);
-        cp += len;
-    }
-    return strbuf_detach(&sb);
-}
-
 /* Problems that stop the instance: what Postfix refuses, and what cannot
  * be read (postconf, as root, fails on it too). */
 static size_t pf_diag_errors(const struct diag_list *diags)
 {
     return diag_count(diags, DIAG_ERROR) + diag_count(diags, DIAG_UNREADABLE);
-}
-
-/* Add the addresses and names of one inet_interfaces value to the setup. */
-static void pf_oracle_interfaces(struct strbuf *setup, struct strbuf *hosts, const char *value, unsigned *fake)
-{
-    char *copy = xstrdup(value ? value : "");
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-        if (strcmp(tok, "all") == 0 || strcmp(tok, "loopback-only") == 0)
-            continue;
-        size_t len = strlen(tok);
-        char *addr = (tok[0] == '[' && len > 2 && tok[len - 1] == ']') ? xstrndup(tok + 1, len - 2) : xstrdup(tok);
-        if (strspn(addr, "0123456789.") == strlen(addr)) {
-            strbuf_addf(setup, "ip addr add %s/32 dev lo 2>/dev/null; ", addr);
-        } else if (strspn(addr, "0123456789abcdefABCDEF:.") == strlen(addr)) {
-            strbuf_addf(setup, "ip addr add %s/128 dev lo nodad 2>/dev/null; ", addr);
-        } else {
-            unsigned n = ++*fake;
-            strbuf_addf(setup, "ip addr add 198.18.0.%u/32 dev lo 2>/dev/null; ", n);
-            strbuf_addf(hosts, "198.18.0.%u %s\n", n, addr);
-        }
-        free(addr);
-    }
-    free(copy);
-}
-
-static char *pf_oracle_setup(const struct pf_maincf *maincf, const struct pf_mastercf *mastercf, const char *host,
-                             char **hosts_file)
-{
-    struct strbuf setup = STRBUF_INIT, hosts = STRBUF_INIT;
-    unsigned fake = 0;
-    struct pf_scope main_scope = { maincf, mastercf, NULL, host, NULL };
-    struct pf_value v = PF_VALUE_INIT;
-    pf_scope_get(&main_scope, "inet_interfaces", &v);
-    pf_oracle_interfaces(&setup, &hosts, v.value, &fake);
-    pf_value_free(&v);
-    for (size_t i = 0; i < mastercf->n; i++) {
-        const char *o = pf_mastercf_override(&mastercf->items[i], "inet_interfaces");
-        if (o)
-            pf_oracle_interfaces(&setup, &hosts, o, &fake);
-    }
-    *hosts_file = NULL;
-    if (hosts.len) {
-        char *tmp = ts_tmpdir("pf-hosts");
-        *hosts_file = xasprintf("%s/hosts", tmp);
-        strbuf_adds(&hosts, "127.0.0.1 localhost\n");
-        ts_write_file(*hosts_file, hosts.buf);
-        strbuf_adds(&setup, "mount --bind ");
-        pf_shq(&setup, *hosts_file);
-        strbuf_adds(&setup, " /etc/hosts || exit 97; ");
-        free(tmp);
-    }
-    strbuf_release(&hosts);
-    return strbuf_detach(&setup);
 }
 
 /* postconf 3.7 garbles "-oname=value" (no space) when it normalises
@@ -268,13 +136,13 @@ static long pf_oracle_dir(const char *dir, const char *host)
     pf_identity_load(dir, &mh, &set, &diags);
     free(mailname);
     model_set_free(&set);
-    char *hosts_file = NULL;
-    char *setup = pf_oracle_setup(&maincf, &mastercf, host, &hosts_file);
+    char *hosts_dir = NULL;
+    char *setup = pf_oracle_setup(&maincf, &mastercf, host, &hosts_dir);
     int glued = pf_oracle_glued_options(dir);
 
     struct strbuf script = STRBUF_INIT;
     strbuf_adds(&script, "postconf -c ");
-    pf_shq(&script, dir);
+    pf_oracle_quote(&script, dir);
     strbuf_adds(&script, " -P");
     char *pout = NULL, *perr = NULL;
     int prc = pf_oracle_run(host, setup, script.buf, &pout, &perr);
@@ -302,7 +170,7 @@ static long pf_oracle_dir(const char *dir, const char *host)
                 if (pf_mastercf_override(svc, svc->overrides[k].name) == svc->overrides[k].value)
                     strlist_addf(&ovr, "%s=%s", svc->overrides[k].name, svc->overrides[k].value);
         } else {
-            pf_oracle_overrides(pout, svc, &ovr);
+            pf_oracle_overrides(pout, svc->name, svc->type, &ovr);
         }
         /* Our -o list (last of each name) must be what postconf -P reports. */
         for (size_t k = 0; k < ovr.n; k++) {
@@ -316,10 +184,10 @@ static long pf_oracle_dir(const char *dir, const char *host)
             free(pname);
         }
         strbuf_adds(&script, "echo '@@'; postconf -c ");
-        pf_shq(&script, dir);
+        pf_oracle_quote(&script, dir);
         for (size_t k = 0; k < ovr.n; k++) {
             strbuf_adds(&script, " -o ");
-            pf_shq(&script, ovr.items[k]);
+            pf_oracle_quote(&script, ovr.items[k]);
         }
         strbuf_adds(&script, " -xh");
         for (size_t k = 0; k < PF_ORACLE_NPARAMS; k++)
@@ -378,11 +246,9 @@ static long pf_oracle_dir(const char *dir, const char *host)
     free(out);
     free(oerr);
 done:
-    if (hosts_file) {
-        char *slash = strrchr(hosts_file, '/');
-        *slash = '\0';
-        ts_rmtree(hosts_file);
-        free(hosts_file);
+    if (hosts_dir) {
+        ts_rmtree(hosts_dir);
+        free(hosts_dir);
     }
     free(setup);
     free(pout);
@@ -580,7 +446,7 @@ START_TEST(pf_oracle_continuation)
     } else {
         struct strbuf cmd = STRBUF_INIT;
         strbuf_adds(&cmd, "postqueue -c ");
-        pf_shq(&cmd, dir);
+        pf_oracle_quote(&cmd, dir);
         strbuf_adds(&cmd, " -p");
         char *err = NULL;
         ck_assert_int_ne(ts_run(cmd.buf, NULL, &err), 0);
@@ -590,7 +456,7 @@ START_TEST(pf_oracle_continuation)
         free(err);
         strbuf_reset(&cmd);
         strbuf_adds(&cmd, "postconf -c ");
-        pf_shq(&cmd, dir);
+        pf_oracle_quote(&cmd, dir);
         strbuf_adds(&cmd, " -M out/unix");
         char *mout = NULL;
         ck_assert_int_eq(ts_run(cmd.buf, &mout, NULL), 0);

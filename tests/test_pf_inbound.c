@@ -43,6 +43,7 @@
 #include "parsers/pf_mastercf.h"
 #include "parsers/pf_scope.h"
 #include "tests/support/listener_dump.h"
+#include "tests/support/pf_oracle.h"
 #include "tests/support/samples.h"
 #include "tests/support/suites.h"
 #include "tests/support/tsupport.h"
@@ -102,136 +103,6 @@ END_TEST
 
 /* ---- oracle ---- */
 
-/* Single-quote s for sh. */
-static void pfi_shq(struct strbuf *sb, const char *s)
-{
-    strbuf_addc(sb, '\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            strbuf_adds(sb, "'\\''");
-        else
-            strbuf_addc(sb, *s);
-    }
-    strbuf_addc(sb, '\'');
-}
-
-/* Run a script with gethostname() pinned to host, in private UTS, network
- * and mount namespaces set up by setup (see pfi_oracle_setup). */
-static int pfi_oracle_run(const char *host, const char *setup, const char *script, char **out, char **err)
-{
-    struct strbuf cmd = STRBUF_INIT;
-    strbuf_adds(&cmd, "unshare -u -n -m sh -c ");
-    struct strbuf inner = STRBUF_INIT;
-    strbuf_adds(&inner, "hostname ");
-    pfi_shq(&inner, host);
-    strbuf_addf(&inner, " || exit 97; ip link set lo up || exit 97; %s %s", setup, script);
-    pfi_shq(&cmd, inner.buf);
-    int rc = ts_run(cmd.buf, out, err);
-    strbuf_release(&inner);
-    strbuf_release(&cmd);
-    return rc;
-}
-
-/* A value as postconf prints it: runs of " \t\r\n" become one space,
- * leading and trailing ones vanish; newly allocated. */
-static char *pfi_printed(const char *value)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *cp = value ? value : "";
-    for (;;) {
-        cp += strspn(cp, " \t\r\n");
-        if (!*cp)
-            break;
-        size_t len = strcspn(cp, " \t\r\n");
-        if (sb.len)
-            strbuf_addc(&sb, ' ');
-        strbuf_add(&sb, cp, len);
-        cp += len;
-    }
-    return strbuf_detach(&sb);
-}
-
-/* The inet_interfaces addresses of the case go onto the namespace's
- * loopback (postconf checks that they are local) and its host names into a
- * private /etc/hosts (postconf resolves them). */
-static void pfi_oracle_interfaces(struct strbuf *setup, struct strbuf *hosts, const char *value, unsigned *fake)
-{
-    char *copy = xstrdup(value ? value : "");
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-        if (strcmp(tok, "all") == 0 || strcmp(tok, "loopback-only") == 0)
-            continue;
-        size_t len = strlen(tok);
-        char *addr = (tok[0] == '[' && len > 2 && tok[len - 1] == ']') ? xstrndup(tok + 1, len - 2) : xstrdup(tok);
-        int af = hostname_address_family(addr);
-        if (af)
-            strbuf_addf(setup, "ip addr add %s/%s dev lo %s 2>/dev/null; ", addr, strchr(addr, ':') ? "128" : "32",
-                        strchr(addr, ':') ? "nodad" : "");
-        else if (strspn(addr, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == strlen(addr)) {
-            unsigned n = ++*fake;
-            strbuf_addf(setup, "ip addr add 198.18.0.%u/32 dev lo 2>/dev/null; ", n);
-            strbuf_addf(hosts, "198.18.0.%u %s\n", n, addr);
-        }
-        free(addr);
-    }
-    free(copy);
-}
-
-static char *pfi_oracle_setup(const struct pf_maincf *maincf, const struct pf_mastercf *mastercf, const char *host,
-                              char **tmpdir)
-{
-    struct strbuf setup = STRBUF_INIT, hosts = STRBUF_INIT;
-    unsigned fake = 0;
-    struct pf_scope main_scope = { maincf, mastercf, NULL, host, NULL };
-    struct pf_value v = PF_VALUE_INIT;
-    pf_scope_get(&main_scope, "inet_interfaces", &v);
-    pfi_oracle_interfaces(&setup, &hosts, v.value, &fake);
-    pf_value_free(&v);
-    for (size_t i = 0; i < mastercf->n; i++) {
-        const char *o = pf_mastercf_override(&mastercf->items[i], "inet_interfaces");
-        if (o)
-            pfi_oracle_interfaces(&setup, &hosts, o, &fake);
-    }
-    *tmpdir = NULL;
-    if (hosts.len) {
-        *tmpdir = ts_tmpdir("pfi-hosts");
-        char *hosts_file = xasprintf("%s/hosts", *tmpdir);
-        strbuf_adds(&hosts, "127.0.0.1 localhost\n");
-        ts_write_file(hosts_file, hosts.buf);
-        strbuf_adds(&setup, "mount --bind ");
-        pfi_shq(&setup, hosts_file);
-        strbuf_adds(&setup, " /etc/hosts || exit 97; ");
-        free(hosts_file);
-    }
-    strbuf_release(&hosts);
-    return strbuf_detach(&setup);
-}
-
-/* The -o overrides of NAME/TYPE from postconf -P output, as "name=value". */
-static void pfi_oracle_overrides(const char *pout, const char *name, const char *type, struct strlist *out)
-{
-    char *prefix = xasprintf("%s/%s/", name, type);
-    size_t plen = strlen(prefix);
-    for (const char *line = pout; line && *line;) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        if (len > plen && strncmp(line, prefix, plen) == 0) {
-            char *entry = xstrndup(line + plen, len - plen);
-            char *eq = strstr(entry, " = ");
-            if (eq) {
-                *eq = '\0';
-                strlist_add_owned(out, xasprintf("%s=%s", entry, eq + 3));
-            } else if ((eq = strstr(entry, " =")) && eq[2] == '\0') {
-                *eq = '\0';
-                strlist_add_owned(out, xasprintf("%s=", entry));
-            }
-            free(entry);
-        }
-        line = nl ? nl + 1 : NULL;
-    }
-    free(prefix);
-}
-
 /* The value of "NAME/TYPE/FIELD = value" lines of postconf -F, or NULL. */
 static char *pfi_oracle_field(const char *fout, const char *name, const char *type, const char *field)
 {
@@ -256,12 +127,12 @@ static void pfi_oracle_call(struct strbuf *script, const char *dir, const char *
 {
     struct strlist ovr = STRLIST_INIT;
     if (name)
-        pfi_oracle_overrides(pout, name, type, &ovr);
+        pf_oracle_overrides(pout, name, type, &ovr);
     strbuf_adds(script, "echo '@@'; postconf -c ");
-    pfi_shq(script, dir);
+    pf_oracle_quote(script, dir);
     for (size_t k = 0; k < ovr.n; k++) {
         strbuf_adds(script, " -o ");
-        pfi_shq(script, ovr.items[k]);
+        pf_oracle_quote(script, ovr.items[k]);
     }
     strbuf_addf(script, " -xh %s 2>/dev/null || echo '@@failed'; ", params);
     strlist_free(&ovr);
@@ -307,7 +178,7 @@ static void pfi_expect_banner(const char *what, const struct listener_banner *b,
         return;
     }
     ck_assert_msg(b->present && b->text, "%s: postconf '%s', the parser has no banner", what, theirs);
-    char *ours = pfi_printed(b->text);
+    char *ours = pf_oracle_printed(b->text);
     ck_assert_msg(strcmp(ours, theirs) == 0, "%s: postconf '%s', parser '%s'", what, theirs, ours);
     char *first = listener_first_word(theirs);
     ck_assert_msg((!first && !b->hostname) || (first && b->hostname && strcmp(first, b->hostname) == 0),
@@ -398,7 +269,7 @@ static long pfi_oracle_dir(const char *dir, const char *host)
     struct listener_set set = LISTENER_SET_INIT;
     struct model_host mh = { .hostname = host };
     char *tmpdir = NULL;
-    char *setup = pfi_oracle_setup(&maincf, &mastercf, host, &tmpdir);
+    char *setup = pf_oracle_setup(&maincf, &mastercf, host, &tmpdir);
     struct strbuf script = STRBUF_INIT;
     char *pout = NULL, *fout = NULL, *out = NULL, *err = NULL;
     if (mrc < 0 || src < 0)
@@ -411,17 +282,17 @@ static long pfi_oracle_dir(const char *dir, const char *host)
     model_set_free(&ids_set);
 
     strbuf_adds(&script, "postconf -c ");
-    pfi_shq(&script, dir);
+    pf_oracle_quote(&script, dir);
     strbuf_adds(&script, " -P");
-    int prc = pfi_oracle_run(host, setup, script.buf, &pout, &err);
+    int prc = pf_oracle_run(host, setup, script.buf, &pout, &err);
     ck_assert_msg(prc != 97, "cannot set the host name in a UTS namespace");
     free(err);
     err = NULL;
     strbuf_reset(&script);
     strbuf_adds(&script, "postconf -c ");
-    pfi_shq(&script, dir);
+    pf_oracle_quote(&script, dir);
     strbuf_adds(&script, " -F");
-    int frc = pfi_oracle_run(host, setup, script.buf, &fout, &err);
+    int frc = pf_oracle_run(host, setup, script.buf, &fout, &err);
     strbuf_reset(&script);
     if (prc != 0 || frc != 0) {
         ck_assert_msg(diag_count(&diags, DIAG_ERROR) > 0, "%s: postconf -P/-F failed (%s), the parser found no error",
@@ -458,7 +329,7 @@ static long pfi_oracle_dir(const char *dir, const char *host)
         free(command);
     }
     /* the pass services, in a second script: their names come from the first */
-    ck_assert_int_eq(pfi_oracle_run(host, setup, script.buf, &out, NULL), 0);
+    ck_assert_int_eq(pf_oracle_run(host, setup, script.buf, &out, NULL), 0);
     const char *cp = out;
     char **m = pfi_oracle_block(&cp, M_N);
     if (!m) {
@@ -566,7 +437,7 @@ static long pfi_oracle_dir(const char *dir, const char *host)
                 struct strbuf s2 = STRBUF_INIT;
                 pfi_oracle_call(&s2, dir, pout, v[1], "pass", "smtpd_banner");
                 char *o2 = NULL;
-                ck_assert_int_eq(pfi_oracle_run(host, setup, s2.buf, &o2, NULL), 0);
+                ck_assert_int_eq(pf_oracle_run(host, setup, s2.buf, &o2, NULL), 0);
                 const char *c2 = o2;
                 char **pv = pfi_oracle_block(&c2, 1);
                 ck_assert_msg(pv != NULL, "%s: postconf fails in the scope of %s", id, pass_id);
