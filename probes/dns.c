@@ -39,14 +39,6 @@
 /* c-ares must never end a try by itself: the timers here do. */
 #define DNS_ARES_TIMEOUT_MS (3600 * 1000)
 
-#define DNS_T_A 1
-#define DNS_T_NS 2
-#define DNS_T_SOA 6
-#define DNS_T_PTR 12
-#define DNS_T_MX 15
-#define DNS_T_AAAA 28
-#define DNS_C_IN 1
-
 /* What a query has done with a resolver in the current pass. */
 enum dns_srv_state { DNS_SRV_UNTRIED, DNS_SRV_TRIED, DNS_SRV_FAILED };
 
@@ -156,25 +148,6 @@ const char *dns_type_tostr(enum dns_type type)
         break;
     }
     return "PTR";
-}
-
-static int dns_wire_type(enum dns_type type)
-{
-    switch (type) {
-    case DNS_A:
-        return DNS_T_A;
-    case DNS_AAAA:
-        return DNS_T_AAAA;
-    case DNS_NS:
-        return DNS_T_NS;
-    case DNS_SOA:
-        return DNS_T_SOA;
-    case DNS_MX:
-        return DNS_T_MX;
-    case DNS_PTR:
-        break;
-    }
-    return DNS_T_PTR;
 }
 
 /* --- resolver addresses ----------------------------------------------------- */
@@ -794,7 +767,7 @@ static void dns_send(struct dns_query *q, size_t s, size_t untried, long long no
     q->state[s] = DNS_SRV_TRIED;
     q->current = t;
     /* May call back at once (a name c-ares cannot encode). */
-    ares_query(b->srvs[s]->channel, q->res.name, DNS_C_IN, dns_wire_type(q->res.type), dns_callback, t);
+    ares_query(b->srvs[s]->channel, q->res.name, DNS_REPLY_CLASS_IN, (int)dns_reply_wire_type(q->res.type), dns_callback, t);
 }
 
 /* dns_advance - ask q's next resolver, start another pass over those that

@@ -22,9 +22,8 @@
 #define DNS_T_PTR 12
 #define DNS_T_MX 15
 #define DNS_T_AAAA 28
-#define DNS_C_IN 1
 
-static unsigned dns_reply_wire_type(enum dns_type type)
+unsigned dns_reply_wire_type(enum dns_type type)
 {
     switch (type) {
     case DNS_A:
@@ -260,7 +259,7 @@ static int dns_reply_collect(const unsigned char *buf, size_t len, size_t answer
         for (unsigned i = 0; i < ancount && !grew; i++) {
             if (dns_reply_rr_read(buf, len, &off, &rr) < 0)
                 return -1;
-            if (rr.type != DNS_T_CNAME || rr.klass != DNS_C_IN ||
+            if (rr.type != DNS_T_CNAME || rr.klass != DNS_REPLY_CLASS_IN ||
                 !dns_reply_name_equal(rr.owner, rr.ownerlen, chain[nchain - 1], chainlen[nchain - 1]))
                 continue;
             int tl = dns_reply_rdata_name(buf, len, &rr, chain[nchain]);
@@ -280,7 +279,7 @@ static int dns_reply_collect(const unsigned char *buf, size_t len, size_t answer
     for (unsigned i = 0; i < ancount; i++) {
         if (dns_reply_rr_read(buf, len, &off, &rr) < 0)
             return -1;
-        if (rr.type != want || rr.klass != DNS_C_IN)
+        if (rr.type != want || rr.klass != DNS_REPLY_CLASS_IN)
             continue;
         bool owned = false;
         for (size_t k = 0; k < nchain && !owned; k++)
@@ -401,7 +400,7 @@ void dns_reply_judge(const unsigned char *buf, size_t len, enum dns_type type, c
         for (unsigned i = 0; ok && i < nscount; i++) {
             if (dns_reply_rr_read(buf, len, &off, &rr) < 0)
                 break;
-            if (rr.type == DNS_T_SOA && rr.klass == DNS_C_IN && dns_reply_soa(buf, len, &rr, &j->soa) == 0)
+            if (rr.type == DNS_T_SOA && rr.klass == DNS_REPLY_CLASS_IN && dns_reply_soa(buf, len, &rr, &j->soa) == 0)
                 j->ttl = (long)(rr.ttl < j->soa.minimum ? rr.ttl : j->soa.minimum);
         }
         return;
@@ -432,7 +431,7 @@ void dns_reply_judge(const unsigned char *buf, size_t len, enum dns_type type, c
         if (dns_reply_rr_read(buf, len, &off, &rr) < 0)
             break;
         has_ns = has_ns || rr.type == DNS_T_NS;
-        if (rr.type == DNS_T_SOA && rr.klass == DNS_C_IN) {
+        if (rr.type == DNS_T_SOA && rr.klass == DNS_REPLY_CLASS_IN) {
             has_soa = true;
             if (dns_reply_soa(buf, len, &rr, &j->soa) == 0 && j->ttl < 0)
                 j->ttl = (long)(rr.ttl < j->soa.minimum ? rr.ttl : j->soa.minimum);

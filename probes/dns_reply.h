@@ -52,6 +52,12 @@ struct dns_reply {
     char *note;              /* fail only: what the server did, naming it */
 };
 
+/* DNS class IN, for the query. */
+#define DNS_REPLY_CLASS_IN 1
+
+/* dns_reply_wire_type - the RR type number on the wire for type. */
+unsigned dns_reply_wire_type(enum dns_type type);
+
 /* dns_reply_judge - judge the reply buf (len bytes, from server, the text
  * used in notes) to a question of type. out is overwritten; release it with
  * dns_reply_free. */
