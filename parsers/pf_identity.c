@@ -46,6 +46,7 @@
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"
 #include "parsers/pf_relay.h"
+#include "parsers/pf_locate.h"
 #include "parsers/pf_scope.h"
 
 #define PF_IDENTITY_SEP ", \t\r\n"
@@ -581,14 +582,6 @@ static void pf_identity_check_transports(struct pf_identity_run *run)
     }
 }
 
-static char *pf_identity_trim_dir(const char *dir)
-{
-    size_t len = strlen(dir);
-    while (len > 1 && dir[len - 1] == '/')
-        len--;
-    return xstrndup(dir, len);
-}
-
 /* Whether dir, a configuration directory named by the command line, the
  * environment or multi_instance_directories, is a directory that can be
  * looked into; when not, DIAG_UNREADABLE is recorded. */
@@ -657,7 +650,7 @@ static int pf_identity_instance(const char *dir, const char *how, const struct m
             char *save = NULL;
             for (char *tok = strtok_r(copy, PF_IDENTITY_SEP, &save); tok;
                  tok = strtok_r(NULL, PF_IDENTITY_SEP, &save)) {
-                char *sub = pf_identity_trim_dir(tok);
+                char *sub = pf_locate_trim(tok);
                 if (strcmp(sub, dir) != 0) {
                     char *where = model_origin_tostr(&v.origin);
                     char *sub_how = xasprintf("multi_instance_directories in %s", where);
@@ -679,37 +672,14 @@ static int pf_identity_instance(const char *dir, const char *how, const struct m
 int pf_identity_load(const char *config_dir, const struct model_host *host, struct model_set *out,
                      struct diag_list *diags)
 {
-    const char *how = "--postfix-dir";
-    const char *given = config_dir;
-    if (!given) {
-        const char *env = getenv("MAIL_CONFIG");
-        if (env && *env) {
-            given = env;
-            how = "$MAIL_CONFIG";
-        } else {
-            /* Not there: not configured. Not knowable (a directory we may
-             * not look into): read it, which records why it fails. */
-            struct stat st;
-            if (stat("/etc/postfix/main.cf", &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
-                return 0;
-            given = "/etc/postfix";
-            how = "default location";
-        }
-    }
-    if (*given == '\0') {
-        diag_add(diags, DIAG_ERROR, NULL, 0, "empty Postfix configuration directory name");
-        return -1;
-    }
-    char *dir = pf_identity_trim_dir(given);
+    char *dir;
+    const char *how;
+    int found = pf_locate_dir(config_dir, &dir, &how, diags);
+    if (found <= 0)
+        return found;
     char hostbuf[256];
-    const char *hostname = host ? host->hostname : NULL;
-    if (!hostname) {
-        if (gethostname(hostbuf, sizeof(hostbuf)) != 0)
-            hostbuf[0] = '\0';
-        hostbuf[sizeof(hostbuf) - 1] = '\0';
-        hostname = hostbuf;
-    }
-    struct model_host known = { .hostname = hostname, .mailname_path = host ? host->mailname_path : NULL };
+    struct model_host known = { .hostname = pf_locate_hostname(host, hostbuf),
+                                .mailname_path = host ? host->mailname_path : NULL };
     int rc = pf_identity_instance(dir, how, &known, 1, out, diags);
     free(dir);
     return rc;

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "auditor/foundation/hostname.h"
 #include "auditor/foundation/strbuf.h"
@@ -25,6 +24,7 @@
 #include "parsers/pf_hostname.h"
 #include "parsers/pf_maincf.h"
 #include "parsers/pf_mastercf.h"
+#include "parsers/pf_locate.h"
 #include "parsers/pf_scope.h"
 
 #define PF_INBOUND_SEP ", \t\r\n"
@@ -654,14 +654,6 @@ static void pf_inbound_domains(struct pf_inbound_run *run)
 
 /* ---- instances ---- */
 
-static char *pf_inbound_trim_dir(const char *dir)
-{
-    size_t len = strlen(dir);
-    while (len > 1 && dir[len - 1] == '/')
-        len--;
-    return xstrndup(dir, len);
-}
-
 static int pf_inbound_instance(const char *dir, const char *hostname, int is_default, struct listener_set *out,
                                struct diag_list *diags)
 {
@@ -711,7 +703,7 @@ static int pf_inbound_instance(const char *dir, const char *hostname, int is_def
             char *copy = xstrdup(v.value);
             char *save = NULL;
             for (char *tok = strtok_r(copy, PF_INBOUND_SEP, &save); tok; tok = strtok_r(NULL, PF_INBOUND_SEP, &save)) {
-                char *sub = pf_inbound_trim_dir(tok);
+                char *sub = pf_locate_trim(tok);
                 if (strcmp(sub, dir) != 0)
                     pf_inbound_instance(sub, hostname, 0, out, diags);
                 free(sub);
@@ -731,30 +723,13 @@ static int pf_inbound_instance(const char *dir, const char *hostname, int is_def
 int pf_inbound_load(const char *config_dir, const struct model_host *host, struct listener_set *out,
                     struct diag_list *diags)
 {
-    const char *given = config_dir;
-    if (!given) {
-        const char *env = getenv("MAIL_CONFIG");
-        if (env && *env)
-            given = env;
-        else if (access("/etc/postfix/main.cf", F_OK) == 0)
-            given = "/etc/postfix";
-        else
-            return 0;
-    }
-    if (*given == '\0') {
-        diag_add_once(diags, DIAG_ERROR, NULL, 0, "empty Postfix configuration directory name");
-        return -1;
-    }
-    char *dir = pf_inbound_trim_dir(given);
+    char *dir;
+    const char *how;
+    int found = pf_locate_dir(config_dir, &dir, &how, diags);
+    if (found <= 0)
+        return found;
     char hostbuf[256];
-    const char *hostname = host ? host->hostname : NULL;
-    if (!hostname) {
-        if (gethostname(hostbuf, sizeof(hostbuf)) != 0)
-            hostbuf[0] = '\0';
-        hostbuf[sizeof(hostbuf) - 1] = '\0';
-        hostname = hostbuf;
-    }
-    int rc = pf_inbound_instance(dir, hostname, 1, out, diags);
+    int rc = pf_inbound_instance(dir, pf_locate_hostname(host, hostbuf), 1, out, diags);
     free(dir);
     return rc;
 }
